@@ -1,0 +1,80 @@
+"""What the core returns for a question: ranked results with verbatim quotes and citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrieval.passage import Passage, citation
+
+ABSTAIN_MESSAGE = "I couldn't find that in the Pusher II documents."
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One ranked passage with the 1–3 sentences of it that best answer the question."""
+
+    rank: int
+    score: float
+    quote: str  # verbatim sentences of passage.text
+    passage: Passage
+
+    @property
+    def citation(self) -> str:
+        """Human citation of the passage's source."""
+        return citation(self.passage)
+
+    def to_dict(self) -> dict:
+        """The JSON object of `pusherbot ask --json` for one result."""
+        p = self.passage
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 4),
+            "quote": self.quote,
+            "passage": p.text,
+            "citation": self.citation,
+            "source": p.source,
+            "section": p.section,
+            "spoiler": p.spoiler,
+            "document": p.doc,
+            "start": p.start,
+            "end": p.end,
+            "reviewer": p.reviewer,
+            "rating": p.rating,
+            "date": p.date,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer to one question; when `answered` is false, `results` are only candidates."""
+
+    question: str
+    answered: bool
+    results: tuple[Result, ...]
+    confidence: float = 0.0
+    message: str | None = None  # the abstention text when not answered
+
+    def to_dict(self) -> dict:
+        """The JSON object of `pusherbot ask --json`."""
+        d = {
+            "question": self.question,
+            "answered": self.answered,
+            "confidence": round(float(self.confidence), 4),
+            "results": [r.to_dict() for r in self.results],
+        }
+        if not self.answered:
+            d["message"] = self.message or ABSTAIN_MESSAGE
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    """What the loaded corpus holds, for `/about` and `pusherbot index`."""
+
+    documents: tuple[str, ...]
+    passages: int
+    reviews: int
+    model: str
+    index_version: str
+    index_kind: str
+    built_at: str

@@ -1,0 +1,72 @@
+"""Text → normalised vectors. The sentence-transformers encoder is the reference; others must match it."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+Progress = Callable[[int], None]  # called with the number of texts just encoded
+
+
+class Encoder(Protocol):
+    """Anything that turns texts into L2-normalised float32 vectors of shape (n, dim)."""
+
+    name: str
+    dim: int
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Progress | None = None
+    ) -> np.ndarray: ...
+
+
+class SentenceTransformerEncoder:
+    """all-MiniLM-L6-v2 through sentence-transformers, loaded lazily and fully offline."""
+
+    def __init__(self, model_path: Path) -> None:
+        self.model_path = Path(model_path)
+        self.name = f"sentence-transformers:{self.model_path.name}"
+        self.dim = 384
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                # The hub is unreachable here; never let a library try it.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                from sentence_transformers import SentenceTransformer
+
+                model = SentenceTransformer(str(self.model_path), device="cpu")
+                get_dim = getattr(model, "get_embedding_dimension", None) or getattr(
+                    model, "get_sentence_embedding_dimension"
+                )
+                self.dim = int(get_dim() or 384)
+                self._model = model
+        return self._model
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 32, progress: Progress | None = None
+    ) -> np.ndarray:
+        """Encode texts into normalised float32 vectors."""
+        model = self._load()
+        out = []
+        for i in range(0, len(texts), batch_size):
+            batch = list(texts[i : i + batch_size])
+            vecs = model.encode(
+                batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            out.append(np.asarray(vecs, dtype=np.float32))
+            if progress:
+                progress(len(batch))
+        if not out:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack(out)
