@@ -36,7 +36,7 @@ class Settings:
     # Fusion: score = dense_weight * dense + (1 - dense_weight) * bm25, both normalised.
     dense_weight: float = 0.5
     # Abstention: answer only when the confidence score reaches this (calibrated, see README).
-    abstain_threshold: float = 0.5
+    abstain_threshold: float = 0.32
     quote_max_chars: int = 400
 
     def __post_init__(self) -> None:

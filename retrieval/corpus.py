@@ -1,0 +1,57 @@
+"""Seeds → passages, and the texts the encoder sees for passages and their sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.chunk import ChunkSettings, chunk
+from retrieval.passage import Passage
+from retrieval.parse_wiki import empty_infobox_fields
+from retrieval.seeds import read_seeds, segments_of
+
+
+def build_passages(seeds_dir: Path, cfg: ChunkSettings) -> tuple[list[Passage], list[list[str]]]:
+    """Parse and chunk every seed file; also the (field, label) pairs infoboxes leave blank."""
+    docs = read_seeds(seeds_dir)
+    texts = {d.name: d.text for d in docs}
+    segments = [s for d in docs for s in segments_of(d)]
+    blanks = [[f, label] for d in docs if d.kind == "wiki"
+              for f, label in empty_infobox_fields(d.text)]
+    return chunk(segments, texts, cfg), blanks
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedPlan:
+    """What to encode: one text per passage, then one per distinct sentence."""
+
+    passage_texts: list[str]
+    sentence_texts: list[str]
+    passage_sentence_rows: np.ndarray  # int32, the sentence rows of passage i, concatenated
+
+    @property
+    def texts(self) -> list[str]:
+        """Everything to encode, passages first."""
+        return self.passage_texts + self.sentence_texts
+
+
+def embed_plan(passages: list[Passage], with_context: bool = True) -> EmbedPlan:
+    """Texts for the encoder; overlapping chunks share their sentence rows."""
+    passage_texts = [f"{p.context} {p.text}" if with_context and p.context else p.text
+                     for p in passages]
+    rows: list[int] = []
+    keys: dict[tuple[str, str], int] = {}
+    sentence_texts: list[str] = []
+    for p in passages:
+        for s, e in p.sentences:
+            sentence = p.text[s:e]
+            # Facts (infobox, cast) keep their context: "Morten Søborg" alone says nothing.
+            text = f"{p.context} {sentence}" if p.kind in ("infobox", "cast") else sentence
+            key = (p.doc, text)
+            if key not in keys:
+                keys[key] = len(sentence_texts)
+                sentence_texts.append(text)
+            rows.append(keys[key])
+    return EmbedPlan(passage_texts, sentence_texts, np.asarray(rows, dtype=np.int32))

@@ -1,0 +1,180 @@
+"""The one entry point front ends use: load the index once, then answer questions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from retrieval.answer import ABSTAIN_MESSAGE, Answer, CorpusStats, Result
+from retrieval.encoder import Encoder, SentenceTransformerEncoder
+from retrieval.errors import QuestionError
+from retrieval.index import BuildProgress, LoadedIndex, Warn, open_index
+from retrieval.quote import QuoteWeights, choose_quote, quote_text
+from retrieval.search import FusionWeights, dedupe, fuse, wants_opinions
+from retrieval.settings import Settings
+from retrieval.text import content_terms, stem
+
+Mode = Literal["hybrid", "bm25", "dense"]
+RERANK_DEPTH = 10  # passages whose sentences are scored before the final order is fixed
+
+
+class Engine:
+    """Model + index, loaded once and shared; `answer` is thread-safe."""
+
+    def __init__(self, settings: Settings, index: LoadedIndex, encoder: Encoder) -> None:
+        self.settings = settings
+        self.index = index
+        self.encoder = encoder
+        self.fusion = FusionWeights(dense=settings.dense_weight)
+        self.quote_weights = QuoteWeights()
+        bm25 = index.bm25
+        n = max(1, bm25.size)
+        df = np.diff(bm25.weights.indptr)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        self._idf = {t: float(idf[c]) for t, c in bm25.vocab.items()}
+        # A question naming a field the infobox leaves blank (budget, box office) asks for
+        # what the documents explicitly do not know: abstain rather than quote money talk.
+        self._blank_fields = [
+            ({stem(f)} if len(f) > 3 else set(), set(content_terms(label)))
+            for f, label in index.manifest.get("blank_fields", [])
+        ]
+
+    @classmethod
+    def load(cls, settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,
+             progress: BuildProgress | None = None) -> Engine:
+        """Open (building if needed) the index and the query encoder."""
+        reference: list[Encoder] = []
+
+        def make_encoder() -> Encoder:
+            reference.append(SentenceTransformerEncoder(settings.resolved_model_path))
+            return reference[0]
+
+        index, _ = open_index(settings, make_encoder, rebuild=rebuild, warn=warn,
+                              progress=progress)
+        encoder = _query_encoder(settings, index.directory, reference[0] if reference else None)
+        return cls(settings, index, encoder)
+
+    def stats(self) -> CorpusStats:
+        """What the corpus holds, for /about and `pusherbot index`."""
+        m = self.index.manifest
+        return CorpusStats(
+            documents=tuple(m.get("documents", ())), passages=m["passage_count"],
+            reviews=m.get("reviews", 0), model=Path(m.get("model", "")).name or "?",
+            index_version=self.index.directory.name.split("-")[1],
+            index_kind=m.get("vector_index", {}).get("kind", "flat"),
+            built_at=m.get("built_at", ""),
+        )
+
+    def validate(self, question: str) -> str:
+        """The question stripped, or QuestionError when it is empty or too long."""
+        q = (question or "").strip()
+        if not q:
+            raise QuestionError("the question is empty")
+        if len(q) > self.settings.max_question_chars:
+            raise QuestionError(f"the question is too long ({len(q)} characters; the limit is "
+                                f"{self.settings.max_question_chars})")
+        return q
+
+    def answer(self, question: str, top_k: int | None = None, *, mode: Mode = "hybrid",
+               timings: dict[str, float] | None = None) -> Answer:
+        """Rank passages, quote the best sentences, and abstain when nothing fits."""
+        q = self.validate(question)
+        k = top_k or self.settings.top_k
+        clock = _Clock(timings)
+        ix = self.index
+        qvec = self.encoder.encode([q])[0]
+        clock.lap("encode")
+
+        terms = ix.bm25.query_terms(q)
+        lexical_all = ix.bm25.scores(terms)
+        clock.lap("lexical")
+        dense_idx = _dense_candidates(ix, qvec, self.fusion.candidates)
+        clock.lap("dense")
+
+        lex_top = np.argpartition(-lexical_all, min(self.fusion.candidates, len(lexical_all) - 1))
+        lex_idx = [int(i) for i in lex_top[: self.fusion.candidates] if lexical_all[i] > 0]
+        idx = np.array(sorted(set(dense_idx) | set(lex_idx)), dtype=np.int64)
+        cos = ix.vectors[idx] @ qvec
+        lex = lexical_all[idx]
+        if mode == "bm25":
+            fused = lex.astype(np.float32)
+        elif mode == "dense":
+            fused = cos.astype(np.float32)
+        else:
+            fused = fuse(cos, lex, ix.passages, idx, wants_opinions(q), self.fusion)
+        order = [int(idx[i]) for i in np.argsort(-fused, kind="stable")]
+        score_of = {int(idx[i]): float(fused[i]) for i in range(len(idx))}
+        clock.lap("fusion")
+
+        weights = {t.term: t.weight * self._idf.get(t.term, 1.0) for t in terms}
+        quotes: dict[int, str] = {}
+        best_sentence = -1.0
+        for i in order[: max(RERANK_DEPTH, k * 3)]:
+            p = ix.passages[i]
+            rows = ix.passage_sentences[ix.sentence_offsets[i]: ix.sentence_offsets[i + 1]]
+            sims = ix.sentence_vectors[rows] @ qvec
+            best_sentence = max(best_sentence, float(sims.max()) if len(sims) else -1.0)
+            first, last, _ = choose_quote(p, sims, weights, self.settings.quote_max_chars,
+                                          self.quote_weights)
+            quotes[i] = quote_text(p, first, last, self.settings.quote_max_chars)
+        top = dedupe([i for i in order if i in quotes], quotes, k)
+        clock.lap("quote")
+
+        missing = ix.bm25.missing_share(q)
+        confidence = _confidence(best_sentence, missing)
+        asked = {t.term for t in terms if t.weight >= 1.0}
+        if any(name & asked or (label and label <= asked) for name, label in self._blank_fields):
+            confidence = min(confidence, 0.0)
+        results = tuple(Result(rank=r + 1, score=score_of[i], quote=quotes[i],
+                               passage=ix.passages[i]) for r, i in enumerate(top))
+        answered = confidence >= self.settings.abstain_threshold and bool(results)
+        clock.lap("abstain")
+        return Answer(question=q, answered=answered, results=results, confidence=confidence,
+                      message=None if answered else ABSTAIN_MESSAGE)
+
+
+MISSING_WORD_PENALTY = 0.3
+
+
+def _confidence(best_sentence_cos: float, missing_share: float) -> float:
+    """How sure the answer is: meaning similarity, less a share for words the corpus never uses."""
+    return max(0.0, best_sentence_cos - MISSING_WORD_PENALTY * missing_share)
+
+
+def _dense_candidates(ix: LoadedIndex, qvec: np.ndarray, n: int) -> list[int]:
+    k = min(n, ix.dense.ntotal)
+    if k == 0:
+        return []
+    _, ids = ix.dense.search(qvec.reshape(1, -1).astype(np.float32), k)
+    return [int(i) for i in ids[0] if i >= 0]
+
+
+def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None) -> Encoder:
+    onnx_dir = directory / "onnx"
+    if settings.encoder != "torch" and (onnx_dir / "model.onnx").is_file():
+        from retrieval.onnx_encoder import OnnxEncoder
+
+        return OnnxEncoder(onnx_dir)
+    return built_with or SentenceTransformerEncoder(settings.resolved_model_path)
+
+
+class _Clock:
+    """Per-stage wall time into a caller's dict (no shared state: answers run concurrently)."""
+
+    def __init__(self, out: dict[str, float] | None) -> None:
+        self.out = out
+        self.t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self.out is None:
+            return
+        now = time.perf_counter()
+        self.out[stage] = self.out.get(stage, 0.0) + (now - self.t)
+        self.t = now
+
+
+ProgressFactory = Callable[[int], BuildProgress]

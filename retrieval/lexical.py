@@ -1,0 +1,197 @@
+"""BM25 over a sparse term matrix (postings touched per query term, never a loop over passages)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from retrieval.text import STOPWORDS, content_terms, fold, stem
+
+_CAPITALISED = re.compile(r"\b[A-ZÀ-ÞØ][\w'’-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    """A stemmed query term and its weight (name variants count a little less)."""
+
+    term: str
+    weight: float
+
+
+class BM25:
+    """Okapi BM25 with precomputed per-(passage, term) weights in a CSC matrix."""
+
+    def __init__(self, weights: sparse.csc_matrix, vocab: dict[str, int],
+                 surface: dict[str, tuple[int, float]], k1: float, b: float) -> None:
+        self.weights = weights
+        self.vocab = vocab
+        self.surface = surface  # folded word -> (document frequency, share written capitalised)
+        self.k1, self.b = k1, b
+        self._variants = _DeleteIndex(w for w in surface if len(w) >= 4)
+        self._long_words = sorted(w for w in surface if len(w) >= 9)
+
+    @classmethod
+    def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> BM25:
+        """Index texts (passage text with its context header)."""
+        vocab: dict[str, int] = {}
+        rows, cols, tfs = [], [], []
+        lengths = np.zeros(len(texts), dtype=np.float32)
+        df_words: Counter[str] = Counter()
+        caps: Counter[str] = Counter()
+        total: Counter[str] = Counter()
+        for i, text in enumerate(texts):
+            terms = content_terms(text)
+            lengths[i] = len(terms)
+            for term, tf in Counter(terms).items():
+                rows.append(i)
+                cols.append(vocab.setdefault(term, len(vocab)))
+                tfs.append(tf)
+            seen = set()
+            for raw in re.findall(r"[\w'’-]+", text):
+                for w in re.findall(r"[a-z0-9]+", fold(raw)):
+                    total[w] += 1
+                    if raw[:1].isupper():
+                        caps[w] += 1
+                    seen.add(w)
+            df_words.update(seen)
+        n = len(texts)
+        tf = np.asarray(tfs, dtype=np.float32)
+        rows_a = np.asarray(rows, dtype=np.int64)
+        cols_a = np.asarray(cols, dtype=np.int64)
+        df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float32)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        avgdl = float(lengths.mean()) if n else 1.0
+        norm = k1 * (1.0 - b + b * lengths[rows_a] / max(avgdl, 1e-9))
+        w = idf[cols_a] * tf * (k1 + 1.0) / (tf + norm)
+        weights = sparse.csc_matrix((w, (rows_a, cols_a)), shape=(n, len(vocab)),
+                                    dtype=np.float32)
+        surface = {word: (df_words[word], caps[word] / total[word]) for word in df_words}
+        return cls(weights, vocab, surface, k1, b)
+
+    @property
+    def size(self) -> int:
+        """Number of indexed passages."""
+        return self.weights.shape[0]
+
+    def query_terms(self, question: str) -> list[QueryTerm]:
+        """The question's stemmed terms, plus close spellings of names found in the corpus."""
+        terms: dict[str, float] = {}
+        for word in (w for w in _folded_words(question) if w not in STOPWORDS):
+            terms[stem(word)] = max(terms.get(stem(word), 0.0), 1.0)
+            known = word in self.surface
+            for variant in self._variants.near(word) if len(word) >= (4 if known else 5) else ():
+                df, cap_share = self.surface[variant]
+                # A known word only borrows variants that are names ("Tony" ~ "Tonny");
+                # an unknown word (a misspelling) borrows any close corpus word.
+                if known and cap_share < 0.6:
+                    continue
+                st = stem(variant)
+                terms[st] = max(terms.get(st, 0.0), 0.8)
+            if not known:
+                for longer in self.compounds(word):
+                    st = stem(longer)
+                    terms[st] = max(terms.get(st, 0.0), 0.8)
+        return [QueryTerm(t, w) for t, w in terms.items()]
+
+    def compounds(self, word: str) -> list[str]:
+        """Longer corpus words sharing an unknown word's last 8 letters (photography ~ cinematography)."""
+        if len(word) < 8 or word in self.surface:
+            return []
+        tail = word[-8:]
+        return [w for w in self._long_words if w.endswith(tail) and len(w) > len(word)]
+
+    def missing_share(self, question: str) -> float:
+        """Share of the question's content words that no passage contains, even as a variant."""
+        words = [w for w in _folded_words(question) if w not in STOPWORDS]
+        if not words:
+            return 1.0
+        missing = 0
+        for word in words:
+            if word in self.surface or stem(word) in self.vocab:
+                continue
+            if len(word) >= 5 and (self._variants.near(word) or self.compounds(word)):
+                continue
+            missing += 1
+        return missing / len(words)
+
+    def scores(self, terms: Iterable[QueryTerm]) -> np.ndarray:
+        """BM25 score of every passage for the query terms (dense float32 array)."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for qt in terms:
+            col = self.vocab.get(qt.term)
+            if col is None:
+                continue
+            lo, hi = self.weights.indptr[col], self.weights.indptr[col + 1]
+            np.add.at(out, self.weights.indices[lo:hi], qt.weight * self.weights.data[lo:hi])
+        return out
+
+    def save(self, directory: Path) -> list[str]:
+        """Write bm25.npz and bm25_vocab.json into directory; returns the file names."""
+        w = self.weights
+        np.savez(directory / "bm25.npz", data=w.data, indices=w.indices, indptr=w.indptr,
+                 shape=np.asarray(w.shape, dtype=np.int64),
+                 params=np.asarray([self.k1, self.b], dtype=np.float64))
+        payload = {"vocab": list(self.vocab), "surface": self.surface}
+        (directory / "bm25_vocab.json").write_text(json.dumps(payload, ensure_ascii=False),
+                                                    encoding="utf-8")
+        return ["bm25.npz", "bm25_vocab.json"]
+
+    @classmethod
+    def load(cls, directory: Path) -> BM25:
+        """Read what `save` wrote (no pickle)."""
+        with np.load(directory / "bm25.npz", allow_pickle=False) as z:
+            shape = tuple(int(x) for x in z["shape"])
+            weights = sparse.csc_matrix((z["data"], z["indices"], z["indptr"]), shape=shape)
+            k1, b = (float(x) for x in z["params"])
+        payload = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
+        vocab = {t: i for i, t in enumerate(payload["vocab"])}
+        surface = {w: (int(v[0]), float(v[1])) for w, v in payload["surface"].items()}
+        if len(vocab) != shape[1]:
+            raise ValueError("BM25 vocabulary does not match its matrix")
+        return cls(weights, vocab, surface, k1, b)
+
+
+def _folded_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", fold(text).replace("'s ", " "))]
+
+
+class _DeleteIndex:
+    """Words within one edit (or a transposition) of a query word, by symmetric deletes."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._by_key: defaultdict[str, set[str]] = defaultdict(set)
+        for w in words:
+            for key in _deletes(w):
+                self._by_key[key].add(w)
+
+    def near(self, word: str) -> set[str]:
+        found: set[str] = set()
+        for key in _deletes(word):
+            found |= self._by_key.get(key, set())
+        found.discard(word)
+        # Symmetric deletes also pair two different substitutions; keep true near-misses.
+        return {w for w in found if _close(word, w)}
+
+
+def _deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _close(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if a[0] != b[0]:
+        return False  # names are rarely misspelt in their first letter; guards "tony"/"pony"
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

@@ -1,0 +1,65 @@
+"""Choose the 1–3 consecutive sentences of a passage that best answer the question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.passage import Passage
+from retrieval.text import content_terms
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteWeights:
+    """How sentence windows are scored: meaning (dense) against shared words (coverage)."""
+
+    dense: float = 0.6
+    coverage: float = 0.4
+    extra_sentence_penalty: float = 0.02
+    second_sentence: float = 0.6  # credit for a window whose second sentence also fits
+    max_sentences: int = 3
+
+
+def term_weights(query_terms: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    """Query terms weighted by rarity, so a shared name counts more than a shared 'film'."""
+    return {t: w * idf.get(t, 1.0) for t, w in query_terms.items()}
+
+
+def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[str, float],
+                 max_chars: int, qw: QuoteWeights = QuoteWeights()) -> tuple[int, int, float]:
+    """(first, last, score) of the best window of sentences, inclusive indexes."""
+    spans = passage.sentences
+    if not spans:
+        return 0, -1, 0.0
+    total = sum(weights.values()) or 1.0
+    terms = [set(content_terms(passage.text[s:e])) for s, e in spans]
+    best = (0, 0, -1e9)
+    for i in range(len(spans)):
+        covered: set[str] = set()
+        top, second = -1e9, 0.0
+        for j in range(i, min(len(spans), i + qw.max_sentences)):
+            if spans[j][1] - spans[i][0] > max_chars and j > i:
+                break
+            covered |= terms[j]
+            s = float(sentence_scores[j])
+            top, second = (s, top if j > i else 0.0) if s > top else (top, max(second, s))
+            coverage = sum(w for t, w in weights.items() if t in covered) / total
+            score = (qw.dense * (top + qw.second_sentence * second) + qw.coverage * coverage
+                     - qw.extra_sentence_penalty * (j - i))
+            if score > best[2]:
+                best = (i, j, score)
+    return best
+
+
+def quote_text(passage: Passage, first: int, last: int, max_chars: int) -> str:
+    """The verbatim text of sentences first..last, cut to max_chars at a word if one is too long."""
+    if last < first:
+        return passage.text[:max_chars]
+    start, end = passage.sentences[first][0], passage.sentences[last][1]
+    text = passage.text[start:end]
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,;:") + "…"

@@ -1,0 +1,76 @@
+"""Hybrid ranking: dense and BM25 scores, normalised and fused with a question-intent prior."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.passage import Passage
+from retrieval.text import fold
+
+# Words that ask for opinions, which live in the reviews rather than in the encyclopedia.
+_OPINION = re.compile(
+    r"\b(review\w*|critic\w*|viewers?|audiences?|opinions?|recommend\w*|worth|rat(ed|ing)|"
+    r"prais\w*|people (say|think|said|thought)|fans?|overrated|underrated|good|bad|best|worst|"
+    r"like[ds]?|love[ds]?|hate[ds]?|think|thought|feel|felt)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FusionWeights:
+    """Fusion settings; defaults measured on the dev questions (README, Retrieval quality)."""
+
+    dense: float = 0.5
+    intent_prior: float = 0.3  # boost for the source kind the question asks about
+    candidates: int = 100  # per ranking, before fusion
+
+
+def wants_opinions(question: str) -> bool:
+    """True when the question asks what people thought rather than a fact."""
+    return bool(_OPINION.search(fold(question)))
+
+
+def normalise(scores: np.ndarray) -> np.ndarray:
+    """Scale scores into 0..1 by the best one (0 everywhere when nothing scored)."""
+    top = float(scores.max()) if scores.size else 0.0
+    if top <= 0:
+        return np.zeros_like(scores)
+    return np.clip(scores / top, 0.0, 1.0)
+
+
+def normalise_dense(cos: np.ndarray) -> np.ndarray:
+    """Min-max over the candidates, so the spread of cosines, not their level, decides."""
+    if cos.size == 0:
+        return cos
+    lo, hi = float(cos.min()), float(cos.max())
+    if hi - lo < 1e-6:
+        return np.ones_like(cos)
+    return (cos - lo) / (hi - lo)
+
+
+def fuse(dense: np.ndarray, lexical: np.ndarray, passages: list[Passage], idx: np.ndarray,
+         opinions: bool, w: FusionWeights) -> np.ndarray:
+    """Fused score for the candidate passages `idx` (dense/lexical are their raw scores)."""
+    score = w.dense * normalise_dense(dense) + (1.0 - w.dense) * normalise(lexical)
+    prior = np.array([
+        1.0 + w.intent_prior if (passages[i].source == "review") == opinions else 1.0
+        for i in idx
+    ], dtype=np.float32)
+    return score * prior
+
+
+def dedupe(order: list[int], quotes: dict[int, str], k: int) -> list[int]:
+    """The first k passages whose quotes are not near-duplicates of a better-ranked one."""
+    kept: list[int] = []
+    seen: list[set[str]] = []
+    for i in order:
+        words = set(fold(quotes[i]).split())
+        if any(len(words & s) / max(1, min(len(words), len(s))) > 0.8 for s in seen):
+            continue
+        kept.append(i)
+        seen.append(words)
+        if len(kept) == k:
+            break
+    return kept

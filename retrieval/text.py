@@ -1,0 +1,72 @@
+"""Text normalisation shared by lexical search and quoting: accent folding, tokens, light stemming."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Letters NFKD does not decompose: without these "Søborg" would never meet "Soborg".
+_FOLD_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                             "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                             "ð": "d", "’": "'", "‘": "'"})
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been before
+    being below between both but by can could did didn't do does doesn't doing don't down during each
+    few for from further had has have having he he'd he's her here hers herself him himself his how
+    i i'd i'm i've if in into is isn't it it's its itself just let's me more most my myself no nor
+    not of off on once only or other ought our ours ourselves out over own same she she's should so
+    some such than that that's the their theirs them themselves then there there's these they they're
+    this those through to too under until up very was wasn't we we're were what what's when where
+    which while who who's whom why why's with won't would you you're your yours yourself also
+    whats whos wheres hows does did tell know say says said get got really film movie pusher ii
+    s t d ll m re ve""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so that 'Søborg' and 'soborg' compare equal."""
+    text = text.translate(_FOLD_EXTRA)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, possessive 's dropped ("Tonny's" → "tonny")."""
+    out = []
+    for tok in _TOKEN.findall(fold(text)):
+        if tok.endswith("'s"):
+            tok = tok[:-2]
+        out.append(tok.replace("'", ""))
+    return out
+
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem, then a lighter agent/adjective fold so cinematographer meets cinematography."""
+    s = _stemmer.stemWord(word)
+    # Snowball leaves -y as -i and keeps agent nouns: fold both so "cinematographer",
+    # "cinematography" and "director"/"directed" share a stem.
+    if len(s) > 5 and s.endswith("i"):
+        s = s[:-1]
+    if len(s) > 6 and s.endswith(("er", "or")):
+        s = s[:-2]
+    return s
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed, folded tokens without stopwords: what BM25 and overlap scoring compare."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def content_words(text: str) -> list[str]:
+    """Folded, unstemmed tokens without stopwords (for vocabulary checks)."""
+    return [w for w in words(text) if w not in STOPWORDS]
