@@ -36,6 +36,8 @@ class Engine:
         df = np.diff(bm25.weights.indptr)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         self._idf = {t: float(idf[c]) for t, c in bm25.vocab.items()}
+        # A word no passage contains is as rare as a word can be.
+        self._max_idf = float(idf.max()) if len(idf) else 1.0
         # A question naming a field the infobox leaves blank (budget, box office) asks for
         # what the documents explicitly do not know: abstain rather than quote money talk.
         self._blank_fields = [
@@ -110,7 +112,7 @@ class Engine:
         score_of = {int(idx[i]): float(fused[i]) for i in range(len(idx))}
         clock.lap("fusion")
 
-        weights = {t.term: t.weight * self._idf.get(t.term, 1.0) for t in terms}
+        weights = {t.term: t.weight * self._idf.get(t.term, self._max_idf) for t in terms}
         quotes: dict[int, str] = {}
         best_sentence = -1.0
         for i in order[: max(RERANK_DEPTH, k * 3)]:
@@ -125,7 +127,12 @@ class Engine:
         clock.lap("quote")
 
         missing = ix.bm25.missing_share(q)
-        confidence = _confidence(best_sentence, missing)
+        covered = 0.0
+        if top and weights:
+            p = ix.passages[top[0]]
+            have = set(content_terms(f"{p.context} {p.text}"))
+            covered = sum(w for t, w in weights.items() if t in have) / sum(weights.values())
+        confidence = _confidence(best_sentence, missing, covered)
         asked = {t.term for t in terms if t.weight >= 1.0}
         if any(name & asked or (label and label <= asked) for name, label in self._blank_fields):
             confidence = min(confidence, 0.0)
@@ -138,11 +145,15 @@ class Engine:
 
 
 MISSING_WORD_PENALTY = 0.3
+LEXICAL_EVIDENCE = 0.45
 
 
-def _confidence(best_sentence_cos: float, missing_share: float) -> float:
-    """How sure the answer is: meaning similarity, less a share for words the corpus never uses."""
-    return max(0.0, best_sentence_cos - MISSING_WORD_PENALTY * missing_share)
+def _confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
+    """How sure the answer is: meaning similarity less a share for words the corpus never uses,
+    or, for terse name queries MiniLM cannot place, how much of the question (by rarity) the
+    top passage contains."""
+    semantic = best_sentence_cos - MISSING_WORD_PENALTY * missing_share
+    return max(0.0, semantic, LEXICAL_EVIDENCE * covered)
 
 
 def _dense_candidates(ix: LoadedIndex, qvec: np.ndarray, n: int) -> list[int]:

@@ -1,0 +1,1 @@
+"""The pusherbot command line: ask, chat, index, eval, bench, discord."""

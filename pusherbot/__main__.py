@@ -1,0 +1,5 @@
+import sys
+
+from pusherbot.cli import main
+
+sys.exit(main())

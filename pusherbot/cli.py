@@ -1,0 +1,276 @@
+"""`pusherbot`: ask, chat, index, eval, bench and discord, over the retrieval core.
+
+Heavy modules (numpy, faiss, the encoder) are imported inside the commands that need them,
+so `--help` and argument errors answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--seeds", metavar="DIR", type=Path, default=argparse.SUPPRESS,
+                        help="seed documents folder (env PUSHERBOT_SEEDS; default: repo seeds/)")
+    common.add_argument("--index-dir", metavar="DIR", type=Path, default=argparse.SUPPRESS,
+                        help="index folder (env PUSHERBOT_INDEX_DIR; default: repo embeddings/)")
+    common.add_argument("--encoder", choices=("auto", "onnx", "torch"), default=argparse.SUPPRESS,
+                        help="query encoder (env PUSHERBOT_ENCODER; default auto: ONNX if built)")
+
+    parser = argparse.ArgumentParser(
+        prog="pusherbot", parents=[common],
+        description="Answers questions about the film Pusher II (2004) by quoting its sources.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ask = sub.add_parser("ask", parents=[common], help="answer one question (or '-' for stdin)",
+                         description="Answer a question with a verbatim quote and its source. "
+                                     "With '-', read one question per line from stdin.")
+    ask.add_argument("question", help="the question, or '-' to read questions from stdin")
+    ask.add_argument("--top-k", type=_positive, default=None, metavar="N",
+                     help="how many passages to show (default 3, env PUSHERBOT_TOP_K)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+
+    sub.add_parser("chat", parents=[common], help="interactive questions, model loaded once",
+                   description="Ask questions interactively (line editing and history). "
+                               "Ctrl-D or 'quit' leaves.")
+
+    index = sub.add_parser("index", parents=[common], help="build or validate the index",
+                           description="Build the index if it is missing or stale, else validate it.")
+    index.add_argument("--rebuild", action="store_true", help="build from scratch")
+    index.add_argument("--json", action="store_true", help="machine-readable summary")
+
+    ev = sub.add_parser("eval", parents=[common], help="score retrieval on a question file",
+                        description="quote@1, passage@3, MRR and abstention rates for hybrid, "
+                                    "BM25-only and dense-only rankings.")
+    ev.add_argument("file", type=Path, help="JSONL: {id, question, answers, category} per line")
+    ev.add_argument("--json", action="store_true", help="machine-readable report")
+
+    bench = sub.add_parser("bench", parents=[common], help="measure speed, memory and scale",
+                           description="Cold start, warm latency and its split, build time, "
+                                       "memory; --scale N measures the index at N passages.")
+    bench.add_argument("--scale", type=_positive, default=None, metavar="N",
+                       help="also measure a synthetic corpus of N passages")
+    bench.add_argument("--questions", type=Path, default=None, metavar="FILE",
+                       help="questions for warm latency (default: the dev questions)")
+    bench.add_argument("--json", action="store_true", help="machine-readable results")
+
+    sub.add_parser("discord", help="run the Discord bot (same as python -m bot)", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["discord"]:
+        from bot.__main__ import main as bot_main
+
+        return bot_main(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from retrieval.errors import PusherbotError
+
+    try:
+        settings = _settings(args)
+        return COMMANDS[args.command](args, settings, parser)
+    except PusherbotError as e:
+        _err(str(e))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into head): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _settings(args: argparse.Namespace):
+    from retrieval.settings import Settings
+
+    return Settings.from_env(
+        seeds_dir=getattr(args, "seeds", None), index_dir=getattr(args, "index_dir", None),
+        encoder=getattr(args, "encoder", None), top_k=getattr(args, "top_k", None))
+
+
+def _load_engine(settings, *, rebuild: bool = False):
+    from pusherbot.output import ProgressBar
+    from retrieval.engine import Engine
+
+    bar = ProgressBar("building index")
+    try:
+        return Engine.load(settings, rebuild=rebuild, warn=lambda m: _err(f"warning: {m}"),
+                           progress=bar)
+    finally:
+        bar.close()
+
+
+def cmd_ask(args, settings, parser) -> int:
+    """pusherbot ask."""
+    if args.question == "-":
+        return _ask_stream(args, settings)
+    if not args.question.strip():
+        _err("usage: pusherbot ask QUESTION  (the question is empty)")
+        return EXIT_USAGE
+    if len(args.question.strip()) > settings.max_question_chars:
+        _err(f"error: the question is too long ({len(args.question.strip())} characters; "
+             f"the limit is {settings.max_question_chars})")
+        return EXIT_USAGE
+    engine = _load_engine(settings)
+    answer = engine.answer(args.question, settings.top_k)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        from pusherbot.output import render_answer
+
+        print(render_answer(answer))
+    return EXIT_OK
+
+
+def _ask_stream(args, settings) -> int:
+    from retrieval.errors import QuestionError
+
+    engine = _load_engine(settings)
+    for line in sys.stdin:
+        question = line.rstrip("\n")
+        if not question.strip():
+            continue
+        try:
+            answer = engine.answer(question, settings.top_k)
+        except QuestionError as e:
+            if args.json:
+                print(json.dumps({"question": question[:200], "answered": False, "results": [],
+                                  "error": str(e)}, ensure_ascii=False), flush=True)
+            else:
+                _err(f"error: {e}")
+            continue
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            from pusherbot.output import render_answer
+
+            print(f"Q: {answer.question}\n{render_answer(answer)}\n", flush=True)
+    return EXIT_OK
+
+
+def cmd_chat(args, settings, parser) -> int:
+    """pusherbot chat."""
+    from pusherbot.output import render_answer
+    from retrieval.errors import QuestionError
+
+    history = Path(os.environ.get("PUSHERBOT_HISTORY", Path.home() / ".pusherbot_history"))
+    try:
+        import readline
+
+        readline.set_history_length(1000)
+        if history.exists():
+            readline.read_history_file(history)
+    except (ImportError, OSError):
+        readline = None  # type: ignore[assignment]
+    engine = _load_engine(settings)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask about Pusher II (Ctrl-D or 'quit' to leave).")
+    try:
+        while True:
+            try:
+                question = input("pusherbot> " if interactive else "")
+            except EOFError:
+                break
+            if question.strip().lower() in ("quit", "exit", ":q"):
+                break
+            if not question.strip():
+                continue
+            try:
+                print(render_answer(engine.answer(question, settings.top_k)) + "\n", flush=True)
+            except QuestionError as e:
+                _err(f"error: {e}")
+    finally:
+        if readline is not None:
+            try:
+                readline.write_history_file(history)
+            except OSError:
+                pass
+    return EXIT_OK
+
+
+def cmd_index(args, settings, parser) -> int:
+    """pusherbot index."""
+    started = time.perf_counter()
+    engine = _load_engine(settings, rebuild=args.rebuild)
+    stats = engine.stats()
+    summary = {
+        "passages": stats.passages, "reviews": stats.reviews, "documents": list(stats.documents),
+        "seconds": round(time.perf_counter() - started, 2), "path": str(engine.index.directory),
+        "index_kind": stats.index_kind, "model": stats.model, "built_at": stats.built_at,
+        "encoder": engine.encoder.name,
+    }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"{stats.passages} passages from {len(stats.documents)} documents "
+              f"({stats.reviews} reviews) in {summary['seconds']:.1f} s")
+        print(f"index: {engine.index.directory} ({stats.index_kind}, built {stats.built_at})")
+    return EXIT_OK
+
+
+def cmd_eval(args, settings, parser) -> int:
+    """pusherbot eval."""
+    from retrieval.evaluate import evaluate, format_report, load_questions
+
+    questions = load_questions(args.file)
+    engine = _load_engine(settings)
+    report = evaluate(engine, questions)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(f"{args.file}: {len(questions)} questions")
+        print(format_report(report))
+    return EXIT_OK
+
+
+def cmd_bench(args, settings, parser) -> int:
+    """pusherbot bench."""
+    from retrieval.bench import format_table, run_bench
+
+    questions = args.questions or _default_questions()
+    result = run_bench(settings, scale=args.scale, questions_path=questions)
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_table(result))
+    return EXIT_OK
+
+
+def _default_questions() -> Path:
+    from retrieval.settings import REPO_ROOT
+
+    for candidate in (REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl",
+                      REPO_ROOT / "tests" / "data" / "validation.jsonl"):
+        if candidate.is_file():
+            return candidate
+    from retrieval.errors import PusherbotError
+
+    raise PusherbotError("no question file found; pass --questions FILE")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "index": cmd_index, "eval": cmd_eval,
+            "bench": cmd_bench}

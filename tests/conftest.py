@@ -1,0 +1,47 @@
+"""Shared fixtures: the real engine on the real seeds, built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.settings import REPO_ROOT, Settings
+
+SEEDS = REPO_ROOT / "seeds"
+WIKI = SEEDS / "wikipedia_pusher_ii.txt"
+REVIEWS = SEEDS / "imdb_reviews_pusher_ii.txt"
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One index folder for the whole session, built from the real seeds."""
+    return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture(scope="session")
+def settings(index_dir: Path) -> Settings:
+    """Default settings, pointed at the session index folder."""
+    return Settings(seeds_dir=SEEDS, index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings):
+    """The real engine (real model, real seeds), loaded once."""
+    from retrieval.engine import Engine
+
+    return Engine.load(settings)
+
+
+@pytest.fixture
+def tiny_seeds(tmp_path: Path) -> Path:
+    """A small seeds folder of plain text: quick to index for rebuild and corruption tests."""
+    d = tmp_path / "seeds"
+    d.mkdir()
+    (d / "notes.md").write_text(
+        "# Notes\n\n## Crew\n\nThe cinematographer of the film was Morten Søborg. "
+        "He shot it on hand-held cameras.\n\n## Music\n\nThe score was composed by Peter Peter. "
+        "It uses synthesizers throughout.\n",
+        encoding="utf-8",
+    )
+    return d

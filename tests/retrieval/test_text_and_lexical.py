@@ -1,0 +1,44 @@
+"""Folding, stemming and BM25, checkable by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retrieval.lexical import BM25
+from retrieval.text import content_terms, fold, stem
+
+
+def test_fold_handles_letters_nfkd_leaves_alone() -> None:
+    assert fold("Søborg Østerud Burić Ø") == "soborg osterud buric o"
+
+
+def test_light_stemming_joins_agent_and_field_words() -> None:
+    assert stem("cinematographer") == stem("cinematography")
+    assert stem("directed") == stem("director")
+    assert content_terms("Tonny's tattoo") == ["tonni", "tattoo"]
+
+
+def test_bm25_prefers_the_passage_with_the_rare_word() -> None:
+    bm = BM25.build(["the cat sat on the mat", "the dog sat", "a cat and a dog and a cat"])
+    scores = bm.scores(bm.query_terms("cat"))
+    assert scores[1] == 0
+    assert scores[2] > scores[0] > 0
+
+
+def test_name_variants_and_misspellings_are_expanded() -> None:
+    bm = BM25.build(["Morten Søborg shot the film.", "Tonny steals a Ferrari.",
+                     "Reviews call him Tony.", "Mads Mikkelsen stars."])
+    assert np.argmax(bm.scores(bm.query_terms("soborg"))) == 0
+    # "tony" is a corpus word, but also one letter from the name "Tonny": both are searched.
+    assert {"toni", "tonni"} <= {t.term for t in bm.query_terms("who is tony")}
+    assert np.argmax(bm.scores(bm.query_terms("mikkelson"))) == 3
+    assert bm.missing_share("ferari") == 0.0  # one edit away from a corpus word
+    assert bm.missing_share("sourdough bread") == 1.0
+
+
+def test_bm25_round_trips_through_disk(tmp_path) -> None:
+    bm = BM25.build(["alpha beta", "beta gamma"])
+    bm.save(tmp_path)
+    again = BM25.load(tmp_path)
+    q = bm.query_terms("gamma")
+    assert np.allclose(bm.scores(q), again.scores(q))
