@@ -7,6 +7,7 @@ so `--help` and argument errors answer at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -194,10 +195,8 @@ def cmd_chat(args, settings, parser) -> int:
                 _err(f"error: {e}")
     finally:
         if readline is not None:
-            try:
+            with contextlib.suppress(OSError):
                 readline.write_history_file(history)
-            except OSError:
-                pass
     return EXIT_OK
 
 
@@ -238,7 +237,12 @@ def cmd_eval(args, settings, parser) -> int:
 
 def cmd_bench(args, settings, parser) -> int:
     """pusherbot bench."""
-    from retrieval.bench import format_table, run_bench
+    try:
+        from retrieval.bench import format_table, run_bench
+    except ImportError:
+        from retrieval.errors import PusherbotError
+
+        raise PusherbotError("pusherbot bench is not part of this build yet") from None
 
     questions = args.questions or _default_questions()
     result = run_bench(settings, scale=args.scale, questions_path=questions)

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.chunk import ChunkSettings, chunk
-from retrieval.passage import Passage
 from retrieval.parse_wiki import empty_infobox_fields
+from retrieval.passage import Passage
 from retrieval.seeds import read_seeds, segments_of
 
 

@@ -45,9 +45,8 @@ class SentenceTransformerEncoder:
                 from sentence_transformers import SentenceTransformer
 
                 model = SentenceTransformer(str(self.model_path), device="cpu")
-                get_dim = getattr(model, "get_embedding_dimension", None) or getattr(
-                    model, "get_sentence_embedding_dimension"
-                )
+                get_dim = (getattr(model, "get_embedding_dimension", None)
+                           or model.get_sentence_embedding_dimension)
                 self.dim = int(get_dim() or 384)
                 self._model = model
         return self._model

@@ -57,7 +57,8 @@ class Engine:
 
         index, _ = open_index(settings, make_encoder, rebuild=rebuild, warn=warn,
                               progress=progress)
-        encoder = _query_encoder(settings, index.directory, reference[0] if reference else None)
+        encoder = _query_encoder(settings, index.directory, reference[0] if reference else None,
+                                 warn or (lambda _m: None))
         return cls(settings, index, encoder)
 
     def stats(self) -> CorpusStats:
@@ -164,12 +165,20 @@ def _dense_candidates(ix: LoadedIndex, qvec: np.ndarray, n: int) -> list[int]:
     return [int(i) for i in ids[0] if i >= 0]
 
 
-def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None) -> Encoder:
+def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None,
+                   warn: Warn) -> Encoder:
+    """The ONNX export beside the index when there is one (fast start), else the reference."""
     onnx_dir = directory / "onnx"
-    if settings.encoder != "torch" and (onnx_dir / "model.onnx").is_file():
+    if settings.encoder != "torch" and onnx_dir.is_dir():
         from retrieval.onnx_encoder import OnnxEncoder
 
-        return OnnxEncoder(onnx_dir)
+        try:
+            return OnnxEncoder(onnx_dir).load()
+        except Exception as e:  # noqa: BLE001 - a broken export must not stop answering
+            warn(f"ONNX encoder unusable ({type(e).__name__}: {e}); using sentence-transformers")
+    elif settings.encoder == "onnx":
+        warn("no ONNX export in the index; using sentence-transformers (run pusherbot index "
+             "--rebuild)")
     return built_with or SentenceTransformerEncoder(settings.resolved_model_path)
 
 

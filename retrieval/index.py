@@ -217,16 +217,12 @@ def build_index(settings: Settings, key: dict, encoder: Encoder, *,
 
 
 def _vector_index(vectors: np.ndarray) -> tuple[object, dict]:
+    """Exact inner-product search: at this corpus size it takes microseconds."""
     import faiss
 
-    try:
-        from retrieval.ann import build_vector_index, choose_spec
-    except ImportError:  # TEMP until ann lands
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors)
-        return index, {"kind": "flat", "params": {}}
-    spec = choose_spec(len(vectors))
-    return build_vector_index(vectors, spec), spec.to_dict()
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return index, {"kind": "flat", "params": {}}
 
 
 def _encode_resumable(partial: Path, texts: list[str], encoder: Encoder,

@@ -20,13 +20,16 @@ import numpy as np
 from retrieval.encoder import Encoder
 
 BLOCK = 65_536
+_CHUNK = 4096  # rows synthesised per random stream
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(A-ZÆØÅ0-9])")
 _MARKUP = re.compile(r"^\s*(\{\{|\}\}|\||==|\*\s*$)")
+_CHROME = re.compile(r"review helpful|found this helpful|sign in to vote|permalink|spoilers?$",
+                     re.IGNORECASE)
 
 
 def seed_sentences(seeds_dir: Path) -> list[str]:
-    """Prose sentences of every seed file, in file order (chrome and wiki markup lines dropped)."""
-    out: list[str] = []
+    """Distinct prose sentences of the seed files, in file order (chrome and markup dropped)."""
+    out: dict[str, None] = {}  # ordered set: duplicates would make exact ties in the vectors
     for f in sorted(Path(seeds_dir).iterdir()):
         if f.suffix.lower() not in (".txt", ".md") or not f.is_file():
             continue
@@ -35,9 +38,12 @@ def seed_sentences(seeds_dir: Path) -> list[str]:
             # Short lines are page chrome ("Permalink", "8/10", author/date lines) or headings.
             if len(line) < 40 or _MARKUP.match(line):
                 continue
-            line = re.sub(r"\[\[|\]\]|[\w ()]+\|", "", line)  # link remnants: keep the label
-            out.extend(s.strip() for s in _SENTENCE_END.split(line) if len(s.strip()) >= 20)
-    return out
+            for sent in _SENTENCE_END.split(line):
+                sent = sent.strip()
+                # "Target|Label" link remnants: where the target starts is ambiguous; skip them.
+                if len(sent) >= 20 and "|" not in sent and not _CHROME.search(sent):
+                    out[sent] = None
+    return list(out)
 
 
 def passage_block(sentences: list[str], block: int, seed: int, size: int = BLOCK) -> list[str]:
@@ -123,21 +129,25 @@ class SyntheticVectors:
     def _synthesise(self, m: int, rng: np.random.Generator) -> np.ndarray:
         return _combine(self.base, m, rng, self.noise)
 
+    def rows(self, lo: int, hi: int) -> np.ndarray:
+        """Rows lo … hi-1 (clipped to n)."""
+        hi = min(hi, self.n)
+        out = np.empty((max(0, hi - lo), self.dim), dtype=np.float32)
+        for c in range(lo // _CHUNK, (hi - 1) // _CHUNK + 1) if hi > lo else ():
+            c_lo, c_hi = c * _CHUNK, (c + 1) * _CHUNK
+            # Seeded per fixed chunk, so any rows can be regenerated alone whatever the block
+            # size (ground truth streams them again instead of keeping a second 1.5 GB copy).
+            chunk = self._synthesise(_CHUNK, _rng(self.seed, 1, c))
+            if c_lo < len(self.base):
+                real = self.base[c_lo : min(c_hi, len(self.base))]
+                chunk[: len(real)] = real
+            a, b = max(lo, c_lo), min(hi, c_hi)
+            out[a - lo : b - lo] = chunk[a - c_lo : b - c_lo]
+        return out
+
     def block(self, index: int, size: int = BLOCK) -> np.ndarray:
         """Rows index*size … (index+1)*size-1 (fewer in the last block)."""
-        lo, hi = index * size, min((index + 1) * size, self.n)
-        if lo >= hi:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.empty((hi - lo, self.dim), dtype=np.float32)
-        real_hi = min(hi, len(self.base))
-        if lo < real_hi:
-            out[: real_hi - lo] = self.base[lo:real_hi]
-        start = max(lo, len(self.base))
-        if start < hi:
-            # Seeded per block so any block can be regenerated alone (ground truth is computed
-            # by streaming the blocks again instead of keeping a second 1.5 GB copy).
-            out[start - lo :] = self._synthesise(hi - start, _rng(self.seed, 1, index))
-        return out
+        return self.rows(index * size, (index + 1) * size)
 
     def blocks(self, size: int = BLOCK) -> Iterator[np.ndarray]:
         """All rows, block by block."""

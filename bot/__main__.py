@@ -1,0 +1,126 @@
+"""`python -m bot` (and `pusherbot discord`): load the engine once, then connect to Discord."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import discord
+
+from bot.answering import AnswerEngine
+from bot.settings import LOG_LEVELS, BotSettings
+from retrieval.errors import PusherbotError
+from retrieval.settings import Settings
+
+log = logging.getLogger("bot")
+
+NO_TOKEN = (
+    "pusherbot: no Discord token: set DISCORD_TOKEN in the environment or put "
+    "DISCORD_TOKEN=<token> in a .env file in the working directory (see docs/discord.md)"
+)
+BAD_TOKEN = (
+    "pusherbot: Discord rejected the token in DISCORD_TOKEN; copy a fresh one from the "
+    "Developer Portal (Bot → Reset Token)"
+)
+NEEDS_INTENT = (
+    "pusherbot: the Message Content intent is not enabled for this application; enable it in "
+    "the Developer Portal (Bot → Privileged Gateway Intents) or set DISCORD_MESSAGE_CONTENT=0"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line options of the bot."""
+    p = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Run the pusherbot Discord bot (settings come from the environment and .env).",
+    )
+    p.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="default: INFO")
+    p.add_argument(
+        "--env-file", type=Path, default=Path(".env"), help="the .env file to read (default: .env)"
+    )
+    return p
+
+
+def load_engine(core: Settings) -> AnswerEngine:
+    """Load the model and the index (slow: seconds); the bot shares this one engine."""
+    from retrieval.engine import Engine  # heavy imports (torch, faiss) only when running
+
+    return Engine.load(core)
+
+
+class RedactToken(logging.Filter):
+    """Replaces the token in any log line, in case a library ever logs it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without the token; never drops a record."""
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = message.replace(self._token, "[DISCORD_TOKEN]"), None
+        return True
+
+
+def setup_logging(settings: BotSettings) -> None:
+    """discord.py's log format on stderr, at the configured level, with the token redacted."""
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    assert settings.token is not None
+    redact = RedactToken(settings.token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+async def run(settings: BotSettings, engine: AnswerEngine) -> None:
+    """Connect and serve until the process is stopped."""
+    from bot.client import ShardedPusherBot
+
+    assert settings.token is not None
+    async with ShardedPusherBot(settings, engine) as bot:
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+            # `docker stop` and systemd send SIGTERM: close the gateway cleanly, as Ctrl-C does
+            asyncio.get_running_loop().add_signal_handler(
+                signal.SIGTERM, lambda: asyncio.ensure_future(bot.close())
+            )
+        await bot.start(settings.token)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the bot; returns the exit code (2: bad settings, 1: Discord refused or load failed)."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = BotSettings.from_env(dotenv=args.env_file).with_(log_level=args.log_level)
+    except PusherbotError as e:
+        print(f"pusherbot: {e}", file=sys.stderr)
+        return 2
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    setup_logging(settings)
+    try:
+        log.info("loading the engine (model and index)")
+        engine = load_engine(settings.core)  # before connecting: every handler shares it
+    except PusherbotError as e:
+        print(f"pusherbot: {e}", file=sys.stderr)
+        return 1
+    try:
+        asyncio.run(run(settings, engine))
+    except discord.LoginFailure:
+        print(BAD_TOKEN, file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(NEEDS_INTENT, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The one path from a question to a reply, shared by `/ask`, mentions and DMs."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import discord
+
+from bot import format as fmt
+from bot.feedback import FeedbackLog
+from bot.settings import PASSAGES_PER_PAGE, BotSettings
+from bot.views import NO_MENTIONS, AnswerView
+from retrieval.answer import Answer, CorpusStats
+from retrieval.errors import QuestionError
+
+log = logging.getLogger(__name__)
+
+
+class AnswerEngine(Protocol):
+    """What the bot needs from `retrieval.engine.Engine`."""
+
+    def answer(self, question: str, top_k: int | None = None) -> Answer: ...
+
+    def stats(self) -> CorpusStats: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message to send: text, or an embed with its buttons."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: AnswerView | None = None
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `send`/`reply`/`followup.send`, never allowing a ping."""
+        kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if self.content is not None:
+            kwargs["content"] = self.content
+        if self.embed is not None:
+            kwargs["embed"] = self.embed
+        if self.view is not None:
+            kwargs["view"] = self.view
+        return kwargs
+
+
+class Answerer:
+    """Runs the engine off the event loop and turns its answer into a `Reply`."""
+
+    def __init__(self, engine: AnswerEngine, settings: BotSettings, feedback: FeedbackLog) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.feedback = feedback
+        # Its own small pool rather than asyncio.to_thread's (cores + 4 threads): more threads
+        # than cores only queue on the GIL, and the event loop then waits its turn behind them.
+        self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="pusherbot-answer")
+
+    def close(self) -> None:
+        """Stop the worker threads (answers in progress finish)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def answer(self, question: str) -> Answer:
+        """The engine's answer, computed in a worker thread so the event loop never waits."""
+        call = functools.partial(self.engine.answer, question, self.settings.top_k)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, call)
+
+    async def reply(
+        self, question: str, *, asker_id: int, guild_id: int | None, show_spoilers: bool = False
+    ) -> Reply:
+        """The reply to `question`; never raises for a failing engine (it logs and apologises)."""
+        try:
+            answer = await self.answer(question)
+        except QuestionError as e:
+            return Reply(content=fmt.question_error_text(e))
+        except Exception:
+            log.exception("answering %r failed", question[:200])
+            return Reply(content=fmt.ERROR_TEXT)
+        if not answer.answered or not answer.results:
+            return Reply(content=fmt.abstain_text(answer))
+        view = AnswerView(
+            answer,
+            asker_id=asker_id,
+            guild_id=guild_id,
+            show_spoilers=show_spoilers or self.settings.show_spoilers,
+            per_page=PASSAGES_PER_PAGE,
+            feedback=self.feedback,
+            timeout=self.settings.view_timeout,
+        )
+        return Reply(embed=view.embed(), view=view)

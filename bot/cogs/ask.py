@@ -1,0 +1,75 @@
+"""Slash commands: `/ask` (a quoted, cited answer) and `/about` (what the corpus holds)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import format as fmt
+from bot.views import NO_MENTIONS
+from retrieval.answer import CorpusStats
+from retrieval.settings import MAX_QUESTION_CHARS
+
+if TYPE_CHECKING:
+    from bot.client import PusherBot
+
+
+class AskCog(commands.Cog):
+    """`/ask` and `/about`."""
+
+    def __init__(self, bot: PusherBot) -> None:
+        self.bot = bot
+        self._stats: CorpusStats | None = None  # the index is read-only while the bot runs
+
+    @app_commands.command()
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+        private: bool = False,
+        spoilers: bool = False,
+    ) -> None:
+        """Ask a question about the film Pusher II; the answer is a quote with its source.
+
+        Parameters
+        ----------
+        question
+            Your question, for example: who plays the Duke?
+        private
+            Only you see the answer.
+        spoilers
+            Show plot spoilers as plain text instead of hiding them.
+        """
+        decision = self.bot.cooldowns.hit(interaction.user.id)
+        if not decision.allowed:
+            await interaction.response.send_message(
+                fmt.cooldown_text(decision.retry_after),
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        # Discord drops an interaction not acknowledged within 3 s; the work comes after.
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        reply = await self.bot.answerer.reply(
+            question,
+            asker_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            show_spoilers=spoilers,
+        )
+        message = await interaction.followup.send(
+            **reply.send_kwargs(), ephemeral=private, wait=True
+        )
+        if reply.view is not None:
+            reply.view.message = message
+
+    @app_commands.command()
+    async def about(self, interaction: discord.Interaction) -> None:
+        """What pusherbot knows: its documents, passages, reviews, model and index."""
+        if self._stats is None:
+            self._stats = await asyncio.to_thread(self.bot.engine.stats)
+        embed = discord.Embed.from_dict(fmt.about_embed(self._stats))
+        await interaction.response.send_message(embed=embed, allowed_mentions=NO_MENTIONS)

@@ -1,0 +1,92 @@
+"""Questions asked by mentioning the bot in a channel, or by writing to it in a DM."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands
+
+from bot import format as fmt
+from bot.views import NO_MENTIONS
+
+if TYPE_CHECKING:
+    from bot.client import PusherBot
+
+log = logging.getLogger(__name__)
+
+# Replies to answers and ordinary messages; joins, pins, boosts and the like are not questions.
+_QUESTION_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def question_from(
+    content: str, *, bot_id: int, role_id: int | None = None, is_dm: bool = False
+) -> str | None:
+    """The question in a message: its text minus the bot's mentions; None if not addressed to us.
+
+    A message is addressed to the bot when it is a DM or names the bot (`<@id>`, `<@!id>`, or
+    the bot's own role `<@&id>`) in its text.
+    """
+    ids = [rf"<@!?{bot_id}>"] + ([rf"<@&{role_id}>"] if role_id is not None else [])
+    pattern = re.compile("|".join(ids))
+    if not is_dm and pattern.search(content) is None:
+        return None
+    return " ".join(pattern.sub(" ", content).split())
+
+
+async def reply_to(message: discord.Message, **kwargs: Any) -> discord.Message:
+    """Send as a reply to `message`, without pinging its author; still sent if it was deleted."""
+    reference = message.to_reference(fail_if_not_exists=False)
+    return await message.channel.send(reference=reference, mention_author=False, **kwargs)
+
+
+class MentionsCog(commands.Cog):
+    """Answers `@pusherbot <question>` in channels and any message in a DM."""
+
+    def __init__(self, bot: PusherBot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer the message if it is a question for us; never raises."""
+        if message.author.bot or message.type not in _QUESTION_TYPES or self.bot.user is None:
+            return  # ourselves, other bots and webhooks, system messages
+        role = message.guild.self_role if message.guild is not None else None
+        question = question_from(
+            message.content,
+            bot_id=self.bot.user.id,
+            role_id=role.id if role is not None else None,
+            is_dm=message.guild is None,
+        )
+        if question is None:
+            return
+        try:
+            await self._answer(message, question)
+        except discord.HTTPException as e:  # no permission to send, message deleted, ...
+            log.warning("could not reply in channel %s: %s", message.channel.id, e)
+        except Exception:
+            log.exception("handling a message failed")
+            with contextlib.suppress(discord.HTTPException):  # the log already has the cause
+                await reply_to(message, content=fmt.ERROR_TEXT, allowed_mentions=NO_MENTIONS)
+
+    async def _answer(self, message: discord.Message, question: str) -> None:
+        if not question:
+            await reply_to(message, content=fmt.EMPTY_QUESTION_TEXT, allowed_mentions=NO_MENTIONS)
+            return
+        decision = self.bot.cooldowns.hit(message.author.id)
+        if not decision.allowed:
+            if decision.notify:  # one warning per window, or the bot would spam back
+                text = fmt.cooldown_text(decision.retry_after)
+                await reply_to(message, content=text, allowed_mentions=NO_MENTIONS)
+            return
+        reply = await self.bot.answerer.reply(
+            question,
+            asker_id=message.author.id,
+            guild_id=message.guild.id if message.guild is not None else None,
+        )
+        sent = await reply_to(message, **reply.send_kwargs())
+        if reply.view is not None:
+            reply.view.message = sent

@@ -1,0 +1,99 @@
+"""Shared fixtures: the real engine on the real seeds (loaded once), and dpytest-driven bots."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+import discord.abc
+import discord.ext.test as dpytest
+import pytest
+import pytest_asyncio
+
+from bot.answering import AnswerEngine
+from bot.client import PusherBot, build_intents
+from bot.settings import BotSettings
+from retrieval.engine import Engine
+from retrieval.settings import Settings
+
+BotFactory = Callable[..., Awaitable[PusherBot]]
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The real engine on the real seeds, its index built once per session in a temp dir.
+
+    PUSHERBOT_TEST_INDEX_DIR reuses an index folder across runs (the engine still checks that
+    it matches the seeds, settings and model, and rebuilds it if not).
+    """
+    reuse = os.environ.get("PUSHERBOT_TEST_INDEX_DIR")
+    index_dir = Path(reuse) if reuse else tmp_path_factory.mktemp("bot-index")
+    return Engine.load(Settings.from_env(index_dir=index_dir))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> BotSettings:
+    """Default bot settings, with the feedback file in the test's temp dir."""
+    return BotSettings(feedback_file=tmp_path / "feedback.jsonl")
+
+
+@pytest.fixture
+def sent_payloads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The JSON payload of every channel message the bot sends (dpytest drops allowed_mentions)."""
+    payloads: list[dict[str, Any]] = []
+    original = discord.abc.handle_message_parameters
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        params = original(*args, **kwargs)
+        payloads.append(params.payload)
+        return params
+
+    monkeypatch.setattr(discord.abc, "handle_message_parameters", recording)
+    return payloads
+
+
+def assert_no_pings(payload: dict[str, Any]) -> None:
+    """The payload's allowed_mentions is AllowedMentions.none(): nobody and nothing is pinged."""
+    allowed = payload.get("allowed_mentions")
+    assert allowed is not None, "no allowed_mentions sent: Discord would default to pinging"
+    assert allowed.get("parse") == [], allowed
+    assert not allowed.get("users") and not allowed.get("roles"), allowed
+    assert not allowed.get("replied_user"), allowed
+
+
+@pytest_asyncio.fixture
+async def make_bot(
+    engine: Engine, settings: BotSettings, sent_payloads: list[dict[str, Any]]
+) -> AsyncIterator[BotFactory]:
+    """Builds a bot wired to dpytest's fake Discord; checks afterwards that nothing could ping."""
+    bots: list[PusherBot] = []
+
+    async def factory(
+        *, engine: AnswerEngine = engine, members: int = 3, **changes: Any
+    ) -> PusherBot:
+        s = settings.with_(**changes)
+        intents = build_intents(s)
+        intents.members = True  # dpytest builds its fake guild from member events
+        bot = PusherBot(s, engine, intents=intents, sync_commands=False)
+        await bot._async_setup_hook()  # dpytest needs the loop attached before configure
+        await bot.setup_hook()
+        dpytest.configure(bot, members=members)
+        bots.append(bot)
+        return bot
+
+    yield factory
+    await dpytest.empty_queue()
+    for payload in sent_payloads:  # every message sent during the test, whatever it asserted
+        assert_no_pings(payload)
+    for bot in bots:  # dpytest's fake gateway cannot be closed: stop what bot.close() would
+        bot.answerer.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """dpytest writes attachments to ./dpytest_*.dat; none are expected, but never leave any."""
+    for path in glob.glob("dpytest_*.dat"):
+        os.remove(path)

@@ -1,0 +1,242 @@
+"""`python -m bot`: one-line exits for a missing or rejected token, engine first, token never shown;
+and the client's intents, sharding and command sync."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from bot_fakes import STATS
+
+import bot.__main__ as entry
+from bot.client import PusherBot, ShardedPusherBot, build_intents
+from bot.settings import BotSettings
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.not-a-real-token"
+BOT_ENV = [
+    "DISCORD_TOKEN",
+    "DISCORD_GUILD_ID",
+    "DISCORD_SHARD_COUNT",
+    "DISCORD_SHARD_IDS",
+    "DISCORD_MESSAGE_CONTENT",
+    "PUSHERBOT_LOG_LEVEL",
+]
+
+
+class StubEngine:
+    """Stands in for the engine where only start-up is under test (loading it takes seconds)."""
+
+    def answer(self, question: str, top_k: int | None = None) -> Any:
+        raise AssertionError("start-up tests never answer")
+
+    def stats(self) -> Any:
+        return STATS
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No real settings leak in: empty working dir (no .env), no DISCORD_* variables."""
+    monkeypatch.chdir(tmp_path)
+    for name in BOT_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """main() configures the root logger; put it back for the other tests."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The order of start-up steps; the engine loader is stubbed."""
+    order: list[str] = []
+
+    def load_engine(core: Any) -> StubEngine:
+        order.append("engine")
+        return StubEngine()
+
+    monkeypatch.setattr(entry, "load_engine", load_engine)
+    return order
+
+
+def test_missing_token_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], events: list[str]
+) -> None:
+    assert entry.main([]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == entry.NO_TOKEN + "\n"
+    assert "DISCORD_TOKEN" in err and ".env" in err
+    assert events == []  # nothing slow happens before the token is known
+
+
+def test_a_bad_setting_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    monkeypatch.setenv("DISCORD_GUILD_ID", "my server")
+    assert entry.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "DISCORD_GUILD_ID" in err and TOKEN not in err
+
+
+def test_the_token_can_come_from_dotenv(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    events: list[str],
+    restore_logging: None,
+) -> None:
+    Path(".env").write_text(f"DISCORD_TOKEN={TOKEN}\n", encoding="utf-8")
+    seen: list[str] = []
+
+    async def login(self: discord.Client, token: str) -> None:
+        seen.append(token)
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(ShardedPusherBot, "login", login)
+    assert entry.main([]) == 1
+    assert seen == [TOKEN]
+
+
+def test_rejected_login_is_one_line_exit_1_after_loading_the_engine(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    events: list[str],
+    restore_logging: None,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+
+    async def login(self: discord.Client, token: str) -> None:
+        events.append("login")
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(ShardedPusherBot, "login", login)
+    assert entry.main(["--log-level", "debug"]) == 1
+    out, err = capsys.readouterr()
+    assert events == ["engine", "login"]  # the engine is ready before Discord is contacted
+    assert err.splitlines()[-1] == entry.BAD_TOKEN
+    assert "Traceback" not in err and TOKEN not in out + err
+    assert logging.getLogger().level == logging.DEBUG  # --log-level reached setup_logging
+
+
+def test_missing_privileged_intent_is_one_line_exit_1(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    events: list[str],
+    restore_logging: None,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+
+    async def login(self: discord.Client, token: str) -> None:
+        events.append("login")
+
+    async def connect(self: discord.Client, *, reconnect: bool = True) -> None:
+        raise discord.PrivilegedIntentsRequired(0)
+
+    monkeypatch.setattr(ShardedPusherBot, "login", login)
+    monkeypatch.setattr(ShardedPusherBot, "connect", connect)
+    assert entry.main([]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == entry.NEEDS_INTENT and "Traceback" not in err
+
+
+def test_an_engine_that_cannot_load_is_one_line_exit_1(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, restore_logging: None
+) -> None:
+    from retrieval.errors import SeedError
+
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+
+    def load_engine(core: Any) -> Any:
+        raise SeedError("the seeds folder /nowhere does not exist")
+
+    monkeypatch.setattr(entry, "load_engine", load_engine)
+    assert entry.main([]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == "pusherbot: the seeds folder /nowhere does not exist"
+
+
+def test_the_token_is_redacted_from_logs() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(entry.RedactToken(TOKEN))
+    logger = logging.getLogger("test.redact")
+    logger.addHandler(handler)
+    try:
+        logger.warning("identify with %s", TOKEN)
+        logger.warning(f"plain {TOKEN}")
+        logger.warning("unrelated %d", 3)
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert TOKEN not in text
+    assert text.splitlines() == [
+        "identify with [DISCORD_TOKEN]",
+        "plain [DISCORD_TOKEN]",
+        "unrelated 3",
+    ]
+
+
+def test_a_bad_log_level_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        entry.main(["--log-level", "loud"])
+    assert e.value.code == 2
+
+
+def test_intents_are_minimal_and_message_content_is_a_setting() -> None:
+    with_content = build_intents(BotSettings())
+    without = build_intents(BotSettings(message_content=False))
+    expected = discord.Intents(guilds=True, guild_messages=True, dm_messages=True)
+    assert without == expected
+    assert with_content == discord.Intents(
+        guilds=True, guild_messages=True, dm_messages=True, message_content=True
+    )
+    assert not with_content.members and not with_content.presences
+
+
+async def test_the_sharded_bot_takes_its_shards_from_settings() -> None:
+    settings = BotSettings(shard_count=4, shard_ids=(1, 3), message_content=False)
+    async with ShardedPusherBot(settings, StubEngine()) as bot:
+        assert isinstance(bot, discord.AutoShardedClient)
+        assert (bot.shard_count, bot.shard_ids) == (4, [1, 3])
+        assert bot.intents.message_content is False
+        assert bot.allowed_mentions is not None
+        assert bot.allowed_mentions.to_dict() == {"parse": []}
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (BotSettings(guild_id=1234), [1234]),
+        (BotSettings(), [None]),
+        (BotSettings(shard_count=2, shard_ids=(1,)), []),  # shard 0's process syncs
+    ],
+)
+async def test_setup_hook_syncs_to_the_guild_or_globally(
+    settings: BotSettings, expected: list[int | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = PusherBot(settings, StubEngine())
+    synced: list[int | None] = []
+
+    async def sync(*, guild: discord.abc.Snowflake | None = None) -> list[Any]:
+        synced.append(guild.id if guild else None)
+        return []
+
+    monkeypatch.setattr(bot.tree, "sync", sync)
+    await bot.setup_hook()
+    assert synced == expected
+    names = {c.name for c in bot.tree.get_commands()}
+    assert names == {"ask", "about"}
+    if settings.guild_id:  # the global commands were copied to the guild for instant use
+        guild_cmds = bot.tree.get_commands(guild=discord.Object(id=settings.guild_id))
+        assert {c.name for c in guild_cmds} == {"ask", "about"}
+    await bot.close()
