@@ -74,7 +74,9 @@ class Settings:
             values["seeds_dir"] = Path(env["PUSHERBOT_SEEDS"])
         if "PUSHERBOT_MODEL" in env and env["PUSHERBOT_MODEL"]:
             values["model_path"] = Path(env["PUSHERBOT_MODEL"])
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        for k, v in overrides.items():
+            if v is not None:
+                values[k] = Path(v) if k.endswith(("_dir", "_path")) else v
         return cls(**values)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -46,13 +47,22 @@ def words(text: str) -> list[str]:
     return out
 
 
-_stemmer = snowballstemmer.stemmer("english")
+# Snowball stemmers keep per-call state: one per thread, since answers run concurrently.
+_local = threading.local()
+
+
+def _stemmer():
+    st = getattr(_local, "stemmer", None)
+    if st is None:
+        st = _local.stemmer = snowballstemmer.stemmer("english")
+    return st
+
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball stem, then a lighter agent/adjective fold so cinematographer meets cinematography."""
-    s = _stemmer.stemWord(word)
+    s = _stemmer().stemWord(word)
     # Snowball leaves -y as -i and keeps agent nouns: fold both so "cinematographer",
     # "cinematography" and "director"/"directed" share a stem.
     if len(s) > 5 and s.endswith("i"):

@@ -42,3 +42,13 @@ def test_bm25_round_trips_through_disk(tmp_path) -> None:
     again = BM25.load(tmp_path)
     q = bm.query_terms("gamma")
     assert np.allclose(bm.scores(q), again.scores(q))
+
+
+def test_stemming_is_safe_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = [f"{w}{i}ing" for i in range(400) for w in ("direct", "cinematograph", "marri")]
+    expected = [stem.__wrapped__(w) for w in words]
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(5):
+            assert list(pool.map(stem.__wrapped__, words)) == expected
