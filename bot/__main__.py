@@ -10,6 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
+import aiohttp
 import discord
 
 from bot.answering import AnswerEngine
@@ -35,8 +36,9 @@ NEEDS_INTENT = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line options of the bot."""
+    via_cli = Path(sys.argv[0]).name == "pusherbot"  # `pusherbot discord` hands over to main()
     p = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog="pusherbot discord" if via_cli else "python -m bot",
         description="Run the pusherbot Discord bot (settings come from the environment and .env).",
     )
     p.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="default: INFO")
@@ -71,6 +73,8 @@ class RedactToken(logging.Filter):
 def setup_logging(settings: BotSettings) -> None:
     """discord.py's log format on stderr, at the configured level, with the token redacted."""
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    if settings.log_level != "DEBUG":
+        logging.getLogger("faiss").setLevel(logging.WARNING)  # which CPU build loaded, at INFO
     assert settings.token is not None
     redact = RedactToken(settings.token)
     for handler in logging.getLogger().handlers:
@@ -116,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except discord.PrivilegedIntentsRequired:
         print(NEEDS_INTENT, file=sys.stderr)
+        return 1
+    except (discord.HTTPException, discord.GatewayNotFound, aiohttp.ClientError, OSError) as e:
+        print(f"pusherbot: cannot reach Discord: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         log.info("stopped")

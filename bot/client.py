@@ -54,6 +54,8 @@ class PusherBot(commands.Bot):
         sync_commands: bool = True,
         **options: Any,
     ) -> None:
+        # The bot never joins voice: skip discord.py's warnings about missing voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,  # unused: there are no prefix commands
             help_command=None,

@@ -91,7 +91,7 @@ def fit_with(text: str, limit: int, transform: Callable[[str], str]) -> str:
         out = transform(fit(text, budget))
         if len(out) <= limit:
             return out
-        budget -= len(out) - limit  # transform only ever adds characters, so this converges
+        budget -= len(out) - limit  # the budget shrinks every round, so this ends
         if budget < 1:
             raise ValueError(f"{limit} characters cannot hold any of this text once transformed")
 

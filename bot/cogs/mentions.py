@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Replies to answers and ordinary messages; joins, pins, boosts and the like are not questions.
+# Ordinary messages and replies; system messages are never questions.
 _QUESTION_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
@@ -52,8 +52,13 @@ class MentionsCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Answer the message if it is a question for us; never raises."""
-        if message.author.bot or message.type not in _QUESTION_TYPES or self.bot.user is None:
-            return  # ourselves, other bots and webhooks, system messages
+        if (
+            message.author.bot  # ourselves and other bots
+            or message.webhook_id is not None
+            or message.type not in _QUESTION_TYPES  # joins, pins, boosts, ...
+            or self.bot.user is None
+        ):
+            return
         role = message.guild.self_role if message.guild is not None else None
         question = question_from(
             message.content,

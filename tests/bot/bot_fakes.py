@@ -7,6 +7,7 @@ discord.py's real callbacks with `FakeInteraction`, which records what the bot r
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -17,6 +18,17 @@ from retrieval.answer import Answer, CorpusStats, Result
 from retrieval.passage import Passage
 
 _ids = itertools.count(1)
+
+BotFactory = Callable[..., Awaitable[Any]]  # the make_bot fixture: (**settings) -> PusherBot
+
+
+def assert_no_pings(payload: dict[str, Any]) -> None:
+    """The payload's allowed_mentions is AllowedMentions.none(): nobody and nothing is pinged."""
+    allowed = payload.get("allowed_mentions")
+    assert allowed is not None, "no allowed_mentions sent: Discord would default to pinging"
+    assert allowed.get("parse") == [], allowed
+    assert not allowed.get("users") and not allowed.get("roles"), allowed
+    assert not allowed.get("replied_user"), allowed
 
 
 def make_result(

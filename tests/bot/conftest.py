@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +13,13 @@ import discord.abc
 import discord.ext.test as dpytest
 import pytest
 import pytest_asyncio
+from bot_fakes import BotFactory, assert_no_pings
 
 from bot.answering import AnswerEngine
 from bot.client import PusherBot, build_intents
 from bot.settings import BotSettings
 from retrieval.engine import Engine
 from retrieval.settings import Settings
-
-BotFactory = Callable[..., Awaitable[PusherBot]]
 
 
 @pytest.fixture(scope="session")
@@ -54,15 +53,6 @@ def sent_payloads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     monkeypatch.setattr(discord.abc, "handle_message_parameters", recording)
     return payloads
-
-
-def assert_no_pings(payload: dict[str, Any]) -> None:
-    """The payload's allowed_mentions is AllowedMentions.none(): nobody and nothing is pinged."""
-    allowed = payload.get("allowed_mentions")
-    assert allowed is not None, "no allowed_mentions sent: Discord would default to pinging"
-    assert allowed.get("parse") == [], allowed
-    assert not allowed.get("users") and not allowed.get("roles"), allowed
-    assert not allowed.get("replied_user"), allowed
 
 
 @pytest_asyncio.fixture

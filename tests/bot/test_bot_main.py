@@ -49,11 +49,12 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
     """main() configures the root logger; put it back for the other tests."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
+    root, faiss = logging.getLogger(), logging.getLogger("faiss")
+    handlers, level, faiss_level = root.handlers[:], root.level, faiss.level
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    faiss.setLevel(faiss_level)
 
 
 @pytest.fixture
@@ -147,6 +148,24 @@ def test_missing_privileged_intent_is_one_line_exit_1(
     assert entry.main([]) == 1
     err = capsys.readouterr().err
     assert err.splitlines()[-1] == entry.NEEDS_INTENT and "Traceback" not in err
+
+
+def test_discord_unreachable_is_one_line_exit_1(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    events: list[str],
+    restore_logging: None,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+
+    async def login(self: discord.Client, token: str) -> None:
+        raise OSError("Name or service not known")
+
+    monkeypatch.setattr(ShardedPusherBot, "login", login)
+    assert entry.main([]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == "pusherbot: cannot reach Discord: Name or service not known"
+    assert "Traceback" not in err
 
 
 def test_an_engine_that_cannot_load_is_one_line_exit_1(

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 import discord.ext.test as dpytest
 import pytest
-from conftest import BotFactory, assert_no_pings
+from bot_fakes import BotFactory, assert_no_pings
 from discord.ext.test import backend, factories
 
 from bot import format as fmt
@@ -103,6 +103,20 @@ async def test_other_bots_are_ignored(make_bot: BotFactory) -> None:
     member = backend.make_member(other, guild)
     await dpytest.message(mention(bot, DUKE), member=member)
     assert dpytest.verify().message().nothing()
+
+
+async def test_webhook_messages_are_ignored(make_bot: BotFactory) -> None:
+    bot = await make_bot()
+    config = dpytest.get_config()
+    channel, member = config.channels[0], config.members[0]
+    data = factories.make_message_dict(
+        channel, member, content=mention(bot, DUKE), guild_id=channel.guild.id, webhook_id=77
+    )
+    backend.get_state().parse_message_create(data)
+    await dpytest.run_all_events()
+    assert dpytest.verify().message().nothing()
+    await dpytest.message(mention(bot, DUKE), member=member)  # the same text, not via webhook
+    assert only_reply().embeds
 
 
 async def test_an_off_topic_question_gets_the_short_abstention(make_bot: BotFactory) -> None:
