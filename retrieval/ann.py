@@ -1,10 +1,11 @@
 """The dense vector index: its type follows corpus size (exact while fast, then IVF), as measured.
 
-Measured on this 2-core machine with realistic vectors (retrieval/synthetic.py), see
-docs/performance.md: exact `IndexFlatIP` answers one query in ~0.3 ms at 10k vectors but
-~10 ms at 100k and ~130–160 ms at 1M; `IVF4096,Flat` with nprobe 64 answers in ~1 ms at 1M with
-recall@10 ≥ 0.99 and builds in a few minutes. HNSW32 was measured too and gave no gain that
-pays for its much slower build and extra memory.
+Measured on this 2-core machine with realistic vectors (retrieval/synthetic.py; numbers and
+commands in docs/performance.md): exact `IndexFlatIP` answers one query in ~0.3 ms at 10k
+vectors, ~1 ms at 20k, ~6 ms at 100k and ~60 ms at 1M; `IVF4096,Flat` probing 64 lists answers
+in ~1.3 ms at 1M with recall@10 0.998 for real questions, and builds in ~1 minute. HNSW32 was
+as fast to build but its recall for real questions collapsed (0.37–0.78 at efSearch 64–512):
+questions sit far from the passage vectors, where graph search gets lost; IVF does not.
 
 Thread safety: concurrent `search` calls on one faiss index are safe as long as nobody changes
 it, so search parameters are set once (`apply_search_params`, also after `faiss.read_index`)
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # faiss is imported lazily: it costs ~0.1 s at start-up
 
 Progress = Callable[[int], None]  # called with the number of vectors just added
 
-EXACT_MAX = 50_000  # above this, exact search costs more than ~5 ms per query here
+EXACT_MAX = 20_000  # above this, exact search costs more than ~1 ms per query here
 KINDS = ("flat", "ivf", "hnsw")
 _ADD_BATCH = 65_536
 
@@ -68,8 +69,8 @@ def choose_spec(n: int) -> VectorIndexSpec:
     # ~4·sqrt(n) lists (a power of two), at least 39 training points per list as faiss wants.
     nlist = 2 ** round(math.log2(4 * math.sqrt(n)))
     nlist = max(256, min(nlist, 65_536, n // 39))
-    # Recall depends mostly on the absolute number of lists probed; 64 gave recall@10 ≥ 0.99
-    # for real questions at 1M (4096 lists) while still ~1 ms per query.
+    # Recall depends mostly on the absolute number of lists probed; 64 gave recall@10 0.998
+    # for real questions at 1M (4096 lists) at ~1.3 ms per query; 32 gave 0.993.
     nprobe = min(64, nlist)
     return VectorIndexSpec("ivf", {"nlist": nlist, "nprobe": nprobe,
                                    "train_size": min(n, 64 * nlist)})

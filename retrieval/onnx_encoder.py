@@ -48,7 +48,7 @@ def model_fingerprint(model_path: Path) -> str:
     weights = _weights_file(model_path)
     size = weights.stat().st_size
     h.update(str(size).encode())
-    # Head and tail of the weights instead of all 90 MB: keeps the check at ~1 ms.
+    # Head and tail of the weights instead of all 90 MB: keeps the check at a few ms.
     with weights.open("rb") as fh:
         h.update(fh.read(1 << 20))
         fh.seek(max(0, size - (1 << 20)))
@@ -93,8 +93,8 @@ def _export_into(model_path: Path, tmp: Path) -> None:
     st_cfg = json.loads((model_path / "sentence_bert_config.json").read_text())
     max_len = int(st_cfg.get("max_seq_length", 256))
     pooling = _pooling_mode(model_path)
-    # Eager attention traces to plain MatMul/Softmax: no data-dependent branches are frozen
-    # into the graph by the tracing exporter (the dynamo exporter needs onnxscript, absent here).
+    # Eager attention traces to plain MatMul/Softmax (sdpa exported equally well here; the probe
+    # check below guards either). The dynamo exporter needs onnxscript, not installed here.
     model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager").eval()
     # Reference outputs come before the export: the tracing exporter leaves the module altered
     # (measured: cosine 0.95 against sentence-transformers afterwards).

@@ -46,9 +46,11 @@ def seed_sentences(seeds_dir: Path) -> list[str]:
     return list(out)
 
 
-def passage_block(sentences: list[str], block: int, seed: int, size: int = BLOCK) -> list[str]:
-    """Passages block*size … block*size+size-1: runs of consecutive sentences from random places,
-    joined until a random target length of 200–700 characters (around the real chunk size)."""
+def sentence_id_block(sentences: list[str], block: int, seed: int, size: int = BLOCK
+                      ) -> list[list[int]]:
+    """Which seed sentences make passages block*size … block*size+size-1: runs of consecutive
+    sentences from random places until a random target of 200–700 characters (around the
+    real chunk size)."""
     rng = np.random.default_rng([seed, 0, block])
     n = len(sentences)
     targets = rng.integers(200, 700, size=size)
@@ -56,28 +58,39 @@ def passage_block(sentences: list[str], block: int, seed: int, size: int = BLOCK
     runs = rng.integers(1, 4, size=(size, 8))
     out = []
     for i in range(size):
-        parts: list[str] = []
+        ids: list[int] = []
         length = 0
         for s, r in zip(starts[i], runs[i], strict=True):
             for j in range(s, min(s + r, n)):
-                parts.append(sentences[j])
+                ids.append(j)
                 length += len(sentences[j]) + 1
             if length >= targets[i]:
                 break
-        out.append(" ".join(parts))
+        out.append(ids)
     return out
+
+
+def passage_block(sentences: list[str], block: int, seed: int, size: int = BLOCK) -> list[str]:
+    """The texts of `sentence_id_block`: its sentences joined by spaces."""
+    return [" ".join(sentences[j] for j in ids)
+            for ids in sentence_id_block(sentences, block, seed, size)]
 
 
 def synthetic_passages(seeds_dir: Path, n: int, seed: int = 0) -> Iterator[str]:
     """N synthetic passages, generated lazily block by block (deterministic given `seed`)."""
     sentences = seed_sentences(seeds_dir)
+    for ids in synthetic_sentence_ids(sentences, n, seed):
+        yield " ".join(sentences[j] for j in ids)
+
+
+def synthetic_sentence_ids(sentences: list[str], n: int, seed: int = 0) -> Iterator[list[int]]:
+    """The sentence ids of the N passages of `synthetic_passages` (same order)."""
     if not sentences:
-        raise ValueError(f"no prose sentences in {seeds_dir}")
+        raise ValueError("no prose sentences in the seeds")
     done = 0
     for block in range((n + BLOCK - 1) // BLOCK):
-        texts = passage_block(sentences, block, seed)
         take = min(BLOCK, n - done)
-        yield from texts[:take]
+        yield from sentence_id_block(sentences, block, seed)[:take]
         done += take
 
 
