@@ -28,6 +28,7 @@ from retrieval.chunk import CHUNKER_VERSION, ChunkSettings
 from retrieval.corpus import build_passages, embed_plan
 from retrieval.encoder import Encoder
 from retrieval.errors import IndexError_
+from retrieval.fsutil import fsync_dir
 from retrieval.lexical import BM25
 from retrieval.passage import Passage
 from retrieval.seeds import corpus_hash
@@ -203,11 +204,11 @@ def build_index(settings: Settings, key: dict, encoder: Encoder, *,
         manifest["files"] = {f.name: _file_fingerprint(f) for f in sorted(tmp.iterdir())
                              if f.is_file()}
         _write_atomic(tmp / "manifest.json", json.dumps(manifest, indent=2))
-        _fsync_dir(tmp)
+        fsync_dir(tmp)
         final = root / f"index-{digest}-{time.time_ns()}"
         os.rename(tmp, final)
         _write_atomic(root / "CURRENT", final.name + "\n")
-        _fsync_dir(root)
+        fsync_dir(root)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -306,15 +307,6 @@ def _save_npy_atomic(path: Path, array: np.ndarray) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _remove_old_builds(root: Path, keep: str) -> None:

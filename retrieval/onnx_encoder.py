@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.encoder import Progress
+from retrieval.fsutil import fsync_dir, fsync_path
 
 ONNX_FILE = "model.onnx"
 RAW_ONNX_FILE = "exported.onnx"
@@ -150,8 +151,8 @@ def _export_into(model_path: Path, tmp: Path) -> None:
     if not np.all(cos >= 1 - 1e-5):
         raise OnnxExportError(f"ONNX export disagrees with PyTorch (cosine {cos.min():.6f})")
     _write_synced(tmp / CONFIG_FILE, json.dumps(config, indent=2).encode())
-    _fsync_file(tmp / ONNX_FILE)
-    _fsync_file(tmp / TOKENIZER_FILE)
+    fsync_path(tmp / ONNX_FILE)
+    fsync_path(tmp / TOKENIZER_FILE)
 
 
 def _preoptimise(src: Path, dst: Path) -> None:
@@ -186,7 +187,7 @@ def _swap_in(tmp: Path, out_dir: Path, model_path: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
         try:
             tmp.rename(out_dir)  # atomic on one filesystem; fails if out_dir reappeared
-            _fsync_dir(out_dir.parent)
+            fsync_dir(out_dir.parent)
             return
         except OSError:
             continue
@@ -367,18 +368,3 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
