@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -52,7 +53,12 @@ def load_engine(core: Settings) -> AnswerEngine:
     """Load the model and the index (slow: seconds); the bot shares this one engine."""
     from retrieval.engine import Engine  # heavy imports (torch, faiss) only when running
 
-    return Engine.load(core)
+    engine = Engine.load(core)
+    engine.answer("warm-up")  # lazy parts (encoder session, caches) load now, not on a user's question
+    # The engine's objects live as long as the process: freezing them keeps the collector's full
+    # passes (which run on whichever thread allocates, often the event loop) short.
+    gc.freeze()
+    return engine
 
 
 class RedactToken(logging.Filter):

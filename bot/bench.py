@@ -259,10 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("pusherbot: the benchmark needs dpytest: pip install -e '.[dev]'", file=sys.stderr)
         return 2
-    from retrieval.engine import Engine
+    from bot.__main__ import load_engine
 
     start = time.perf_counter()
-    engine = Engine.load(Settings.from_env(index_dir=args.index_dir))
+    engine = load_engine(Settings.from_env(index_dir=args.index_dir))  # as the bot loads it
     load_seconds = time.perf_counter() - start
     numbers = run(engine, args.questions, args.sequential, args.paced_seconds, args.workers)
     result = {"engine_load_seconds": load_seconds, **numbers}

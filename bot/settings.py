@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from retrieval.errors import SettingsError
 from retrieval.settings import Settings
@@ -19,6 +20,7 @@ PASSAGES_PER_PAGE = 3  # the quote plus two compact fields, as the issue asks
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
+_N = TypeVar("_N", int, float)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,24 +136,22 @@ def _path(env: Mapping[str, str], name: str) -> Path | None:
     return Path(raw).expanduser() if raw else None
 
 
-def _int(env: Mapping[str, str], name: str) -> int | None:
+def _number(env: Mapping[str, str], name: str, parse: Callable[[str], _N], what: str) -> _N | None:
     raw = env.get(name, "").strip()
     if not raw:
         return None
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+        raise SettingsError(f"{name}={raw!r} is not {what}") from None
+
+
+def _int(env: Mapping[str, str], name: str) -> int | None:
+    return _number(env, name, int, "a whole number")
 
 
 def _float(env: Mapping[str, str], name: str) -> float | None:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a number") from None
+    return _number(env, name, float, "a number")
 
 
 def _bool(env: Mapping[str, str], name: str) -> bool | None:

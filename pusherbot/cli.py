@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--index-dir", metavar="DIR", type=Path, default=argparse.SUPPRESS,
                         help="index folder (env PUSHERBOT_INDEX_DIR; default: repo embeddings/)")
     common.add_argument("--encoder", choices=("auto", "onnx", "torch"), default=argparse.SUPPRESS,
-                        help="query encoder (env PUSHERBOT_ENCODER; default auto: ONNX if built)")
+                        help="encoder (env PUSHERBOT_ENCODER; default auto: the ONNX export "
+                             "made with the index; torch: sentence-transformers)")
 
     parser = argparse.ArgumentParser(
         prog="pusherbot", parents=[common],
@@ -47,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", parents=[common], help="build or validate the index",
                            description="Build the index if it is missing or stale, else validate it.")
     index.add_argument("--rebuild", action="store_true", help="build from scratch")
+    index.add_argument("--vector-index", choices=("auto", "flat", "ivf"), default=None,
+                       help="dense index type (env PUSHERBOT_VECTOR_INDEX; default auto: exact "
+                            "up to 20,000 passages, then IVF)")
     index.add_argument("--json", action="store_true", help="machine-readable summary")
 
     ev = sub.add_parser("eval", parents=[common], help="score retrieval on a question file",
@@ -98,7 +102,8 @@ def _settings(args: argparse.Namespace):
 
     return Settings.from_env(
         seeds_dir=getattr(args, "seeds", None), index_dir=getattr(args, "index_dir", None),
-        encoder=getattr(args, "encoder", None), top_k=getattr(args, "top_k", None))
+        encoder=getattr(args, "encoder", None), top_k=getattr(args, "top_k", None),
+        vector_index=getattr(args, "vector_index", None))
 
 
 def _load_engine(settings, *, rebuild: bool = False):

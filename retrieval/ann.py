@@ -62,13 +62,17 @@ class VectorIndexSpec:
         return self.kind == "flat"
 
 
-def choose_spec(n: int) -> VectorIndexSpec:
-    """The index for a corpus of n passages: exact up to EXACT_MAX, then IVF."""
-    if n <= EXACT_MAX:
+def choose_spec(n: int, kind: str = "auto") -> VectorIndexSpec:
+    """The index for a corpus of n passages: exact up to EXACT_MAX, then IVF (or as forced)."""
+    if kind not in ("auto", "flat", "ivf"):
+        raise ValueError(f"vector index must be auto, flat or ivf, not {kind!r}")
+    if kind == "flat" or (kind == "auto" and n <= EXACT_MAX):
         return VectorIndexSpec("flat")
     # ~4·sqrt(n) lists (a power of two), at least 39 training points per list as faiss wants.
-    nlist = 2 ** round(math.log2(4 * math.sqrt(n)))
-    nlist = max(256, min(nlist, 65_536, n // 39))
+    nlist = 2 ** round(math.log2(4 * math.sqrt(max(n, 1))))
+    # Auto only reaches here above EXACT_MAX; a forced IVF on a small corpus gets fewer lists.
+    floor = 256 if kind == "auto" else 1
+    nlist = max(floor, min(nlist, 65_536, n // 39))
     # Recall depends mostly on the absolute number of lists probed; 64 gave recall@10 0.998
     # for real questions at 1M (4096 lists) at ~1.3 ms per query; 32 gave 0.993.
     nprobe = min(64, nlist)

@@ -250,7 +250,7 @@ def measure_scale(seeds_dir: Path, n: int, encoder, questions: list[str], *,
     queries = np.vstack([real_q, vectors.queries(300)])
     log("bench --scale: exact ground truth (streamed)")
     truth = exact_topk(x, queries, 10)
-    spec = ann.choose_spec(n)
+    spec = ann.choose_spec(n, settings.vector_index if settings else "auto")
     out["spec"] = spec.to_dict()
     log(f"bench --scale: building {spec.describe()} over {n:,} vectors")
     rss0, t0 = _rss_mb(), time.perf_counter()

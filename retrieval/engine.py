@@ -9,6 +9,7 @@ from typing import Literal
 
 import numpy as np
 
+from retrieval import ann
 from retrieval.answer import ABSTAIN_MESSAGE, Answer, CorpusStats, Result
 from retrieval.encoder import Encoder, SentenceTransformerEncoder
 from retrieval.errors import QuestionError
@@ -16,7 +17,7 @@ from retrieval.index import BuildProgress, LoadedIndex, Warn, open_index
 from retrieval.quote import QuoteWeights, choose_quote, quote_text
 from retrieval.search import FusionWeights, dedupe, fuse, wants_opinions
 from retrieval.settings import Settings
-from retrieval.text import content_terms, stem
+from retrieval.text import content_terms, stem, term_set
 
 Mode = Literal["hybrid", "bm25", "dense"]
 RERANK_DEPTH = 10  # passages whose sentences are scored before the final order is fixed
@@ -31,6 +32,8 @@ class Engine:
         self.encoder = encoder
         self.fusion = FusionWeights(dense=settings.dense_weight)
         self.quote_weights = QuoteWeights()
+        self._is_review = np.fromiter((p.source == "review" for p in index.passages), dtype=bool,
+                                      count=len(index.passages))
         bm25 = index.bm25
         n = max(1, bm25.size)
         df = np.diff(bm25.weights.indptr)
@@ -98,9 +101,8 @@ class Engine:
         dense_idx = _dense_candidates(ix, qvec, self.fusion.candidates)
         clock.lap("dense")
 
-        lex_top = np.argpartition(-lexical_all, min(self.fusion.candidates, len(lexical_all) - 1))
-        lex_idx = [int(i) for i in lex_top[: self.fusion.candidates] if lexical_all[i] > 0]
-        idx = np.array(sorted(set(dense_idx) | set(lex_idx)), dtype=np.int64)
+        lex_idx = _top_positive(lexical_all, self.fusion.candidates)
+        idx = np.union1d(dense_idx, lex_idx).astype(np.int64)
         cos = ix.vectors[idx] @ qvec
         lex = lexical_all[idx]
         if mode == "bm25":
@@ -108,30 +110,38 @@ class Engine:
         elif mode == "dense":
             fused = cos.astype(np.float32)
         else:
-            fused = fuse(cos, lex, ix.passages, idx, wants_opinions(q), self.fusion)
-        order = [int(idx[i]) for i in np.argsort(-fused, kind="stable")]
-        score_of = {int(idx[i]): float(fused[i]) for i in range(len(idx))}
+            fused = fuse(cos, lex, self._is_review[idx], wants_opinions(q), self.fusion)
+        ranked = np.argsort(-fused, kind="stable")
+        order = idx[ranked].tolist()
+        score_of = dict(zip(order, fused[ranked].tolist(), strict=True))
         clock.lap("fusion")
 
         weights = {t.term: t.weight * self._idf.get(t.term, self._max_idf) for t in terms}
+        shortlist = order[: max(RERANK_DEPTH, k * 3)]
+        # One gather and one product for all shortlisted passages' sentences, then split.
+        bounds = [(int(ix.sentence_offsets[i]), int(ix.sentence_offsets[i + 1])) for i in shortlist]
+        rows = np.concatenate([ix.passage_sentences[a:b] for a, b in bounds] or [[]])
+        sims_all = ix.sentence_vectors[rows.astype(np.int64)] @ qvec
+        best_sentence = float(sims_all.max()) if len(sims_all) else -1.0
+        cuts = np.cumsum([b - a for a, b in bounds])[:-1]
+        sims_of = dict(zip(shortlist, np.split(sims_all, cuts), strict=True))
         quotes: dict[int, str] = {}
-        best_sentence = -1.0
-        for i in order[: max(RERANK_DEPTH, k * 3)]:
+
+        def quote_of(i: int) -> str:
             p = ix.passages[i]
-            rows = ix.passage_sentences[ix.sentence_offsets[i]: ix.sentence_offsets[i + 1]]
-            sims = ix.sentence_vectors[rows] @ qvec
-            best_sentence = max(best_sentence, float(sims.max()) if len(sims) else -1.0)
-            first, last, _ = choose_quote(p, sims, weights, self.settings.quote_max_chars,
+            first, last, _ = choose_quote(p, sims_of[i], weights, self.settings.quote_max_chars,
                                           self.quote_weights)
             quotes[i] = quote_text(p, first, last, self.settings.quote_max_chars)
-        top = dedupe([i for i in order if i in quotes], quotes, k)
+            return quotes[i]
+
+        top = dedupe(shortlist, quote_of, k)
         clock.lap("quote")
 
         missing = ix.bm25.missing_share(q)
         covered = 0.0
         if top and weights:
             p = ix.passages[top[0]]
-            have = set(content_terms(f"{p.context} {p.text}"))
+            have = term_set(p.context) | term_set(p.text)
             covered = sum(w for t, w in weights.items() if t in have) / sum(weights.values())
         confidence = _confidence(best_sentence, missing, covered)
         asked = {t.term for t in terms if t.weight >= 1.0}
@@ -157,12 +167,20 @@ def _confidence(best_sentence_cos: float, missing_share: float, covered: float) 
     return max(0.0, semantic, LEXICAL_EVIDENCE * covered)
 
 
-def _dense_candidates(ix: LoadedIndex, qvec: np.ndarray, n: int) -> list[int]:
+def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indexes of the n best positive scores (unordered); few passages share a query's words."""
+    hits = np.flatnonzero(scores > 0)
+    if len(hits) > n:
+        hits = hits[np.argpartition(-scores[hits], n - 1)[:n]]
+    return hits
+
+
+def _dense_candidates(ix: LoadedIndex, qvec: np.ndarray, n: int) -> np.ndarray:
     k = min(n, ix.dense.ntotal)
     if k == 0:
-        return []
-    _, ids = ix.dense.search(qvec.reshape(1, -1).astype(np.float32), k)
-    return [int(i) for i in ids[0] if i >= 0]
+        return np.zeros(0, dtype=np.int64)
+    _, ids = ann.search(ix.dense, qvec, k)
+    return ids[0][ids[0] >= 0]
 
 
 def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None,

@@ -1,4 +1,8 @@
-"""BM25 over a sparse term matrix (postings touched per query term, never a loop over passages)."""
+"""BM25 over a sparse term matrix (postings touched per query term, never a loop over passages).
+
+The matrix is kept as plain CSC arrays rather than a scipy.sparse object: a query reads one
+column slice per term, and not importing scipy saves ~0.15 s of every one-shot `ask`.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from retrieval.text import STOPWORDS, content_terms, fold, stem
 
 _CAPITALISED = re.compile(r"\b[A-ZÀ-ÞØ][\w'’-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """A (passages × terms) matrix in CSC form: column t's rows are indices[indptr[t]:indptr[t+1]]."""
+
+    data: np.ndarray  # float32 BM25 weight per (passage, term)
+    indices: np.ndarray  # passage row of each weight
+    indptr: np.ndarray  # (terms + 1,) column starts
+    shape: tuple[int, int]
+
+    @classmethod
+    def from_triples(cls, rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
+                     shape: tuple[int, int]) -> Postings:
+        """Build from (row, col, value) triples, each (row, col) at most once."""
+        order = np.lexsort((rows, cols))  # by column, then row
+        counts = np.bincount(cols, minlength=shape[1])
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        index_type = np.int32 if shape[0] < 2**31 else np.int64
+        return cls(values[order].astype(np.float32), rows[order].astype(index_type), indptr,
+                   shape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +52,7 @@ class QueryTerm:
 class BM25:
     """Okapi BM25 with precomputed per-(passage, term) weights in a CSC matrix."""
 
-    def __init__(self, weights: sparse.csc_matrix, vocab: dict[str, int],
+    def __init__(self, weights: Postings, vocab: dict[str, int],
                  surface: dict[str, tuple[int, float]], k1: float, b: float) -> None:
         self.weights = weights
         self.vocab = vocab
@@ -70,8 +94,7 @@ class BM25:
         avgdl = float(lengths.mean()) if n else 1.0
         norm = k1 * (1.0 - b + b * lengths[rows_a] / max(avgdl, 1e-9))
         w = idf[cols_a] * tf * (k1 + 1.0) / (tf + norm)
-        weights = sparse.csc_matrix((w, (rows_a, cols_a)), shape=(n, len(vocab)),
-                                    dtype=np.float32)
+        weights = Postings.from_triples(rows_a, cols_a, w, (n, len(vocab)))
         surface = {word: (df_words[word], caps[word] / total[word]) for word in df_words}
         return cls(weights, vocab, surface, k1, b)
 
@@ -129,7 +152,9 @@ class BM25:
             if col is None:
                 continue
             lo, hi = self.weights.indptr[col], self.weights.indptr[col + 1]
-            np.add.at(out, self.weights.indices[lo:hi], qt.weight * self.weights.data[lo:hi])
+            # A column holds each passage once, so plain fancy-index addition is exact (and much
+            # faster than np.add.at).
+            out[self.weights.indices[lo:hi]] += qt.weight * self.weights.data[lo:hi]
         return out
 
     def save(self, directory: Path) -> list[str]:
@@ -148,13 +173,17 @@ class BM25:
         """Read what `save` wrote (no pickle)."""
         with np.load(directory / "bm25.npz", allow_pickle=False) as z:
             shape = tuple(int(x) for x in z["shape"])
-            weights = sparse.csc_matrix((z["data"], z["indices"], z["indptr"]), shape=shape)
+            weights = Postings(z["data"], z["indices"], z["indptr"], shape)
             k1, b = (float(x) for x in z["params"])
         payload = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
         vocab = {t: i for i, t in enumerate(payload["vocab"])}
         surface = {w: (int(v[0]), float(v[1])) for w, v in payload["surface"].items()}
         if len(vocab) != shape[1]:
             raise ValueError("BM25 vocabulary does not match its matrix")
+        if not (len(weights.indptr) == shape[1] + 1 and weights.indptr[-1] == len(weights.data)
+                == len(weights.indices) and (len(weights.indices) == 0
+                                             or int(weights.indices.max()) < shape[0])):
+            raise ValueError("BM25 postings are inconsistent")
         return cls(weights, vocab, surface, k1, b)
 
 

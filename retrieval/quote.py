@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.passage import Passage
-from retrieval.text import content_terms
+from retrieval.text import term_set
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,8 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
     if not spans:
         return 0, -1, 0.0
     total = sum(weights.values()) or 1.0
-    terms = [set(content_terms(passage.text[s:e])) for s, e in spans]
+    asked = weights.keys()
+    terms = [term_set(passage.text[s:e]) & asked for s, e in spans]  # only question words count
     best = (0, 0, -1e9)
     for i in range(len(spans)):
         covered: set[str] = set()
@@ -44,7 +45,7 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
             covered |= terms[j]
             s = float(sentence_scores[j])
             top, second = (s, top if j > i else 0.0) if s > top else (top, max(second, s))
-            coverage = sum(w for t, w in weights.items() if t in covered) / total
+            coverage = sum(weights[t] for t in covered) / total
             score = (qw.dense * (top + qw.second_sentence * second) + qw.coverage * coverage
                      - qw.extra_sentence_penalty * (j - i))
             if score > best[2]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.passage import Passage
 from retrieval.text import fold
 
 # Words that ask for opinions, which live in the reviews rather than in the encyclopedia.
@@ -50,23 +50,23 @@ def normalise_dense(cos: np.ndarray) -> np.ndarray:
     return (cos - lo) / (hi - lo)
 
 
-def fuse(dense: np.ndarray, lexical: np.ndarray, passages: list[Passage], idx: np.ndarray,
-         opinions: bool, w: FusionWeights) -> np.ndarray:
-    """Fused score for the candidate passages `idx` (dense/lexical are their raw scores)."""
+def fuse(dense: np.ndarray, lexical: np.ndarray, is_review: np.ndarray, opinions: bool,
+         w: FusionWeights) -> np.ndarray:
+    """Fused score of candidate passages from their raw dense and lexical scores and their kind."""
     score = w.dense * normalise_dense(dense) + (1.0 - w.dense) * normalise(lexical)
-    prior = np.array([
-        1.0 + w.intent_prior if (passages[i].source == "review") == opinions else 1.0
-        for i in idx
-    ], dtype=np.float32)
+    prior = np.where(is_review == opinions, 1.0 + w.intent_prior, 1.0).astype(np.float32)
     return score * prior
 
 
-def dedupe(order: list[int], quotes: dict[int, str], k: int) -> list[int]:
-    """The first k passages whose quotes are not near-duplicates of a better-ranked one."""
+def dedupe(order: Iterable[int], quote_of: Callable[[int], str], k: int) -> list[int]:
+    """The first k passages whose quotes are not near-duplicates of a better-ranked one.
+
+    Quotes are asked for in rank order and only until k are kept: choosing one costs more
+    than anything else in an answer."""
     kept: list[int] = []
     seen: list[set[str]] = []
     for i in order:
-        words = set(fold(quotes[i]).split())
+        words = set(fold(quote_of(i)).split())
         if any(len(words & s) / max(1, min(len(words), len(s))) > 0.8 for s in seen):
             continue
         kept.append(i)

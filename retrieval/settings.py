@@ -28,6 +28,8 @@ class Settings:
     index_dir: Path = REPO_ROOT / "embeddings"
     model_path: Path | None = None  # None: the packaged all-MiniLM-L6-v2
     encoder: str = "auto"  # auto | onnx | torch (sentence-transformers, the reference)
+    # Dense index: auto = exact up to 20k passages, then IVF (retrieval/ann.py); or forced.
+    vector_index: str = "auto"
     top_k: int = 3
     max_question_chars: int = MAX_QUESTION_CHARS
     # Chunking: measured on the dev questions (see README "Retrieval quality").
@@ -42,6 +44,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.encoder not in ("auto", "onnx", "torch"):
             raise SettingsError(f"encoder must be auto, onnx or torch, not {self.encoder!r}")
+        if self.vector_index not in ("auto", "flat", "ivf"):
+            raise SettingsError(f"vector index must be auto, flat or ivf, not {self.vector_index!r}")
         if not 1 <= self.top_k <= 50:
             raise SettingsError(f"top-k must be between 1 and 50, not {self.top_k}")
         if not 0.0 <= self.dense_weight <= 1.0:

@@ -32,6 +32,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so that 'Søborg' and 'soborg' compare equal."""
+    if text.isascii():  # most text: nothing to fold, and NFKD per character is the slow part
+        return text.lower()
     text = text.translate(_FOLD_EXTRA)
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
@@ -58,7 +60,6 @@ def _stemmer():
     return st
 
 
-
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball stem, then a lighter agent/adjective fold so cinematographer meets cinematography."""
@@ -75,6 +76,12 @@ def stem(word: str) -> str:
 def content_terms(text: str) -> list[str]:
     """Stemmed, folded tokens without stopwords: what BM25 and overlap scoring compare."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+@lru_cache(maxsize=1 << 17)
+def term_set(text: str) -> frozenset[str]:
+    """The content terms of a text as a set, cached: passages' sentences recur across questions."""
+    return frozenset(content_terms(text))
 
 
 def content_words(text: str) -> list[str]:

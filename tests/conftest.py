@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,11 @@ REVIEWS = SEEDS / "imdb_reviews_pusher_ii.txt"
 
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One index folder for the whole session, built from the real seeds."""
-    return tmp_path_factory.mktemp("index")
+    """One index folder for the whole session; PUSHERBOT_TEST_INDEX_DIR reuses one across runs."""
+    # Reuse is safe: the engine checks the folder matches the seeds, settings and model, and
+    # rebuilds it if not. Absolute, so that a test changing the working directory cannot move it.
+    reuse = os.environ.get("PUSHERBOT_TEST_INDEX_DIR")
+    return Path(reuse).resolve() if reuse else tmp_path_factory.mktemp("index")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real engine on the real seeds (loaded once), and dpytest-driven bots."""
+"""Shared fixtures: dpytest-driven bots on the session's real engine (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,23 +19,10 @@ from bot.answering import AnswerEngine
 from bot.client import PusherBot, build_intents
 from bot.settings import BotSettings
 from retrieval.engine import Engine
-from retrieval.settings import Settings
-
-
-@pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """The real engine on the real seeds, its index built once per session in a temp dir.
-
-    PUSHERBOT_TEST_INDEX_DIR reuses an index folder across runs (the engine still checks that
-    it matches the seeds, settings and model, and rebuilds it if not).
-    """
-    reuse = os.environ.get("PUSHERBOT_TEST_INDEX_DIR")
-    index_dir = Path(reuse) if reuse else tmp_path_factory.mktemp("bot-index")
-    return Engine.load(Settings.from_env(index_dir=index_dir))
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> BotSettings:
+def bot_settings(tmp_path: Path) -> BotSettings:
     """Default bot settings, with the feedback file in the test's temp dir."""
     return BotSettings(feedback_file=tmp_path / "feedback.jsonl")
 
@@ -57,7 +44,7 @@ def sent_payloads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 @pytest_asyncio.fixture
 async def make_bot(
-    engine: Engine, settings: BotSettings, sent_payloads: list[dict[str, Any]]
+    engine: Engine, bot_settings: BotSettings, sent_payloads: list[dict[str, Any]]
 ) -> AsyncIterator[BotFactory]:
     """Builds a bot wired to dpytest's fake Discord; checks afterwards that nothing could ping."""
     bots: list[PusherBot] = []
@@ -65,7 +52,7 @@ async def make_bot(
     async def factory(
         *, engine: AnswerEngine = engine, members: int = 3, **changes: Any
     ) -> PusherBot:
-        s = settings.with_(**changes)
+        s = bot_settings.with_(**changes)
         intents = build_intents(s)
         intents.members = True  # dpytest builds its fake guild from member events
         bot = PusherBot(s, engine, intents=intents, sync_commands=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ BOT_ENV = [
     "DISCORD_MESSAGE_CONTENT",
     "PUSHERBOT_LOG_LEVEL",
 ]
+RunMain = Callable[..., tuple[str, str]]  # the run_main fixture: (*argv, **methods) -> (out, err)
 
 
 class StubEngine:
@@ -70,6 +71,29 @@ def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return order
 
 
+@pytest.fixture
+def run_main(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    events: list[str],
+    restore_logging: None,
+) -> RunMain:
+    """Runs main(*argv) with a stub engine and these ShardedPusherBot methods; expects exit 1."""
+
+    def run(
+        *argv: str, token_in_env: bool = True, **methods: Callable[..., Awaitable[None]]
+    ) -> tuple[str, str]:
+        if token_in_env:
+            monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+        for name, method in methods.items():
+            monkeypatch.setattr(ShardedPusherBot, name, method)
+        assert entry.main(list(argv)) == 1
+        out, err = capsys.readouterr()
+        return out, err
+
+    return run
+
+
 def test_missing_token_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], events: list[str]
 ) -> None:
@@ -90,12 +114,7 @@ def test_a_bad_setting_is_one_line_and_exit_2(
     assert err.count("\n") == 1 and "DISCORD_GUILD_ID" in err and TOKEN not in err
 
 
-def test_the_token_can_come_from_dotenv(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    events: list[str],
-    restore_logging: None,
-) -> None:
+def test_the_token_can_come_from_dotenv(run_main: RunMain) -> None:
     Path(".env").write_text(f"DISCORD_TOKEN={TOKEN}\n", encoding="utf-8")
     seen: list[str] = []
 
@@ -103,84 +122,54 @@ def test_the_token_can_come_from_dotenv(
         seen.append(token)
         raise discord.LoginFailure("Improper token has been passed.")
 
-    monkeypatch.setattr(ShardedPusherBot, "login", login)
-    assert entry.main([]) == 1
+    run_main(token_in_env=False, login=login)
     assert seen == [TOKEN]
 
 
 def test_rejected_login_is_one_line_exit_1_after_loading_the_engine(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    events: list[str],
-    restore_logging: None,
+    run_main: RunMain, events: list[str]
 ) -> None:
-    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
-
     async def login(self: discord.Client, token: str) -> None:
         events.append("login")
         raise discord.LoginFailure("Improper token has been passed.")
 
-    monkeypatch.setattr(ShardedPusherBot, "login", login)
-    assert entry.main(["--log-level", "debug"]) == 1
-    out, err = capsys.readouterr()
+    out, err = run_main("--log-level", "debug", login=login)
     assert events == ["engine", "login"]  # the engine is ready before Discord is contacted
     assert err.splitlines()[-1] == entry.BAD_TOKEN
     assert "Traceback" not in err and TOKEN not in out + err
     assert logging.getLogger().level == logging.DEBUG  # --log-level reached setup_logging
 
 
-def test_missing_privileged_intent_is_one_line_exit_1(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    events: list[str],
-    restore_logging: None,
-) -> None:
-    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
-
+def test_missing_privileged_intent_is_one_line_exit_1(run_main: RunMain) -> None:
     async def login(self: discord.Client, token: str) -> None:
-        events.append("login")
+        """Accepts the token."""
 
     async def connect(self: discord.Client, *, reconnect: bool = True) -> None:
         raise discord.PrivilegedIntentsRequired(0)
 
-    monkeypatch.setattr(ShardedPusherBot, "login", login)
-    monkeypatch.setattr(ShardedPusherBot, "connect", connect)
-    assert entry.main([]) == 1
-    err = capsys.readouterr().err
+    _, err = run_main(login=login, connect=connect)
     assert err.splitlines()[-1] == entry.NEEDS_INTENT and "Traceback" not in err
 
 
-def test_discord_unreachable_is_one_line_exit_1(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    events: list[str],
-    restore_logging: None,
-) -> None:
-    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
-
+def test_discord_unreachable_is_one_line_exit_1(run_main: RunMain) -> None:
     async def login(self: discord.Client, token: str) -> None:
         raise OSError("Name or service not known")
 
-    monkeypatch.setattr(ShardedPusherBot, "login", login)
-    assert entry.main([]) == 1
-    err = capsys.readouterr().err
+    _, err = run_main(login=login)
     assert err.splitlines()[-1] == "pusherbot: cannot reach Discord: Name or service not known"
     assert "Traceback" not in err
 
 
 def test_an_engine_that_cannot_load_is_one_line_exit_1(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, restore_logging: None
+    run_main: RunMain, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from retrieval.errors import SeedError
-
-    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
 
     def load_engine(core: Any) -> Any:
         raise SeedError("the seeds folder /nowhere does not exist")
 
     monkeypatch.setattr(entry, "load_engine", load_engine)
-    assert entry.main([]) == 1
-    err = capsys.readouterr().err
+    _, err = run_main()
     assert err.splitlines()[-1] == "pusherbot: the seeds folder /nowhere does not exist"
 
 
@@ -233,7 +222,7 @@ async def test_the_sharded_bot_takes_its_shards_from_settings() -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "expected"),
+    ("bot_settings", "expected"),
     [
         (BotSettings(guild_id=1234), [1234]),
         (BotSettings(), [None]),
@@ -241,9 +230,9 @@ async def test_the_sharded_bot_takes_its_shards_from_settings() -> None:
     ],
 )
 async def test_setup_hook_syncs_to_the_guild_or_globally(
-    settings: BotSettings, expected: list[int | None], monkeypatch: pytest.MonkeyPatch
+    bot_settings: BotSettings, expected: list[int | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bot = PusherBot(settings, StubEngine())
+    bot = PusherBot(bot_settings, StubEngine())
     synced: list[int | None] = []
 
     async def sync(*, guild: discord.abc.Snowflake | None = None) -> list[Any]:
@@ -255,7 +244,7 @@ async def test_setup_hook_syncs_to_the_guild_or_globally(
     assert synced == expected
     names = {c.name for c in bot.tree.get_commands()}
     assert names == {"ask", "about"}
-    if settings.guild_id:  # the global commands were copied to the guild for instant use
-        guild_cmds = bot.tree.get_commands(guild=discord.Object(id=settings.guild_id))
+    if bot_settings.guild_id:  # the global commands were copied to the guild for instant use
+        guild_cmds = bot.tree.get_commands(guild=discord.Object(id=bot_settings.guild_id))
         assert {c.name for c in guild_cmds} == {"ask", "about"}
     await bot.close()

@@ -61,13 +61,13 @@ class TracingEngine:
 
 @pytest_asyncio.fixture
 async def make_slash_bot(
-    engine: Engine, settings: BotSettings
+    engine: Engine, bot_settings: BotSettings
 ) -> AsyncIterator[Any]:
     """A bot with its cogs loaded and no connection (interactions need none)."""
     bots: list[PusherBot] = []
 
     async def factory(engine: Any = engine, **changes: Any) -> tuple[PusherBot, AskCog]:
-        bot = PusherBot(settings.with_(**changes), engine, sync_commands=False)
+        bot = PusherBot(bot_settings.with_(**changes), engine, sync_commands=False)
         await bot.setup_hook()
         bots.append(bot)
         cog = bot.get_cog("AskCog")

@@ -112,3 +112,70 @@ def test_two_processes_building_at_once_do_not_corrupt(tiny_seeds, tmp_path) -> 
     counts = {o.read_text() for o in outs}
     assert len(counts) == 1
     load_index(s.index_dir, index_key(s))  # what is live verifies cleanly
+
+
+def test_interrupted_build_resumes_without_encoding_again(tiny_seeds, tmp_path, monkeypatch) -> None:
+    s = _settings(tiny_seeds, tmp_path)
+    Engine.load(s)
+    (tiny_seeds / "more.txt").write_text("Milo cooks for his henchmen on Sundays.\n",
+                                         encoding="utf-8")
+    import retrieval.index as index_mod
+    from retrieval.onnx_encoder import OnnxEncoder
+
+    build = index_mod.BM25.build
+    monkeypatch.setattr(index_mod.BM25, "build", lambda *a, **k: 1 / 0)  # dies after encoding
+    with pytest.raises(ZeroDivisionError):
+        Engine.load(s)
+    monkeypatch.setattr(index_mod.BM25, "build", build)
+    encoded: list[int] = []
+    original = OnnxEncoder.encode
+
+    def counting(self, texts, *a, **k):
+        encoded.append(len(texts))
+        return original(self, texts, *a, **k)
+
+    monkeypatch.setattr(OnnxEncoder, "encode", counting)
+    engine = Engine.load(s)
+    assert sum(encoded) == 0  # every batch came from the interrupted build's saved batches
+    assert any("Milo cooks" in p.text for p in engine.index.passages)
+    assert not list(s.index_dir.glob(".partial-*"))  # done: the saved batches are gone
+
+
+def test_index_is_encoded_with_the_onnx_export_it_ships(tiny_seeds, tmp_path) -> None:
+    s = _settings(tiny_seeds, tmp_path)
+    engine = Engine.load(s)
+    live = _live(s)
+    manifest = json.loads((live / "manifest.json").read_text())
+    assert manifest["encoder"].startswith("onnx:") and (live / "onnx").is_dir()
+    assert engine.encoder.name == manifest["encoder"]
+    reference = Engine.load(s.with_(encoder="torch"), rebuild=True)
+    assert reference.index.manifest["encoder"].startswith("sentence-transformers:")
+    # Both encoders give the same vectors (the export is checked to 1e-4 cosine).
+    cos = (engine.index.vectors * reference.index.vectors).sum(axis=1)
+    assert cos.min() > 1 - 1e-4
+
+
+def test_rebuild_reuses_the_onnx_export(tiny_seeds, tmp_path) -> None:
+    s = _settings(tiny_seeds, tmp_path)
+    Engine.load(s)
+    first = _live(s) / "onnx" / "onnx_config.json"
+    inode = first.stat().st_ino
+    Engine.load(s, rebuild=True)
+    assert (_live(s) / "onnx" / "onnx_config.json").stat().st_ino == inode  # linked, not exported again
+
+
+def test_an_ivf_index_is_recorded_and_answers_like_the_exact_one(engine, tmp_path) -> None:
+    """The real seeds under a forced IVF index: manifest, search parameters, same answers."""
+    import faiss
+
+    from tests.conftest import SEEDS
+
+    ivf = Engine.load(Settings(seeds_dir=SEEDS, index_dir=tmp_path / "ivf", vector_index="ivf"))
+    spec = ivf.index.manifest["vector_index"]
+    assert spec["kind"] == "ivf" and ivf.stats().index_kind == "ivf"
+    assert faiss.extract_index_ivf(ivf.index.dense).nprobe == spec["params"]["nprobe"]
+    assert engine.index.manifest["vector_index"]["kind"] == "flat"  # 131 passages: exact
+    for q in ("Who was the cinematographer?", "What happens to Tonny's baby?",
+              "Who plays the Duke?", "How did critics receive the film?"):
+        a, b = engine.answer(q), ivf.answer(q)
+        assert [r.passage.id for r in a.results] == [r.passage.id for r in b.results], q
