@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -78,10 +79,11 @@ class BM25:
                 cols.append(vocab.setdefault(term, len(vocab)))
                 tfs.append(tf)
             seen = set()
-            for raw in re.findall(r"[\w'’-]+", text):
-                for w in re.findall(r"[a-z0-9]+", fold(raw)):
+            for raw in _RAW_TOKEN.findall(text):
+                capitalised = raw[:1].isupper()
+                for w in _surface_words(raw):
                     total[w] += 1
-                    if raw[:1].isupper():
+                    if capitalised:
                         caps[w] += 1
                     seen.add(w)
             df_words.update(seen)
@@ -185,6 +187,15 @@ class BM25:
                                              or int(weights.indices.max()) < shape[0])):
             raise ValueError("BM25 postings are inconsistent")
         return cls(weights, vocab, surface, k1, b)
+
+
+_RAW_TOKEN = re.compile(r"[\w'’-]+")
+
+
+@lru_cache(maxsize=1 << 18)
+def _surface_words(raw: str) -> tuple[str, ...]:
+    """The folded words of one raw token; cached, as a large corpus repeats its tokens."""
+    return tuple(re.findall(r"[a-z0-9]+", fold(raw)))
 
 
 def _folded_words(text: str) -> list[str]:
