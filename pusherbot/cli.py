@@ -207,14 +207,23 @@ def cmd_chat(args, settings, parser) -> int:
 
 def cmd_index(args, settings, parser) -> int:
     """pusherbot index."""
+    from retrieval.index import StaleIndex, check_index, corpus_stats
+
     started = time.perf_counter()
-    engine = _load_engine(settings, rebuild=args.rebuild)
-    stats = engine.stats()
+    try:
+        if args.rebuild:
+            raise StaleIndex("rebuild asked for")
+        # A valid index is checked from its manifest and checksums: no model or faiss to load.
+        directory, manifest = check_index(settings)
+    except StaleIndex:
+        engine = _load_engine(settings, rebuild=args.rebuild)
+        directory, manifest = engine.index.directory, engine.index.manifest
+    stats = corpus_stats(directory, manifest)
     summary = {
         "passages": stats.passages, "reviews": stats.reviews, "documents": list(stats.documents),
-        "seconds": round(time.perf_counter() - started, 2), "path": str(engine.index.directory),
+        "seconds": round(time.perf_counter() - started, 2), "path": str(directory),
         "index_kind": stats.index_kind, "model": stats.model, "built_at": stats.built_at,
-        "encoder": engine.encoder.name,
+        "encoder": manifest.get("encoder", "?"),
     }
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))

@@ -13,7 +13,7 @@ from retrieval import ann
 from retrieval.answer import ABSTAIN_MESSAGE, Answer, CorpusStats, Result
 from retrieval.encoder import Encoder, SentenceTransformerEncoder
 from retrieval.errors import QuestionError
-from retrieval.index import BuildProgress, LoadedIndex, Warn, open_index
+from retrieval.index import BuildProgress, LoadedIndex, Warn, corpus_stats, open_index
 from retrieval.quote import QuoteWeights, choose_quote, quote_text
 from retrieval.search import FusionWeights, dedupe, fuse, wants_opinions
 from retrieval.settings import Settings
@@ -66,14 +66,7 @@ class Engine:
 
     def stats(self) -> CorpusStats:
         """What the corpus holds, for /about and `pusherbot index`."""
-        m = self.index.manifest
-        return CorpusStats(
-            documents=tuple(m.get("documents", ())), passages=m["passage_count"],
-            reviews=m.get("reviews", 0), model=Path(m.get("model", "")).name or "?",
-            index_version=self.index.directory.name.split("-")[1],
-            index_kind=m.get("vector_index", {}).get("kind", "flat"),
-            built_at=m.get("built_at", ""),
-        )
+        return corpus_stats(self.index.directory, self.index.manifest)
 
     def validate(self, question: str) -> str:
         """The question stripped, or QuestionError when it is empty or too long."""

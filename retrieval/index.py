@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import ann
+from retrieval.answer import CorpusStats
 from retrieval.chunk import CHUNKER_VERSION, ChunkSettings
 from retrieval.corpus import build_passages, embed_plan
 from retrieval.encoder import Encoder
@@ -116,8 +117,7 @@ def open_index(settings: Settings, make_encoder: Callable[[], Encoder], *,
         return load_index(root, key), True
 
 
-def load_index(root: Path, key: dict) -> LoadedIndex:
-    """Load and verify the live build; raises StaleIndex when it cannot be trusted."""
+def _verified_build(root: Path, key: dict) -> tuple[Path, dict]:
     try:
         name = (root / "CURRENT").read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -134,6 +134,31 @@ def load_index(root: Path, key: dict) -> LoadedIndex:
     if manifest.get("key") != key:
         raise StaleIndex("seeds, settings or model changed")
     _verify_files(directory, manifest.get("files", {}))
+    return directory, manifest
+
+
+def check_index(settings: Settings) -> tuple[Path, dict]:
+    """The live build's folder and manifest if it is valid for these settings, else StaleIndex.
+
+    Reads and checksums files only: no model, faiss or onnxruntime is loaded.
+    """
+    return _verified_build(settings.index_dir, index_key(settings))
+
+
+def corpus_stats(directory: Path, manifest: dict) -> CorpusStats:
+    """What a build holds, from its manifest."""
+    return CorpusStats(
+        documents=tuple(manifest.get("documents", ())), passages=manifest["passage_count"],
+        reviews=manifest.get("reviews", 0), model=Path(manifest.get("model", "")).name or "?",
+        index_version=directory.name.split("-")[1],
+        index_kind=manifest.get("vector_index", {}).get("kind", "flat"),
+        built_at=manifest.get("built_at", ""),
+    )
+
+
+def load_index(root: Path, key: dict) -> LoadedIndex:
+    """Load and verify the live build; raises StaleIndex when it cannot be trusted."""
+    directory, manifest = _verified_build(root, key)
     try:
         passages = [Passage.from_dict(json.loads(line)) for line in
                     (directory / "passages.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -20,10 +20,12 @@ RESULT_KEYS = {"rank": int, "score": float, "quote": str, "passage": str, "citat
 def run(engine, index_dir):
     """Run `python -m pusherbot …` against the session's (already built) index."""
 
-    def _run(*args: str, stdin: str | None = None, env: dict | None = None):
+    def _run(*args: str, stdin: str | None = None, env: dict | None = None,
+             python_args: bool = False):
         full_env = {**os.environ, "PUSHERBOT_INDEX_DIR": str(index_dir),
                     "PUSHERBOT_SEEDS": str(SEEDS), **(env or {})}
-        return subprocess.run([sys.executable, "-m", "pusherbot", *args], input=stdin,
+        cmd = [sys.executable, *args] if python_args else [sys.executable, "-m", "pusherbot", *args]
+        return subprocess.run(cmd, input=stdin,
                               capture_output=True, text=True, env=full_env, timeout=300)
 
     return _run
@@ -103,6 +105,21 @@ def test_index_reports_passages_and_path(run, index_dir) -> None:
     obj = json.loads(out.stdout)
     assert obj["passages"] > 100 and obj["reviews"] == 25
     assert Path(obj["path"]).parent == index_dir
+
+
+HEAVY = ("torch", "sentence_transformers", "faiss", "onnxruntime", "transformers")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["ask", "--top-k", "0", "q"], ["ask", ""],
+                                  ["index", "--json"]])
+def test_no_heavy_import_for_help_bad_arguments_or_a_valid_index(run, args) -> None:
+    probe = ("import runpy, sys\n"
+             f"sys.argv = ['pusherbot', *{args!r}]\n"
+             "try:\n    runpy.run_module('pusherbot', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
+    out = run("-c", probe, python_args=True)
+    assert "HEAVY []" in out.stderr, out.stderr[-500:]
 
 
 def test_eval_json_has_all_modes_and_metrics(run, tmp_path) -> None:
