@@ -210,14 +210,15 @@ def cmd_index(args, settings, parser) -> int:
     from retrieval.index import StaleIndex, check_index, corpus_stats
 
     started = time.perf_counter()
-    try:
-        if args.rebuild:
-            raise StaleIndex("rebuild asked for")
+    checked = None
+    if not args.rebuild:
         # A valid index is checked from its manifest and checksums: no model or faiss to load.
-        directory, manifest = check_index(settings)
-    except StaleIndex:
+        with contextlib.suppress(StaleIndex):
+            checked = check_index(settings)
+    if checked is None:
         engine = _load_engine(settings, rebuild=args.rebuild)
-        directory, manifest = engine.index.directory, engine.index.manifest
+        checked = engine.index.directory, engine.index.manifest
+    directory, manifest = checked
     stats = corpus_stats(directory, manifest)
     summary = {
         "passages": stats.passages, "reviews": stats.reviews, "documents": list(stats.documents),

@@ -20,7 +20,7 @@ from retrieval.settings import Settings
 from retrieval.text import content_terms, stem, term_set
 
 Mode = Literal["hybrid", "bm25", "dense"]
-RERANK_DEPTH = 10  # passages whose sentences are scored before the final order is fixed
+RERANK_DEPTH = 10  # top passages whose sentences set the confidence and may be quoted
 
 
 class Engine:
