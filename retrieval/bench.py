@@ -156,10 +156,11 @@ def _run_cli(args: list[str], settings: Settings, *, parse_json: bool = False) -
 
 
 def _live_manifest(root: Path) -> dict:
+    from retrieval.index import StaleIndex, live_build
+
     try:
-        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-        return json.loads((root / name / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads((live_build(root) / "manifest.json").read_text(encoding="utf-8"))
+    except (StaleIndex, OSError, ValueError):
         return {}
 
 

@@ -117,7 +117,8 @@ def open_index(settings: Settings, make_encoder: Callable[[], Encoder], *,
         return load_index(root, key), True
 
 
-def _verified_build(root: Path, key: dict) -> tuple[Path, dict]:
+def live_build(root: Path) -> Path:
+    """The build folder `CURRENT` names; StaleIndex when there is none."""
     try:
         name = (root / "CURRENT").read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -127,6 +128,11 @@ def _verified_build(root: Path, key: dict) -> tuple[Path, dict]:
     directory = root / name
     if not name.startswith("index-") or "/" in name or not directory.is_dir():
         raise StaleIndex(f"CURRENT names a missing build {name!r}")
+    return directory
+
+
+def _verified_build(root: Path, key: dict) -> tuple[Path, dict]:
+    directory = live_build(root)
     try:
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
@@ -293,7 +299,9 @@ def _build_encoder(settings: Settings, root: Path, tmp: Path, make_encoder: Call
         return make_encoder(), {}
     out = tmp / "onnx"
     model = settings.resolved_model_path
-    live = _live_build(root)
+    live = None
+    with contextlib.suppress(StaleIndex):
+        live = live_build(root)
     try:
         if live is not None and export_is_current(live / "onnx", model):
             _link_tree(live / "onnx", out)  # the export depends on the model only: reuse it
@@ -304,14 +312,6 @@ def _build_encoder(settings: Settings, root: Path, tmp: Path, make_encoder: Call
         shutil.rmtree(out, ignore_errors=True)
         warn(f"ONNX export failed ({type(e).__name__}: {e}); encoding with sentence-transformers")
         return make_encoder(), {}
-
-
-def _live_build(root: Path) -> Path | None:
-    with contextlib.suppress(OSError):
-        d = root / (root / "CURRENT").read_text(encoding="utf-8").strip()
-        if d.name.startswith("index-") and d.is_dir():
-            return d
-    return None
 
 
 def _link_tree(src: Path, dst: Path) -> None:
