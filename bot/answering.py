@@ -15,8 +15,9 @@ from bot import format as fmt
 from bot.feedback import FeedbackLog
 from bot.settings import PASSAGES_PER_PAGE, BotSettings
 from bot.views import NO_MENTIONS, AnswerView
-from retrieval.answer import Answer, CorpusStats
+from retrieval.answer.result import Answer
 from retrieval.errors import QuestionError
+from retrieval.index.stats import CorpusStats
 
 log = logging.getLogger(__name__)
 

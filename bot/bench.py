@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import statistics
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from typing import Any
 
 from bot.answering import AnswerEngine
 from bot.settings import BotSettings
+from retrieval.fsutil import usable_cpus
 from retrieval.settings import Settings
 
 QUESTIONS = [
@@ -181,7 +181,7 @@ async def _drive(
     # no bot.close(): dpytest's fake gateway cannot be closed; asyncio.run cleans up
     return {
         "errors": errors.count,
-        "cpus": os.cpu_count(),
+        "cpus": usable_cpus(),
         "workers": settings.workers,
         "burst_questions": n_burst,
         "burst_seconds": burst_wall,

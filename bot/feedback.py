@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from retrieval.answer import Result
+from retrieval.answer.result import Result
 
 try:  # POSIX only; elsewhere the in-process lock still serialises one bot's writes
     import fcntl

@@ -12,7 +12,8 @@ from typing import Any
 
 from discord.utils import escape_markdown, escape_mentions
 
-from retrieval.answer import ABSTAIN_MESSAGE, Answer, CorpusStats, Result
+from retrieval.answer.result import ABSTAIN_MESSAGE, Answer, Result
+from retrieval.index.stats import CorpusStats
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from retrieval.errors import SettingsError
+from retrieval.fsutil import usable_cpus
 from retrieval.settings import Settings
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -109,7 +110,7 @@ class BotSettings:
 
 def default_workers() -> int:
     """Answering threads: one per core (the engine's Python parts hold the GIL)."""
-    return os.cpu_count() or 2
+    return usable_cpus()
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ import discord
 
 from bot import format as fmt
 from bot.feedback import FeedbackLog, Vote, feedback_record
-from retrieval.answer import Answer
+from retrieval.answer.result import Answer
 
 log = logging.getLogger(__name__)
 

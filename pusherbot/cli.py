@@ -207,7 +207,8 @@ def cmd_chat(args, settings, parser) -> int:
 
 def cmd_index(args, settings, parser) -> int:
     """pusherbot index."""
-    from retrieval.index import StaleIndex, check_index, corpus_stats
+    from retrieval.index.stats import corpus_stats
+    from retrieval.index.store import StaleIndex, check_index
 
     started = time.perf_counter()
     checked = None
@@ -253,7 +254,7 @@ def cmd_eval(args, settings, parser) -> int:
 def cmd_bench(args, settings, parser) -> int:
     """pusherbot bench."""
     try:
-        from retrieval.bench import format_table, run_bench
+        from pusherbot.bench import format_table, run_bench
     except ImportError:
         from retrieval.errors import PusherbotError
 

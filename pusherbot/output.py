@@ -6,7 +6,7 @@ import sys
 import textwrap
 import time
 
-from retrieval.answer import ABSTAIN_MESSAGE, Answer
+from retrieval.answer.result import ABSTAIN_MESSAGE, Answer
 
 
 def render_answer(answer: Answer, width: int = 100) -> str:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from retrieval import ann
-from retrieval.answer import ABSTAIN_MESSAGE, Answer, CorpusStats, Result
-from retrieval.encoder import Encoder, SentenceTransformerEncoder
+from retrieval.answer.fuse import FusionWeights, dedupe, fuse, wants_opinions
+from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
+from retrieval.answer.result import ABSTAIN_MESSAGE, Answer, Result
+from retrieval.embed.encoder import Encoder, SentenceTransformerEncoder
 from retrieval.errors import QuestionError
-from retrieval.index import BuildProgress, LoadedIndex, Warn, corpus_stats, open_index
-from retrieval.quote import QuoteWeights, choose_quote, quote_text
-from retrieval.search import FusionWeights, dedupe, fuse, wants_opinions
+from retrieval.index import ann
+from retrieval.index.stats import CorpusStats, corpus_stats
+from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
 from retrieval.settings import Settings
 from retrieval.text import content_terms, stem, term_set
 
@@ -181,7 +181,7 @@ def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | No
     """The ONNX export beside the index when there is one (fast start), else the reference."""
     onnx_dir = directory / "onnx"
     if settings.encoder != "torch" and onnx_dir.is_dir():
-        from retrieval.onnx_encoder import OnnxEncoder
+        from retrieval.embed.onnx_encoder import OnnxEncoder
 
         try:
             return OnnxEncoder(onnx_dir).load()
@@ -207,5 +207,3 @@ class _Clock:
         self.out[stage] = self.out.get(stage, 0.0) + (now - self.t)
         self.t = now
 
-
-ProgressFactory = Callable[[int], BuildProgress]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 SourceKind = Literal["wiki", "review", "text"]
@@ -36,11 +36,6 @@ class Passage:
     helpful: tuple[int, int] | None = None  # (found helpful, votes)
     review_index: int | None = None  # the review's position in its page, for dedup and tests
     context: str = ""  # header prepended when embedding (title, section, reviewer)
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
-
-    def sentence_texts(self) -> list[str]:
-        """The passage's sentences as strings."""
-        return [self.text[s:e] for s, e in self.sentences]
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (tuples become lists)."""

@@ -82,8 +82,3 @@ def content_terms(text: str) -> list[str]:
 def term_set(text: str) -> frozenset[str]:
     """The content terms of a text as a set, cached: passages' sentences recur across questions."""
     return frozenset(content_terms(text))
-
-
-def content_words(text: str) -> list[str]:
-    """Folded, unstemmed tokens without stopwords (for vocabulary checks)."""
-    return [w for w in words(text) if w not in STOPWORDS]

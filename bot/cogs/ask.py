@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot import format as fmt
 from bot.views import NO_MENTIONS
-from retrieval.answer import CorpusStats
+from retrieval.index.stats import CorpusStats
 from retrieval.settings import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:

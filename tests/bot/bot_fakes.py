@@ -14,7 +14,8 @@ from typing import Any
 
 import discord
 
-from retrieval.answer import Answer, CorpusStats, Result
+from retrieval.answer.result import Answer, Result
+from retrieval.index.stats import CorpusStats
 from retrieval.passage import Passage
 
 _ids = itertools.count(1)

@@ -9,7 +9,7 @@ import pytest
 from bot_fakes import STATS, make_answer, make_result
 
 from bot import format as fmt
-from retrieval.answer import ABSTAIN_MESSAGE, Answer
+from retrieval.answer.result import ABSTAIN_MESSAGE, Answer
 
 LIMITS = [
     fmt.MESSAGE_LIMIT,

@@ -15,8 +15,9 @@ from discord.ext.test import backend, factories
 from bot import format as fmt
 from bot.bench import QUESTIONS
 from bot.cogs.mentions import question_from
-from retrieval.answer import ABSTAIN_MESSAGE, Answer, CorpusStats
+from retrieval.answer.result import ABSTAIN_MESSAGE, Answer
 from retrieval.engine import Engine
+from retrieval.index.stats import CorpusStats
 
 DUKE = "who plays the duke?"
 OFF_TOPIC = "what is the capital of France?"

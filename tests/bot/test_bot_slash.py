@@ -24,8 +24,9 @@ from bot.cogs.ask import AskCog
 from bot.feedback import user_hash
 from bot.settings import BotSettings
 from bot.views import AnswerView
-from retrieval.answer import ABSTAIN_MESSAGE, Answer, CorpusStats
+from retrieval.answer.result import ABSTAIN_MESSAGE, Answer
 from retrieval.engine import Engine
+from retrieval.index.stats import CorpusStats
 
 DUKE = "who plays the duke?"
 OFF_TOPIC = "what is the capital of France?"

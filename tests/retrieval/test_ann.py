@@ -9,16 +9,16 @@ import faiss
 import numpy as np
 import pytest
 
-from retrieval import ann
-from retrieval.ann import VectorIndexSpec, build_vector_index, choose_spec, recall_at_k
+from pusherbot.synthetic import SyntheticVectors, seed_sentences
+from retrieval.index import ann
+from retrieval.index.ann import VectorIndexSpec, build_vector_index, choose_spec, recall_at_k
 from retrieval.settings import REPO_ROOT, default_model_path
-from retrieval.synthetic import SyntheticVectors, seed_sentences
 
 
 @pytest.fixture(scope="module")
 def corpus() -> tuple[np.ndarray, np.ndarray]:
     """6,000 vectors with the structure of real embeddings, and 200 held-out queries."""
-    from retrieval.encoder import SentenceTransformerEncoder
+    from retrieval.embed.encoder import SentenceTransformerEncoder
 
     sentences = seed_sentences(REPO_ROOT / "seeds")
     base = SentenceTransformerEncoder(default_model_path()).encode(sentences, batch_size=64)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from retrieval.ingest import build_passages
 
-from retrieval.chunk import ChunkSettings
-from retrieval.corpus import build_passages
-from retrieval.parse_wiki import unlink
-from retrieval.seeds import read_seeds
+from retrieval.ingest import ChunkSettings
+from retrieval.ingest.parse_wiki import unlink
+from retrieval.ingest.seeds import read_seeds
 from tests.conftest import SEEDS
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.engine import Engine
-from retrieval.index import StaleIndex, index_key, load_index
+from retrieval.index.store import StaleIndex, index_key, load_index
 from retrieval.settings import Settings
 
 
@@ -80,7 +80,7 @@ def test_interrupted_build_leaves_the_old_index_live(tiny_seeds, tmp_path, monke
     Engine.load(s)
     live = _live(s)
     (tiny_seeds / "more.txt").write_text("A new paragraph about Milo.\n", encoding="utf-8")
-    import retrieval.index as index_mod
+    import retrieval.index.store as index_mod
 
     def boom(*a, **k):
         raise RuntimeError("killed mid-build")
@@ -119,8 +119,8 @@ def test_interrupted_build_resumes_without_encoding_again(tiny_seeds, tmp_path, 
     Engine.load(s)
     (tiny_seeds / "more.txt").write_text("Milo cooks for his henchmen on Sundays.\n",
                                          encoding="utf-8")
-    import retrieval.index as index_mod
-    from retrieval.onnx_encoder import OnnxEncoder
+    import retrieval.index.store as index_mod
+    from retrieval.embed.onnx_encoder import OnnxEncoder
 
     build = index_mod.BM25.build
     monkeypatch.setattr(index_mod.BM25, "build", lambda *a, **k: 1 / 0)  # dies after encoding

@@ -10,7 +10,7 @@ from retrieval.settings import REPO_ROOT
 
 
 def test_retrieval_does_not_import_discord_or_bot() -> None:
-    code = ("import sys, retrieval.engine, retrieval.index, retrieval.evaluate; "
+    code = ("import sys, retrieval.engine, retrieval.index.store, retrieval.evaluate; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('discord', 'bot', 'pusherbot')]; "
             "print(','.join(bad)); sys.exit(1 if bad else 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -18,6 +18,6 @@ def test_retrieval_does_not_import_discord_or_bot() -> None:
 
 
 def test_no_retrieval_module_mentions_discord() -> None:
-    for path in Path(REPO_ROOT / "retrieval").glob("*.py"):
+    for path in Path(REPO_ROOT / "retrieval").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import discord" not in text and "from bot" not in text, path

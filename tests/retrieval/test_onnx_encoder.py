@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import onnx_encoder as oe
+from retrieval.embed import onnx_encoder as oe
 from retrieval.settings import REPO_ROOT, default_model_path
 
 SEEDS = REPO_ROOT / "seeds"
@@ -41,7 +41,7 @@ def export_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def reference(texts) -> np.ndarray:
-    from retrieval.encoder import SentenceTransformerEncoder
+    from retrieval.embed.encoder import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder(default_model_path()).encode(texts, batch_size=8)
 

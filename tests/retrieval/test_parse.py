@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from retrieval.parse_reviews import parse_reviews
-from retrieval.parse_wiki import empty_infobox_fields, parse_wiki, unlink
-from retrieval.seeds import read_seeds, text_segments
+from retrieval.ingest.parse_reviews import parse_reviews
+from retrieval.ingest.parse_wiki import empty_infobox_fields, parse_wiki, unlink
+from retrieval.ingest.seeds import read_seeds, text_segments
 from tests.conftest import REVIEWS, SEEDS, WIKI
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from retrieval.lexical import BM25
+from retrieval.index.bm25 import BM25
 from retrieval.text import content_terms, fold, stem
 
 

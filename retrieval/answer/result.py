@@ -65,16 +65,3 @@ class Answer:
         if not self.answered:
             d["message"] = self.message or ABSTAIN_MESSAGE
         return d
-
-
-@dataclass(frozen=True, slots=True)
-class CorpusStats:
-    """What the loaded corpus holds, for `/about` and `pusherbot index`."""
-
-    documents: tuple[str, ...]
-    passages: int
-    reviews: int
-    model: str
-    index_version: str
-    index_kind: str
-    built_at: str

@@ -1,26 +1,12 @@
-"""Seeds → passages, and the texts the encoder sees for passages and their sentences."""
+"""What the encoder sees at build time: one text per passage (with its context), then each sentence."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from retrieval.chunk import ChunkSettings, chunk
-from retrieval.parse_wiki import empty_infobox_fields
 from retrieval.passage import Passage
-from retrieval.seeds import read_seeds, segments_of
-
-
-def build_passages(seeds_dir: Path, cfg: ChunkSettings) -> tuple[list[Passage], list[list[str]]]:
-    """Parse and chunk every seed file; also the (field, label) pairs infoboxes leave blank."""
-    docs = read_seeds(seeds_dir)
-    texts = {d.name: d.text for d in docs}
-    segments = [s for d in docs for s in segments_of(d)]
-    blanks = [[f, label] for d in docs if d.kind == "wiki"
-              for f, label in empty_infobox_fields(d.text)]
-    return chunk(segments, texts, cfg), blanks
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ docs/performance.md).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -21,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.encoder import Progress
-from retrieval.fsutil import fsync_dir, fsync_path
+from retrieval.embed.encoder import Progress, model_fingerprint
+from retrieval.fsutil import fsync_dir, fsync_path, usable_cpus, write_synced
 
 ONNX_FILE = "model.onnx"
 RAW_ONNX_FILE = "exported.onnx"
@@ -35,26 +34,6 @@ _PROBES = ("Who was the cinematographer?", "Tonny gets out of prison and tries t
 
 class OnnxExportError(RuntimeError):
     """The export failed or its output does not reproduce the PyTorch model."""
-
-
-def model_fingerprint(model_path: Path) -> str:
-    """A cheap identity of a model folder: its small config files and a sample of its weights."""
-    model_path = Path(model_path)
-    h = hashlib.sha256()
-    for name in ("config.json", "tokenizer.json", "sentence_bert_config.json", "modules.json",
-                 "1_Pooling/config.json"):
-        f = model_path / name
-        h.update(name.encode())
-        h.update(f.read_bytes() if f.exists() else b"-")
-    weights = _weights_file(model_path)
-    size = weights.stat().st_size
-    h.update(str(size).encode())
-    # Head and tail of the weights instead of all 90 MB: keeps the check at a few ms.
-    with weights.open("rb") as fh:
-        h.update(fh.read(1 << 20))
-        fh.seek(max(0, size - (1 << 20)))
-        h.update(fh.read(1 << 20))
-    return h.hexdigest()[:32]
 
 
 def export_is_current(out_dir: Path, model_path: Path | None = None) -> bool:
@@ -151,7 +130,7 @@ def _export_into(model_path: Path, tmp: Path) -> None:
     cos = (got * want).sum(axis=1)
     if not np.all(cos >= 1 - 1e-5):
         raise OnnxExportError(f"ONNX export disagrees with PyTorch (cosine {cos.min():.6f})")
-    _write_synced(tmp / CONFIG_FILE, json.dumps(config, indent=2).encode())
+    write_synced(tmp / CONFIG_FILE, json.dumps(config, indent=2).encode())
     fsync_path(tmp / ONNX_FILE)
     fsync_path(tmp / TOKENIZER_FILE)
 
@@ -233,7 +212,7 @@ class OnnxEncoder:
         self.name = f"onnx:{cfg['model_name']}"
         self.dim = int(cfg["dim"])
         # Two cores here: one intra-op thread per core measured fastest for a single query.
-        self.threads = threads or min(2, os.cpu_count() or 1)
+        self.threads = threads or min(2, usable_cpus())
         self._lock = threading.Lock()
         self._session = None
         self._tokenizer = None
@@ -340,13 +319,6 @@ def _pooling_mode(model_path: Path) -> str:
     raise OnnxExportError(f"unsupported pooling in {cfg_file}: only mean and CLS are exported")
 
 
-def _weights_file(model_path: Path) -> Path:
-    for name in ("model.safetensors", "pytorch_model.bin"):
-        if (model_path / name).exists():
-            return model_path / name
-    raise OnnxExportError(f"no model weights in {model_path}")
-
-
 def _read_config(out_dir: Path) -> dict | None:
     """The export's config if the export is complete and intact, else None."""
     try:
@@ -361,11 +333,5 @@ def _read_config(out_dir: Path) -> dict | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
-
-def _write_synced(path: Path, data: bytes) -> None:
-    with path.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from retrieval.bench import format_table, run_bench
+from pusherbot.bench import format_table, run_bench
 from retrieval.settings import Settings
 from tests.conftest import SEEDS
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.fsutil import usable_cpus
 from retrieval.settings import Settings
 
 Log = Callable[[str], None]
@@ -156,7 +157,7 @@ def _run_cli(args: list[str], settings: Settings, *, parse_json: bool = False) -
 
 
 def _live_manifest(root: Path) -> dict:
-    from retrieval.index import StaleIndex, live_build
+    from retrieval.index.store import StaleIndex, live_build
 
     try:
         return json.loads((live_build(root) / "manifest.json").read_text(encoding="utf-8"))
@@ -185,8 +186,7 @@ def _peak_rss_mb() -> float:
 
 
 def _machine() -> dict:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cores": cores, "python": platform.python_version(), "platform": platform.platform(),
+    return {"cores": usable_cpus(), "python": platform.python_version(), "platform": platform.platform(),
             "load_avg_1m_at_start": round(os.getloadavg()[0], 2),
             "note": "other processes may share these cores; re-run to compare"}
 
@@ -235,8 +235,8 @@ def measure_scale(seeds_dir: Path, n: int, encoder, questions: list[str], *,
     recall@10 against exact search on the same vectors (and BM25 build/query at n)."""
     import faiss
 
-    from retrieval import ann
-    from retrieval.synthetic import build_synthetic, exact_topk
+    from pusherbot.synthetic import build_synthetic, exact_topk
+    from retrieval.index import ann
 
     log = log or _stderr
     out: dict = {"n": n}
@@ -288,11 +288,11 @@ def _engine_at_scale(settings: Settings, n: int, seed: int, x: np.ndarray, dense
     """The real Engine over the synthetic corpus: BM25 build, then warm answers and their split.
 
     Synthetic passages are made of seed sentences, so sentence vectors are real encodings."""
+    from pusherbot.synthetic import seed_sentences, synthetic_sentence_ids
     from retrieval.engine import Engine
-    from retrieval.index import LoadedIndex
-    from retrieval.lexical import BM25
+    from retrieval.index.bm25 import BM25
+    from retrieval.index.store import LoadedIndex
     from retrieval.passage import Passage
-    from retrieval.synthetic import seed_sentences, synthetic_sentence_ids
 
     log(f"bench --scale: BM25 and the engine over {n:,} synthetic passages")
     sentences = seed_sentences(settings.seeds_dir)
@@ -334,7 +334,7 @@ def _engine_at_scale(settings: Settings, n: int, seed: int, x: np.ndarray, dense
 
 
 def _search_latency(index, queries: np.ndarray, count: int) -> dict:
-    from retrieval import ann
+    from retrieval.index import ann
 
     times = []
     for i in range(count):
@@ -380,6 +380,6 @@ def _scale_rows(s: dict) -> list[tuple[str, str]]:
 
 
 def _describe(spec: dict) -> str:
-    from retrieval.ann import VectorIndexSpec
+    from retrieval.index.ann import VectorIndexSpec
 
     return VectorIndexSpec.from_dict(spec).describe()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -69,3 +70,31 @@ class SentenceTransformerEncoder:
         if not out:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack(out)
+
+
+def model_fingerprint(model_path: Path) -> str:
+    """A cheap identity of a model folder: its small config files and a sample of its weights."""
+    model_path = Path(model_path)
+    h = hashlib.sha256()
+    for name in ("config.json", "tokenizer.json", "sentence_bert_config.json", "modules.json",
+                 "1_Pooling/config.json"):
+        f = model_path / name
+        h.update(name.encode())
+        h.update(f.read_bytes() if f.exists() else b"-")
+    weights = weights_file(model_path)
+    size = weights.stat().st_size
+    h.update(str(size).encode())
+    # Head and tail of the weights instead of all 90 MB: keeps the check at a few ms.
+    with weights.open("rb") as fh:
+        h.update(fh.read(1 << 20))
+        fh.seek(max(0, size - (1 << 20)))
+        h.update(fh.read(1 << 20))
+    return h.hexdigest()[:32]
+
+
+def weights_file(model_path: Path) -> Path:
+    """The weights file of a sentence-transformers model folder."""
+    for name in ("model.safetensors", "pytorch_model.bin"):
+        if (model_path / name).exists():
+            return model_path / name
+    raise FileNotFoundError(f"no model weights in {model_path}")

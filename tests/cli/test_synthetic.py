@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.settings import REPO_ROOT
-from retrieval.synthetic import (
+from pusherbot.synthetic import (
     SyntheticVectors,
     build_synthetic,
     exact_topk,
     seed_sentences,
     synthetic_passages,
 )
+from retrieval.settings import REPO_ROOT
 
 SEEDS = REPO_ROOT / "seeds"
 

@@ -21,11 +21,6 @@ class QuoteWeights:
     max_sentences: int = 3
 
 
-def term_weights(query_terms: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
-    """Query terms weighted by rarity, so a shared name counts more than a shared 'film'."""
-    return {t: w * idf.get(t, 1.0) for t, w in query_terms.items()}
-
-
 def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[str, float],
                  max_chars: int, qw: QuoteWeights = QuoteWeights()) -> tuple[int, int, float]:
     """(first, last, score) of the best window of sentences, inclusive indexes."""

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from retrieval.fsutil import usable_cpus
+
 if TYPE_CHECKING:  # faiss is imported lazily: it costs ~0.1 s at start-up
     import faiss
 
@@ -89,7 +91,7 @@ def build_vector_index(
     vectors = _as_f32(vectors)
     n, dim = vectors.shape
     spec = spec or choose_spec(n)
-    faiss.omp_set_num_threads(_cores())  # `search` may have left this thread at one
+    faiss.omp_set_num_threads(usable_cpus())  # `search` may have left this thread at one
     if spec.kind == "flat":
         index = faiss.IndexFlatIP(dim)
     elif spec.kind == "hnsw":
@@ -144,7 +146,7 @@ def search(index: faiss.Index, queries: np.ndarray, k: int) -> tuple[np.ndarray,
     import faiss
 
     q = _as_f32(np.atleast_2d(queries))
-    faiss.omp_set_num_threads(1 if len(q) < 16 else _cores())
+    faiss.omp_set_num_threads(1 if len(q) < 16 else usable_cpus())
     return index.search(q, k)
 
 
@@ -192,10 +194,3 @@ def _as_f32(v: np.ndarray) -> np.ndarray:
     if v.dtype != np.float32 or not v.flags.c_contiguous:
         v = np.ascontiguousarray(v, dtype=np.float32)
     return v
-
-
-def _cores() -> int:
-    import os
-
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1)

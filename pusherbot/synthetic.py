@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.encoder import Encoder
+from retrieval.embed.encoder import Encoder
 
 BLOCK = 65_536
 _CHUNK = 4096  # rows synthesised per random stream
@@ -68,12 +68,6 @@ def sentence_id_block(sentences: list[str], block: int, seed: int, size: int = B
                 break
         out.append(ids)
     return out
-
-
-def passage_block(sentences: list[str], block: int, seed: int, size: int = BLOCK) -> list[str]:
-    """The texts of `sentence_id_block`: its sentences joined by spaces."""
-    return [" ".join(sentences[j] for j in ids)
-            for ids in sentence_id_block(sentences, block, seed, size)]
 
 
 def synthetic_passages(seeds_dir: Path, n: int, seed: int = 0) -> Iterator[str]:

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import groupby
 
-from retrieval.parse_wiki import unlink
+from retrieval.ingest import ChunkSettings
+from retrieval.ingest.parse_wiki import unlink
+from retrieval.ingest.segment import Segment
+from retrieval.ingest.sentences import split_sentences
 from retrieval.passage import Passage
-from retrieval.segment import Segment
-from retrieval.sentences import split_sentences
 
-CHUNKER_VERSION = "3"  # bump whenever chunk boundaries or passage text can change
 _SPACES = re.compile(r"[ \t]{2,}")
-
-
-@dataclass(frozen=True, slots=True)
-class ChunkSettings:
-    """How prose is cut: a window of whole sentences up to `chars`, sharing `overlap` sentences."""
-
-    chars: int = 550
-    overlap: int = 1
-
-    def __post_init__(self) -> None:
-        if self.chars < 100 or self.overlap < 0:
-            raise ValueError("chunk size must be ≥ 100 characters and overlap ≥ 0")
 
 
 def chunk(segments: list[Segment], texts: dict[str, str], cfg: ChunkSettings) -> list[Passage]:

@@ -18,8 +18,6 @@ import numpy as np
 
 from retrieval.text import STOPWORDS, content_terms, fold, stem
 
-_CAPITALISED = re.compile(r"\b[A-ZÀ-ÞØ][\w'’-]*")
-
 
 @dataclass(frozen=True, slots=True)
 class Postings:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -24,19 +25,16 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import ann
-from retrieval.answer import CorpusStats
-from retrieval.chunk import CHUNKER_VERSION, ChunkSettings
-from retrieval.corpus import build_passages, embed_plan
-from retrieval.encoder import Encoder
+from retrieval.embed.encoder import Encoder, model_fingerprint
 from retrieval.errors import IndexError_
-from retrieval.fsutil import fsync_dir
-from retrieval.lexical import BM25
+from retrieval.fsutil import fsync_dir, write_atomic
+from retrieval.index import ann
+from retrieval.index.bm25 import BM25
+from retrieval.ingest import CHUNKER_VERSION, ChunkSettings, build_passages, corpus_hash
 from retrieval.passage import Passage
-from retrieval.seeds import corpus_hash
 from retrieval.settings import Settings
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 EMBED_BATCH = 128
 _HASHED_MAX_BYTES = 256 * 1024 * 1024  # bigger files are checked by size, hashing would be slow
 Warn = Callable[[str], None]
@@ -63,17 +61,8 @@ class LoadedIndex:
 
 
 def model_id(model_path: Path) -> str:
-    """A fingerprint of the model folder (config files' bytes, weight files' sizes)."""
-    h = hashlib.sha256()
-    for f in sorted(model_path.rglob("*")):
-        if f.is_file():
-            rel = f.relative_to(model_path).as_posix()
-            h.update(rel.encode())
-            if f.suffix in (".json", ".txt") and f.stat().st_size < 4_000_000:
-                h.update(f.read_bytes())
-            else:
-                h.update(str(f.stat().st_size).encode())
-    return f"{model_path.name}@{h.hexdigest()[:16]}"
+    """The model's name and fingerprint, as recorded in the index key."""
+    return f"{model_path.name}@{model_fingerprint(model_path)[:16]}"
 
 
 def index_key(settings: Settings) -> dict:
@@ -151,17 +140,6 @@ def check_index(settings: Settings) -> tuple[Path, dict]:
     return _verified_build(settings.index_dir, index_key(settings))
 
 
-def corpus_stats(directory: Path, manifest: dict) -> CorpusStats:
-    """What a build holds, from its manifest."""
-    return CorpusStats(
-        documents=tuple(manifest.get("documents", ())), passages=manifest["passage_count"],
-        reviews=manifest.get("reviews", 0), model=Path(manifest.get("model", "")).name or "?",
-        index_version=directory.name.split("-")[1],
-        index_kind=manifest.get("vector_index", {}).get("kind", "flat"),
-        built_at=manifest.get("built_at", ""),
-    )
-
-
 def load_index(root: Path, key: dict) -> LoadedIndex:
     """Load and verify the live build; raises StaleIndex when it cannot be trusted."""
     directory, manifest = _verified_build(root, key)
@@ -203,6 +181,8 @@ def build_index(settings: Settings, key: dict, make_encoder: Callable[[], Encode
     started = time.perf_counter()
     passages, blank_fields = build_passages(
         settings.seeds_dir, ChunkSettings(settings.chunk_chars, settings.chunk_overlap))
+    from retrieval.embed.plan import embed_plan
+
     plan = embed_plan(passages, with_context=key["embed_context"])
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -245,11 +225,11 @@ def build_index(settings: Settings, key: dict, make_encoder: Callable[[], Encode
         }
         manifest["files"] = {f.name: _file_fingerprint(f) for f in sorted(tmp.iterdir())
                              if f.is_file()}
-        _write_atomic(tmp / "manifest.json", json.dumps(manifest, indent=2))
+        write_atomic(tmp / "manifest.json", json.dumps(manifest, indent=2))
         fsync_dir(tmp)
         final = root / f"index-{digest}-{time.time_ns()}"
         os.rename(tmp, final)
-        _write_atomic(root / "CURRENT", final.name + "\n")
+        write_atomic(root / "CURRENT", final.name + "\n")
         fsync_dir(root)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -294,7 +274,7 @@ def _build_encoder(settings: Settings, root: Path, tmp: Path, make_encoder: Call
     if settings.encoder == "torch":
         return make_encoder(), {}
     try:
-        from retrieval.onnx_encoder import OnnxEncoder, export_is_current, export_onnx
+        from retrieval.embed.onnx_encoder import OnnxEncoder, export_is_current, export_onnx
     except ImportError:
         return make_encoder(), {}
     out = tmp / "onnx"
@@ -351,22 +331,11 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
 
 def _save_npy_atomic(path: Path, array: np.ndarray) -> None:
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npy")
-    with open(tmp, "wb") as f:
-        np.save(f, array)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    buf = io.BytesIO()
+    np.save(buf, array)
+    write_atomic(path, buf.getvalue())
 
 
 def _remove_old_builds(root: Path, keep: str) -> None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import SeedError
-from retrieval.parse_reviews import looks_like_reviews, review_segments
-from retrieval.parse_wiki import looks_like_wiki, parse_wiki
-from retrieval.segment import Segment
+from retrieval.ingest.files import seed_files
+from retrieval.ingest.parse_reviews import looks_like_reviews, review_segments
+from retrieval.ingest.parse_wiki import looks_like_wiki, parse_wiki
+from retrieval.ingest.segment import Segment
 
-SEED_SUFFIXES = (".txt", ".md")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
@@ -25,29 +24,6 @@ class SeedDoc:
     text: str
     kind: str  # wiki | review | text
     title: str
-
-
-def seed_files(seeds_dir: Path) -> list[Path]:
-    """The seed files of a folder, sorted by name; raises SeedError if there are none."""
-    if not seeds_dir.is_dir():
-        raise SeedError(f"seeds folder not found: {seeds_dir}")
-    files = sorted(p for p in seeds_dir.iterdir() if p.suffix.lower() in SEED_SUFFIXES
-                   and p.is_file() and not p.name.startswith("."))
-    if not files:
-        raise SeedError(f"no .txt or .md seed files in {seeds_dir}")
-    return files
-
-
-def corpus_hash(seeds_dir: Path) -> str:
-    """SHA-256 over the seed files' names and bytes: changes whenever a seed changes."""
-    h = hashlib.sha256()
-    for path in seed_files(seeds_dir):
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise SeedError(f"cannot read seed file {path}: {e.strerror}") from None
-        h.update(path.name.encode() + b"\0" + data + b"\0")
-    return h.hexdigest()
 
 
 def read_seeds(seeds_dir: Path) -> list[SeedDoc]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval.segment import Segment
+from retrieval.ingest.segment import Segment
 
 _HEADING = re.compile(r"^(={2,6})\s*(.+?)\s*\1\s*$")
 _FIELD = re.compile(r"^\|\s*(?P<name>[\w ]+?)\s*=\s*(?P<value>.*?)\s*$")

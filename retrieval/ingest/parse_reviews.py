@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.segment import Segment
+from retrieval.ingest.segment import Segment
 
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December")

@@ -1,0 +1,1 @@
+"""The answer path: fuse the rankings, quote the best sentences, and the result types."""

@@ -1,0 +1,1 @@
+"""Query and passage encoders: the sentence-transformers reference and its ONNX export."""

@@ -1,0 +1,47 @@
+"""The build side: seed files → parsed segments → passages. Only index builds import the parsers.
+
+`build_passages` is the one entry point; the seed listing and hash (`files`) stay light
+because every `ask` needs them to check that the index matches the seeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from retrieval.ingest.files import SEED_SUFFIXES, corpus_hash, seed_files
+
+if TYPE_CHECKING:
+    from retrieval.passage import Passage
+
+CHUNKER_VERSION = "3"  # bump whenever chunk boundaries or passage text can change
+
+__all__ = ["CHUNKER_VERSION", "SEED_SUFFIXES", "ChunkSettings", "build_passages", "corpus_hash",
+           "seed_files"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSettings:
+    """How prose is cut: a window of whole sentences up to `chars`, sharing `overlap` sentences."""
+
+    chars: int = 550
+    overlap: int = 1
+
+    def __post_init__(self) -> None:
+        if self.chars < 100 or self.overlap < 0:
+            raise ValueError("chunk size must be ≥ 100 characters and overlap ≥ 0")
+
+
+def build_passages(seeds_dir: Path, cfg: ChunkSettings) -> tuple[list[Passage], list[list[str]]]:
+    """Parse and chunk every seed file; also the (field, label) pairs infoboxes leave blank."""
+    from retrieval.ingest.chunk import chunk
+    from retrieval.ingest.parse_wiki import empty_infobox_fields
+    from retrieval.ingest.seeds import read_seeds, segments_of
+
+    docs = read_seeds(seeds_dir)
+    texts = {d.name: d.text for d in docs}
+    segments = [s for d in docs for s in segments_of(d)]
+    blanks = [[f, label] for d in docs if d.kind == "wiki"
+              for f, label in empty_infobox_fields(d.text)]
+    return chunk(segments, texts, cfg), blanks
