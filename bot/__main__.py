@@ -16,8 +16,8 @@ import discord
 
 from bot.answering import AnswerEngine
 from bot.settings import LOG_LEVELS, BotSettings
-from retrieval.errors import PusherbotError
-from retrieval.settings import Settings
+from retrieval.errors import PusherbotError, SettingsError
+from retrieval.settings import DOTENV, Settings, environment
 
 log = logging.getLogger("bot")
 
@@ -44,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="default: INFO")
     p.add_argument(
-        "--env-file", type=Path, default=Path(".env"), help="the .env file to read (default: .env)"
+        "--env-file",
+        type=Path,
+        default=None,
+        help="the .env file to read; it must exist (default: .env in the working directory, if any)",
     )
     return p
 
@@ -92,21 +95,44 @@ async def run(settings: BotSettings, engine: AnswerEngine) -> None:
     from bot.client import ShardedPusherBot
 
     assert settings.token is not None
+    loop = asyncio.get_running_loop()
     async with ShardedPusherBot(settings, engine) as bot:
+        handles_sigterm = False
         with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
             # `docker stop` and systemd send SIGTERM: close the gateway cleanly, as Ctrl-C does
-            asyncio.get_running_loop().add_signal_handler(
-                signal.SIGTERM, lambda: asyncio.ensure_future(bot.close())
-            )
-        await bot.start(settings.token)
+            loop.add_signal_handler(signal.SIGTERM, lambda: keep(loop.create_task(bot.close())))
+            handles_sigterm = True
+        try:
+            await bot.start(settings.token)
+        finally:
+            if handles_sigterm:
+                loop.remove_signal_handler(signal.SIGTERM)
+
+
+# The event loop holds only weak references to tasks: one nobody references can be collected
+# before it finishes, so closing on SIGTERM could stop halfway. These are kept until done.
+_background: set[asyncio.Task[None]] = set()
+
+
+def keep(task: asyncio.Task[None]) -> asyncio.Task[None]:
+    """Hold a reference to `task` until it is done."""
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return task
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the bot; returns the exit code (2: bad settings, 1: Discord refused or load failed)."""
     args = build_parser().parse_args(argv)
     try:
-        settings = BotSettings.from_env(dotenv=args.env_file).with_(log_level=args.log_level)
-    except PusherbotError as e:
+        # Read once, here: an --env-file that is not there is a mistake, a missing ./.env is not.
+        env = environment(
+            args.env_file or DOTENV,
+            required=args.env_file is not None,
+            label=f"--env-file {args.env_file}" if args.env_file is not None else None,
+        )
+        settings = BotSettings.from_env(env, log_level=args.log_level)
+    except SettingsError as e:
         print(f"pusherbot: {e}", file=sys.stderr)
         return 2
     if not settings.token:
@@ -116,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log.info("loading the engine (model and index)")
         engine = load_engine(settings.core)  # before connecting: every handler shares it
+    except SettingsError as e:  # a setting only the load can judge (e.g. the model folder's files)
+        print(f"pusherbot: {e}", file=sys.stderr)
+        return 2
     except PusherbotError as e:
         print(f"pusherbot: {e}", file=sys.stderr)
         return 1

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import discord
 
 from bot import format as fmt
-from bot.feedback import FeedbackLog
+from bot.feedback import FeedbackLog, without_mentions
 from bot.settings import PASSAGES_PER_PAGE, BotSettings
 from bot.views import NO_MENTIONS, AnswerView
 from retrieval.answer.result import Answer
@@ -71,15 +71,26 @@ class Answerer:
         return await asyncio.get_running_loop().run_in_executor(self._pool, call)
 
     async def reply(
-        self, question: str, *, asker_id: int, guild_id: int | None, show_spoilers: bool = False
+        self,
+        question: str,
+        *,
+        asker_id: int,
+        guild_id: int | None,
+        show_spoilers: bool = False,
+        deadline: float | None = None,
     ) -> Reply:
-        """The reply to `question`; never raises for a failing engine (it logs and apologises)."""
+        """The reply to `question`; never raises for a failing engine (it logs and apologises).
+
+        `deadline` is when the reply stops being editable (an interaction's token expires), if
+        it ever does: the buttons stop working before then.
+        """
         try:
             answer = await self.answer(question)
         except QuestionError as e:
             return Reply(content=fmt.question_error_text(e))
         except Exception:
-            log.exception("answering %r failed", question[:200])
+            # logged without mentions: the log must not collect Discord user ids
+            log.exception("answering %r failed", without_mentions(question[:200]))
             return Reply(content=fmt.ERROR_TEXT)
         if not answer.answered or not answer.results:
             return Reply(content=fmt.abstain_text(answer))
@@ -91,5 +102,6 @@ class Answerer:
             per_page=PASSAGES_PER_PAGE,
             feedback=self.feedback,
             timeout=self.settings.view_timeout,
+            deadline=deadline,
         )
         return Reply(embed=view.embed(), view=view)

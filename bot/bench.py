@@ -24,6 +24,7 @@ from typing import Any
 
 from bot.answering import AnswerEngine
 from bot.settings import BotSettings
+from retrieval.errors import SettingsError
 from retrieval.fsutil import usable_cpus
 from retrieval.settings import Settings
 
@@ -261,8 +262,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from bot.__main__ import load_engine
 
+    try:
+        core = Settings.from_env(index_dir=args.index_dir)  # read once, as the bot reads it
+    except SettingsError as e:
+        print(f"pusherbot: {e}", file=sys.stderr)
+        return 2
     start = time.perf_counter()
-    engine = load_engine(Settings.from_env(index_dir=args.index_dir))  # as the bot loads it
+    engine = load_engine(core)  # as the bot loads it
     load_seconds = time.perf_counter() - start
     numbers = run(engine, args.questions, args.sequential, args.paced_seconds, args.workers)
     result = {"engine_load_seconds": load_seconds, **numbers}

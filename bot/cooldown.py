@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -24,8 +25,8 @@ class UserCooldowns:
     """A sliding-window limiter keyed by user id; use from the event loop only (no locking)."""
 
     def __init__(self, rate: int, per: float, clock: Callable[[], float] = time.monotonic) -> None:
-        if rate < 1 or per <= 0:
-            raise ValueError("rate must be at least 1 and per positive")
+        if rate < 1 or not 0 < per < math.inf:  # written so that nan fails too
+            raise ValueError(f"rate must be at least 1 and per a finite number > 0, not {rate}, {per}")
         self.rate = rate
         self.per = per
         self._clock = clock

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from discord.utils import escape_markdown, escape_mentions
+from discord.utils import escape_mentions
 
 from retrieval.answer.result import ABSTAIN_MESSAGE, Answer, Result
 from retrieval.index.stats import CorpusStats
@@ -28,15 +28,25 @@ MAX_FIELDS = 25
 ELLIPSIS = "…"
 COMPACT_QUOTE_CHARS = 300  # further passages are shorter than the main quote
 EMBED_COLOUR = 0xC0392B
-BLANK = "\u200b"  # Discord rejects empty field names and values
+ZERO_WIDTH_SPACE = "\u200b"
+BLANK = ZERO_WIDTH_SPACE  # Discord rejects empty field names and values
 
 ERROR_TEXT = "Sorry, something went wrong while answering. Please try again in a moment."
 EMPTY_QUESTION_TEXT = "Ask me something about *Pusher II*, for example: who plays the Duke?"
 ONLY_ASKER_TEXT = "Only the person who asked can page through these passages."
 ALREADY_VOTED_TEXT = "You have already rated this answer."
 THANKS_TEXT = "Thanks for the feedback!"
+VOTE_NOT_SAVED_TEXT = "Sorry, your vote could not be saved. Please try again in a moment."
 
 _SPACE = re.compile(r"\s")
+# Characters that start or end inline markdown (bold, italics, underline, strike, code, spoilers,
+# masked links, escapes) anywhere in a line; each is escaped on its own, so no pattern can span
+# text and leave what lies between unescaped (discord.py's escape_markdown matches `[x](…)`
+# greedily up to the last `)` and escapes only its first character).
+_INLINE_MARKDOWN = re.compile(r"([\\*_~`|\[\]<])")
+# Markdown that only counts at the start of a line: quotes, headings, subtext, bullet and
+# numbered lists. The escape goes on the punctuation (a backslash before a digit would show).
+_LINE_MARKDOWN = re.compile(r"^([ \t]*)(?:([>#+-])|(\d+)\.(?=\s))", re.MULTILINE)
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 _SPOILER_TAG = re.compile(r"(?<!\\)(?:\\\\)*\|\|")
 
@@ -97,16 +107,32 @@ def fit_with(text: str, limit: int, transform: Callable[[str], str]) -> str:
             raise ValueError(f"{limit} characters cannot hold any of this text once transformed")
 
 
+def escape_markdown(text: str) -> str:
+    """`text` with every markdown character escaped, so Discord shows it exactly as written."""
+    text = _INLINE_MARKDOWN.sub(r"\\\1", text)
+    return _LINE_MARKDOWN.sub(_escape_line_start, text)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    indent, mark, number = m.groups()
+    return f"{indent}\\{mark}" if mark else f"{indent}{number}\\."
+
+
 def escape(text: str) -> str:
     """Text shown literally: markdown and @mentions (users, roles, everyone, here) are escaped."""
-    return escape_mentions(escape_markdown(text, ignore_links=False))
+    return escape_mentions(escape_markdown(text))
 
 
 def spoiler(text: str) -> str:
     """Markdown hidden behind spoiler tags; any `|` inside is escaped so the tags stay balanced."""
     if not text:
         return text
-    return "||" + _UNESCAPED_PIPE.sub(r"\1\\|", text) + "||"
+    inner = _UNESCAPED_PIPE.sub(r"\1\\|", text)
+    if inner.endswith("|"):
+        # Discord closes a spoiler at the first `||` and ignores escapes while looking for it:
+        # an escaped `|` right before the closing tag would close it one character early.
+        inner += ZERO_WIDTH_SPACE
+    return "||" + inner + "||"
 
 
 def quote_markdown(text: str, *, hidden: bool) -> str:
@@ -193,7 +219,7 @@ def answer_embed(
         hidden = r.passage.spoiler and not show_spoilers
         fields.append(
             {
-                "name": fit_with(f"{r.rank}. {r.citation}", FIELD_NAME_LIMIT, escape),
+                "name": f"{r.rank}. " + fit_with(r.citation, FIELD_NAME_LIMIT - 8, escape),
                 "value": fit_quote(r.quote, COMPACT_QUOTE_CHARS, hidden=hidden),
                 "inline": False,
             }

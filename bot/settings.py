@@ -1,70 +1,159 @@
-"""The bot's settings: one frozen object, read once at the entry point from env and .env."""
+"""The bot's settings, declared with the core's settings machinery and read once at the entry point."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from retrieval.errors import SettingsError
 from retrieval.fsutil import usable_cpus
-from retrieval.settings import Settings
+from retrieval.settings import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    Settings,
+    Var,
+    check_fields,
+    environment,
+    read_values,
+    setting,
+    setting_factory,
+)
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# Ephemeral replies can only be edited through the interaction token, which lives 15 minutes;
-# a view that outlives it could not disable its buttons on timeout.
+# The buttons of an /ask reply are greyed out through the interaction's token, which lives
+# 15 minutes; a timeout longer than this could never grey them out (bot/views.py caps it too).
 MAX_VIEW_TIMEOUT = 14 * 60.0
-PASSAGES_PER_PAGE = 3  # the quote plus two compact fields, as the issue asks
+PASSAGES_PER_PAGE = 3  # the quote plus two compact fields
+MAX_PAGES = 50 // PASSAGES_PER_PAGE  # the core's top-k caps at 50
 
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
-_N = TypeVar("_N", int, float)
+
+def default_workers() -> int:
+    """Answering threads: one per core (the engine's Python parts hold the GIL)."""
+    return usable_cpus()
+
+
+def _spoiler_word(text: str) -> bool:
+    """PUSHERBOT_SPOILERS: `hide` (spoiler tags) or `show` (plain text); true/false also work."""
+    word = text.lower()
+    if word in ("hide", "hidden", "tag", "tags") or word in FALSE_WORDS:
+        return False
+    if word in ("show", "shown", "plain") or word in TRUE_WORDS:
+        return True
+    raise ValueError(text)
+
+
+def _shard_ids(text: str) -> tuple[int, ...]:
+    """`0,1,2`, `0-3` or a mix such as `0-1,4`, as sorted unique ids."""
+    ids: list[int] = []
+    for part in re.split(r"[,\s]+", text):
+        if not part:
+            continue
+        m = re.fullmatch(r"(\d{1,6})(?:-(\d{1,6}))?", part)
+        if m is None:
+            raise ValueError(part)
+        lo, hi = int(m[1]), int(m[2] or m[1])
+        if hi < lo:
+            raise ValueError(part)  # a range that runs backwards
+        ids.extend(range(lo, hi + 1))
+    if not ids:
+        raise ValueError(text)
+    return tuple(sorted(set(ids)))
+
+
+def _is_shard_ids(value: Any) -> bool:
+    return (
+        isinstance(value, tuple)
+        and bool(value)
+        and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value)
+    )
+
+
+SHARD_IDS = Var(
+    "DISCORD_SHARD_IDS",
+    "custom",
+    "The shards this process runs, e.g. 0-3 or 0,2. Needs DISCORD_SHARD_COUNT.",
+    parse=_shard_ids,
+    valid=_is_shard_ids,
+    need="shard ids such as 0,1,2 or ranges such as 0-3",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class BotSettings:
     """Everything the Discord bot can be told, wrapping the retrieval core's `Settings`."""
 
-    token: str | None = field(default=None, repr=False)  # never shown, not even in repr
-    guild_id: int | None = None  # sync commands to this guild only (instant; for development)
-    shard_count: int | None = None  # None: as many shards as Discord recommends
-    shard_ids: tuple[int, ...] | None = None  # the shards this process runs; None: all
-    cooldown_rate: int = 5  # questions per user ...
-    cooldown_per: float = 30.0  # ... per this many seconds
-    show_spoilers: bool = False  # False: spoiler passages are wrapped in ||…||
-    feedback_file: Path = Path("feedback.jsonl")
-    message_content: bool = True  # request the privileged message-content intent
-    log_level: str = "INFO"
-    max_pages: int = 3  # pages of PASSAGES_PER_PAGE results behind "More passages"
-    view_timeout: float = 600.0  # seconds before a reply's buttons stop working
-    workers: int = field(default_factory=lambda: default_workers())  # threads answering
+    token: str | None = setting(  # never shown: not in repr, not in any error message
+        None,
+        Var("DISCORD_TOKEN", "str", "The bot token from the Developer Portal.", secret=True),
+        repr=False,
+    )
+    guild_id: int | None = setting(  # sync commands to this guild only (instant; for development)
+        None,
+        Var("DISCORD_GUILD_ID", "int", "Sync the slash commands to this one server only.",
+            lo=1, hi=2**64 - 1, need="a server id (a positive whole number)"),
+    )
+    shard_count: int | None = setting(  # None: as many shards as Discord recommends
+        None,
+        Var("DISCORD_SHARD_COUNT", "int", "Total number of gateway shards, across all processes.",
+            lo=1, hi=100_000),
+    )
+    shard_ids: tuple[int, ...] | None = setting(None, SHARD_IDS)  # None: all of them
+    cooldown_rate: int = setting(
+        5, Var("PUSHERBOT_COOLDOWN_RATE", "int", "Questions per user allowed within…", lo=1, hi=10**6)
+    )
+    cooldown_per: float = setting(
+        30.0,
+        Var("PUSHERBOT_COOLDOWN_PER", "float", "…this many seconds.", lo=0, above=True, hi=86_400),
+    )
+    show_spoilers: bool = setting(  # False: spoiler passages are wrapped in ||…||
+        False,
+        Var("PUSHERBOT_SPOILERS", "custom", "hide wraps spoiler passages in ||…||; show shows them.",
+            parse=_spoiler_word, valid=lambda v: isinstance(v, bool), need="hide or show"),
+    )
+    feedback_file: Path = setting(
+        Path("feedback.jsonl"),
+        Var("PUSHERBOT_FEEDBACK_FILE", "path", "Where 👍/👎 votes are appended."),
+    )
+    message_content: bool = setting(
+        True,
+        Var("DISCORD_MESSAGE_CONTENT", "bool", "Request the privileged message-content intent."),
+    )
+    log_level: str = setting(
+        "INFO",
+        Var("PUSHERBOT_LOG_LEVEL", "choice", "How much the bot logs.", choices=LOG_LEVELS,
+            flag="--log-level"),
+    )
+    max_pages: int = setting(
+        3,
+        Var("PUSHERBOT_MAX_PAGES", "int", "Pages of three passages behind More passages.",
+            lo=1, hi=MAX_PAGES),
+    )
+    view_timeout: float = setting(
+        600.0,
+        Var("PUSHERBOT_VIEW_TIMEOUT", "float", "Seconds before a reply's buttons stop working.",
+            lo=0, above=True, hi=MAX_VIEW_TIMEOUT),
+    )
+    workers: int = setting_factory(
+        default_workers,
+        Var("PUSHERBOT_WORKERS", "int", "Threads that compute answers.", lo=1, hi=64),
+    )
     core: Settings = field(default_factory=Settings)
 
     def __post_init__(self) -> None:
-        if self.cooldown_rate < 1:
-            raise SettingsError(f"cooldown rate must be at least 1, not {self.cooldown_rate}")
-        if self.cooldown_per <= 0:
-            raise SettingsError(f"cooldown period must be positive, not {self.cooldown_per}")
-        if self.log_level not in LOG_LEVELS:
-            raise SettingsError(f"log level must be one of {', '.join(LOG_LEVELS)}")
-        if not 1 <= self.max_pages <= 50 // PASSAGES_PER_PAGE:  # the core's top-k caps at 50
-            raise SettingsError(f"max pages must be between 1 and {50 // PASSAGES_PER_PAGE}")
-        if not 0 < self.view_timeout <= MAX_VIEW_TIMEOUT:
-            raise SettingsError(f"view timeout must be within 1..{MAX_VIEW_TIMEOUT:.0f} seconds")
-        if not 1 <= self.workers <= 64:
-            raise SettingsError(f"workers must be between 1 and 64, not {self.workers}")
-        if self.shard_count is not None and self.shard_count < 1:
-            raise SettingsError(f"DISCORD_SHARD_COUNT must be at least 1, not {self.shard_count}")
+        check_fields(self)
         if self.shard_ids is not None:
             if self.shard_count is None:
-                raise SettingsError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT as well")
-            bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
-            if bad or not self.shard_ids:
+                raise SettingsError("DISCORD_SHARD_IDS: needs DISCORD_SHARD_COUNT as well")
+            bad = [i for i in self.shard_ids if i >= self.shard_count]
+            if bad:
                 top = self.shard_count - 1
-                raise SettingsError(f"DISCORD_SHARD_IDS must be in 0..{top}, not {bad or 'none'}")
+                raise SettingsError(
+                    f"DISCORD_SHARD_IDS: must be within 0-{top} (DISCORD_SHARD_COUNT is "
+                    f"{self.shard_count}), not {','.join(map(str, bad))}"
+                )
 
     @property
     def top_k(self) -> int:
@@ -76,122 +165,15 @@ class BotSettings:
         """Whether this process syncs slash commands: only the one running shard 0 (or all)."""
         return self.shard_ids is None or 0 in self.shard_ids
 
-    def with_(self, **changes: object) -> BotSettings:
-        """A copy with some fields changed (None values are ignored)."""
+    def with_(self, **changes: Any) -> BotSettings:
+        """A copy with some fields changed (None values are ignored), checked like the original."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
-    ) -> BotSettings:
-        """Defaults, then `.env` (relative to the working directory), then the environment."""
-        merged: dict[str, str] = {}
-        if dotenv is not None and dotenv.is_file():
-            merged.update(read_dotenv(dotenv))
-        merged.update(os.environ if env is None else env)
-        read = {
-            "token": (merged.get("DISCORD_TOKEN") or "").strip() or None,
-            "guild_id": _int(merged, "DISCORD_GUILD_ID"),
-            "shard_count": _int(merged, "DISCORD_SHARD_COUNT"),
-            "shard_ids": _shard_ids(merged.get("DISCORD_SHARD_IDS", "")),
-            "cooldown_rate": _int(merged, "PUSHERBOT_COOLDOWN_RATE"),
-            "cooldown_per": _float(merged, "PUSHERBOT_COOLDOWN_PER"),
-            "show_spoilers": _spoilers(merged.get("PUSHERBOT_SPOILERS", "")),
-            "feedback_file": _path(merged, "PUSHERBOT_FEEDBACK_FILE"),
-            "message_content": _bool(merged, "DISCORD_MESSAGE_CONTENT"),
-            "log_level": (merged.get("PUSHERBOT_LOG_LEVEL") or "").strip().upper() or None,
-            "max_pages": _int(merged, "PUSHERBOT_MAX_PAGES"),
-            "view_timeout": _float(merged, "PUSHERBOT_VIEW_TIMEOUT"),
-            "workers": _int(merged, "PUSHERBOT_WORKERS"),
-        }
-        set_ = {k: v for k, v in read.items() if v is not None}  # unset ones keep the defaults
-        return cls(core=Settings.from_env(merged), **set_)
+    def from_env(cls, env: Mapping[str, str] | None = None, **options: object) -> BotSettings:
+        """Defaults, then `env` (None: the environment over ./.env), then command-line `options`.
 
-
-def default_workers() -> int:
-    """Answering threads: one per core (the engine's Python parts hold the GIL)."""
-    return usable_cpus()
-
-
-def read_dotenv(path: Path) -> dict[str, str]:
-    """`KEY=value` lines of a .env file; `#` comments, `export ` and surrounding quotes allowed."""
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.removeprefix("export ").partition("=")
-        key, value = key.strip(), value.strip()
-        if not sep or not key:
-            continue
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        else:
-            value = value.split(" #", 1)[0].rstrip()  # an unquoted value may end in a comment
-        values[key] = value
-    return values
-
-
-def _path(env: Mapping[str, str], name: str) -> Path | None:
-    raw = env.get(name, "").strip()
-    return Path(raw).expanduser() if raw else None
-
-
-def _number(env: Mapping[str, str], name: str, parse: Callable[[str], _N], what: str) -> _N | None:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return parse(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not {what}") from None
-
-
-def _int(env: Mapping[str, str], name: str) -> int | None:
-    return _number(env, name, int, "a whole number")
-
-
-def _float(env: Mapping[str, str], name: str) -> float | None:
-    return _number(env, name, float, "a number")
-
-
-def _bool(env: Mapping[str, str], name: str) -> bool | None:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return None
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise SettingsError(f"{name}={raw!r} must be one of {', '.join(_TRUE + _FALSE)}")
-
-
-def _spoilers(raw: str) -> bool | None:
-    """PUSHERBOT_SPOILERS: `hide` (default: spoiler tags) or `show` (plain); true means show."""
-    raw = raw.strip().lower()
-    if not raw:
-        return None
-    if raw in ("hide", "hidden", "tag", "tags") or raw in _FALSE:
-        return False
-    if raw in ("show", "shown", "plain") or raw in _TRUE:
-        return True
-    raise SettingsError(f"PUSHERBOT_SPOILERS={raw!r} must be hide or show")
-
-
-def _shard_ids(raw: str) -> tuple[int, ...] | None:
-    """`0,1,2`, `0-3` or a mix such as `0-1,4`."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    ids: list[int] = []
-    for part in re.split(r"[,\s]+", raw):
-        if not part:
-            continue
-        m = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
-        if m is None:
-            raise SettingsError(f"DISCORD_SHARD_IDS={raw!r}: write ids as 0,1,2 or ranges as 0-3")
-        lo, hi = int(m[1]), int(m[2] or m[1])
-        if hi < lo:
-            raise SettingsError(f"DISCORD_SHARD_IDS={raw!r}: range {part} runs backwards")
-        ids.extend(range(lo, hi + 1))
-    return tuple(sorted(set(ids)))
+        The core's settings (PUSHERBOT_SEEDS, PUSHERBOT_TOP_K, …) come from the same variables.
+        """
+        env = environment() if env is None else env
+        return cls(core=Settings.from_env(env), **read_values(cls, env, options))

@@ -3,21 +3,45 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import discord
 
 from bot import format as fmt
-from bot.feedback import FeedbackLog, Vote, feedback_record
+from bot.feedback import FeedbackLog, Vote
 from retrieval.answer.result import Answer
 
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
+# A reply sent through an interaction (an /ask answer) can be edited only with that
+# interaction's token, which Discord honours for 15 minutes. The buttons must be greyed out
+# before then, with a margin for a slow edit or a clock that runs a little late.
+INTERACTION_TOKEN_LIFE = 15 * 60.0
+EDIT_MARGIN = 60.0
+
+
+def edit_deadline(received: float) -> float:
+    """When (`time.monotonic()`) a reply to an interaction received at `received` is last edited."""
+    return received + INTERACTION_TOKEN_LIFE - EDIT_MARGIN
+
+
+def item_name(item: discord.ui.Item[Any]) -> str:
+    """A readable name for a button in logs: its label, else its emoji."""
+    label = getattr(item, "label", None)
+    emoji = getattr(item, "emoji", None)
+    return str(label or emoji or type(item).__name__)
+
 
 class AnswerView(discord.ui.View):
-    """Pages through one answer's results and records votes; stops working after `timeout`."""
+    """Pages through one answer's results and records votes; stops working after `timeout`.
+
+    discord.py restarts the timeout on every click. When the reply can only be edited until a
+    `deadline` (an interaction's token, see `edit_deadline`), the timeout never runs past it, so
+    the buttons are always greyed out while that is still possible.
+    """
 
     def __init__(
         self,
@@ -29,8 +53,11 @@ class AnswerView(discord.ui.View):
         per_page: int,
         feedback: FeedbackLog,
         timeout: float,
+        deadline: float | None = None,
     ) -> None:
-        super().__init__(timeout=timeout)
+        self.base_timeout = timeout
+        self.deadline = deadline
+        super().__init__(timeout=self._capped_timeout())
         self.answer = answer
         self.asker_id = asker_id
         self.guild_id = guild_id
@@ -38,11 +65,23 @@ class AnswerView(discord.ui.View):
         self.feedback = feedback
         self.pages = fmt.pages(answer.results, per_page)
         self.page = 0
-        self.voters: set[int] = set()
+        self.voters: set[int] = set()  # votes saved
+        self._voting: set[int] = set()  # votes being saved (a double click must not count twice)
         # Set by whoever sends the view, so that on_timeout can disable the buttons.
         self.message: discord.Message | discord.WebhookMessage | None = None
         if len(self.pages) < 2:
             self.remove_item(self.more)
+
+    def _capped_timeout(self) -> float:
+        if self.deadline is None:
+            return self.base_timeout
+        # Never 0: discord.py reads a timeout of 0 as "no timeout at all".
+        return max(0.001, min(self.base_timeout, self.deadline - time.monotonic()))
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every click is allowed; discord.py then restarts the timeout, which is capped here."""
+        self.timeout = self._capped_timeout()
+        return True
 
     def embed(self) -> discord.Embed:
         """The embed of the page being shown."""
@@ -80,21 +119,31 @@ class AnswerView(discord.ui.View):
         await self._vote(interaction, "down")
 
     async def _vote(self, interaction: discord.Interaction, vote: Vote) -> None:
-        if interaction.user.id in self.voters:
+        user_id = interaction.user.id
+        if user_id in self.voters or user_id in self._voting:
             await interaction.response.send_message(
                 fmt.ALREADY_VOTED_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
-        self.voters.add(interaction.user.id)
-        record = feedback_record(
-            question=self.answer.question,
-            shown=self.pages[self.page],
-            vote=vote,
-            user_id=interaction.user.id,
-            guild_id=self.guild_id,
-            page=self.page,
-        )
-        await self.feedback.record(record)
+        self._voting.add(user_id)
+        try:
+            await self.feedback.vote(
+                question=self.answer.question,
+                shown=self.pages[self.page],
+                vote=vote,
+                user_id=user_id,
+                guild_id=self.guild_id,
+                page=self.page,
+            )
+        except OSError as e:  # disk full, file not writable, ...: the vote is not counted
+            log.warning("could not save a vote to %s: %s", self.feedback.path, e.strerror or e)
+            await interaction.response.send_message(
+                fmt.VOTE_NOT_SAVED_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        finally:
+            self._voting.discard(user_id)
+        self.voters.add(user_id)
         await interaction.response.send_message(
             fmt.THANKS_TEXT, ephemeral=True, allowed_mentions=NO_MENTIONS
         )
@@ -108,14 +157,14 @@ class AnswerView(discord.ui.View):
             return
         try:
             await self.message.edit(view=self, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as e:  # deleted, or the ephemeral token expired
-            log.debug("could not disable the buttons of an answer: %s", e)
+        except discord.HTTPException as e:  # deleted, or no permission any more
+            log.info("could not grey out the buttons of an answer: %s", e)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         """Log the traceback; the user gets a short apology."""
-        log.error("button %r failed", getattr(item, "label", item), exc_info=error)
+        log.error("button %s failed", item_name(item), exc_info=error)
         await send_error(interaction)
 
 

@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from retrieval.fsutil import usable_cpus
 from retrieval.settings import Settings
 
 Log = Callable[[str], None]
-STAGES = ("encode", "dense", "lexical", "fusion", "quote", "abstain")
+STAGES = ("encode", "analyse", "retrieve", "fusion", "quote", "verify")
 COLD_QUESTION = "Who was the cinematographer of Pusher II?"
 
 
@@ -197,7 +198,7 @@ def _stderr(msg: str) -> None:
 
 def format_table(result: dict) -> str:
     """The benchmark as a human-readable table."""
-    w, rows = result["warm"], []
+    w, rows = result["warm"], list[tuple[str, str]]()
     add = rows.append
     m = result["machine"]
     add(("machine", f"{m['cores']} cores, Python {m['python']}, load avg {m['load_avg_1m_at_start']}"))
@@ -292,6 +293,7 @@ def _engine_at_scale(settings: Settings, n: int, seed: int, x: np.ndarray, dense
     from retrieval.engine import Engine
     from retrieval.index.bm25 import BM25
     from retrieval.index.store import LoadedIndex
+    from retrieval.knowledge.graph import EMPTY
     from retrieval.passage import Passage
 
     log(f"bench --scale: BM25 and the engine over {n:,} synthetic passages")
@@ -309,16 +311,19 @@ def _engine_at_scale(settings: Settings, n: int, seed: int, x: np.ndarray, dense
         rows.extend(ids)
     rss0, t0 = _rss_mb(), time.perf_counter()
     bm25 = BM25.build([p.text for p in passages])
-    out = {"bm25_build_s": round(time.perf_counter() - t0, 1),
+    out: dict[str, Any] = {"bm25_build_s": round(time.perf_counter() - t0, 1),
            "bm25_rss_mb": round(_rss_mb() - rss0, 1)}
     counts = np.fromiter((len(p.sentences) for p in passages), dtype=np.int64, count=n)
     loaded = LoadedIndex(Path(tempfile.gettempdir()), {"passage_count": n, "blank_fields": []},
                          passages, x, encoder.encode(sentences), np.asarray(rows, np.int64),
-                         np.concatenate([[0], np.cumsum(counts)]), dense, bm25)
+                         np.concatenate([[0], np.cumsum(counts)]), dense, bm25,
+                         EMPTY)  # shuffled sentences state no cast or relations
     engine = Engine(settings, loaded, encoder)
     for q in questions[:5]:
         engine.answer(q)
-    totals, rest, split = [], [], {s: [] for s in STAGES}
+    totals: list[float] = []
+    rest: list[float] = []
+    split: dict[str, list[float]] = {s: [] for s in STAGES}
     for q in (questions * (-(-200 // len(questions))))[:max(200, len(questions))]:
         t: dict[str, float] = {}
         t0 = time.perf_counter()

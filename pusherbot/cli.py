@@ -12,7 +12,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -35,11 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", parents=[common], help="answer one question (or '-' for stdin)",
                          description="Answer a question with a verbatim quote and its source. "
-                                     "With '-', read one question per line from stdin.")
+                                     "With '-', read one question per line from stdin and answer "
+                                     "each line (with --json: one object per line, an error "
+                                     "object for a bad one); the exit status is then 2 if any "
+                                     "line was rejected.")
     ask.add_argument("question", help="the question, or '-' to read questions from stdin")
     ask.add_argument("--top-k", type=_positive, default=None, metavar="N",
                      help="how many passages to show (default 3, env PUSHERBOT_TOP_K)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--explain", action="store_true",
+                     help="also show how the question was read: answer type, names and "
+                          "aliases, the chain of links used, and why it answered or abstained")
 
     sub.add_parser("chat", parents=[common], help="interactive questions, model loaded once",
                    description="Ask questions interactively (line editing and history). "
@@ -81,11 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         return bot_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
-    from retrieval.errors import PusherbotError
+    from retrieval.errors import PusherbotError, SettingsError
 
     try:
         settings = _settings(args)
         return COMMANDS[args.command](args, settings, parser)
+    except SettingsError as e:  # from the environment, .env or an option alike: a usage error
+        _err(str(e))
+        return EXIT_USAGE
     except PusherbotError as e:
         _err(str(e))
         return EXIT_ERROR
@@ -98,9 +109,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _settings(args: argparse.Namespace):
-    from retrieval.settings import Settings
+    """The settings, read once: options over the environment over ./.env over the defaults."""
+    from retrieval.settings import Settings, environment
 
     return Settings.from_env(
+        environment(),
         seeds_dir=getattr(args, "seeds", None), index_dir=getattr(args, "index_dir", None),
         encoder=getattr(args, "encoder", None), top_k=getattr(args, "top_k", None),
         vector_index=getattr(args, "vector_index", None))
@@ -120,8 +133,12 @@ def _load_engine(settings, *, rebuild: bool = False):
 
 def cmd_ask(args, settings, parser) -> int:
     """pusherbot ask."""
+    from retrieval.errors import QuestionError
+
     if args.question == "-":
         return _ask_stream(args, settings)
+    # Checked before the model loads (or an index builds) for a quick answer; the engine
+    # validates again, and is the authority.
     if not args.question.strip():
         _err("usage: pusherbot ask QUESTION  (the question is empty)")
         return EXIT_USAGE
@@ -129,30 +146,45 @@ def cmd_ask(args, settings, parser) -> int:
         _err(f"error: the question is too long ({len(args.question.strip())} characters; "
              f"the limit is {settings.max_question_chars})")
         return EXIT_USAGE
+    if not _is_text(args.question):
+        _err("error: the question is not valid text (invalid UTF-8 or a lone surrogate)")
+        return EXIT_USAGE
     engine = _load_engine(settings)
-    answer = engine.answer(args.question, settings.top_k)
+    try:
+        answer = engine.answer(args.question, settings.top_k)
+    except QuestionError as e:
+        _err(f"error: {e}")
+        return EXIT_USAGE
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        from pusherbot.output import render_answer
+        from pusherbot.output import render_answer, render_explanation
 
         print(render_answer(answer))
+        if args.explain:
+            print("\n" + render_explanation(answer))
     return EXIT_OK
 
 
 def _ask_stream(args, settings) -> int:
+    """One answer (or, with --json, one object) per stdin line, a bad line included."""
+    from pusherbot.output import printable, render_answer
     from retrieval.errors import QuestionError
 
     engine = _load_engine(settings)
-    for line in sys.stdin:
-        question = line.rstrip("\n")
-        if not question.strip():
-            continue
+    rejected = 0
+    for raw, complete in read_lines(_stdin_bytes(), _line_limit(settings)):
+        question = raw.decode("utf-8", "surrogateescape")
         try:
+            if not complete:
+                raise QuestionError(_too_long(settings))
             answer = engine.answer(question, settings.top_k)
         except QuestionError as e:
+            rejected += 1
             if args.json:
-                print(json.dumps({"question": question[:200], "answered": False, "results": [],
+                # Shown, not answered: undecodable bytes become U+FFFD so the line stays JSON.
+                shown = printable(raw[:800].decode("utf-8", "replace"))[:200]
+                print(json.dumps({"question": shown, "answered": False, "results": [],
                                   "error": str(e)}, ensure_ascii=False), flush=True)
             else:
                 _err(f"error: {e}")
@@ -160,10 +192,55 @@ def _ask_stream(args, settings) -> int:
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         else:
-            from pusherbot.output import render_answer
+            print(f"Q: {printable(answer.question)}\n{render_answer(answer)}\n", flush=True)
+    return EXIT_USAGE if rejected else EXIT_OK
 
-            print(f"Q: {answer.question}\n{render_answer(answer)}\n", flush=True)
-    return EXIT_OK
+
+def read_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[bytes, bool]]:
+    """(line without its newline, complete) for each line of a byte stream; a line longer than
+    `limit` bytes is skipped to its end without being held, and yields its start and False."""
+    while line := stream.readline(limit + 1):
+        if line.endswith(b"\n"):
+            yield line[:-1], True
+        elif len(line) <= limit:
+            yield line, True  # the last line, without a newline
+        else:
+            head = line[:1024]
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(1 << 16)
+            yield head, False
+
+
+def _stdin_bytes() -> BinaryIO:
+    """stdin as bytes (decoding is the reader's job: a bad byte must not end the stream)."""
+    import io
+
+    if sys.stdin is None:  # started with stdin closed: no questions
+        return io.BytesIO()
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return buffer
+    # A text stand-in for stdin (tests, embedding): its text is already decoded and in memory.
+    return io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
+
+
+def _line_limit(settings) -> int:
+    """Bytes a question line may take: the character limit in 4-byte UTF-8, plus white space."""
+    return 4 * settings.max_question_chars + 1024
+
+
+def _too_long(settings) -> str:
+    return (f"the question is too long (over {_line_limit(settings)} bytes; the limit is "
+            f"{settings.max_question_chars} characters)")
+
+
+def _is_text(question: str) -> bool:
+    """False for lone surrogates: the bytes of an argument that is not UTF-8."""
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def cmd_chat(args, settings, parser) -> int:
@@ -185,11 +262,10 @@ def cmd_chat(args, settings, parser) -> int:
     if interactive:
         print("Ask about Pusher II (Ctrl-D or 'quit' to leave).")
     try:
-        while True:
-            try:
-                question = input("pusherbot> " if interactive else "")
-            except EOFError:
-                break
+        for question in _chat_lines(interactive, settings):
+            if question is None:
+                _err(f"error: {_too_long(settings)}")
+                continue
             if question.strip().lower() in ("quit", "exit", ":q"):
                 break
             if not question.strip():
@@ -203,6 +279,22 @@ def cmd_chat(args, settings, parser) -> int:
             with contextlib.suppress(OSError):
                 readline.write_history_file(history)
     return EXIT_OK
+
+
+def _chat_lines(interactive: bool, settings) -> Iterator[str | None]:
+    """Questions typed at the prompt (line editing), or piped lines read with a bounded reader;
+    None for a line too long to read."""
+    if not interactive:
+        for raw, complete in read_lines(_stdin_bytes(), _line_limit(settings)):
+            yield raw.decode("utf-8", "surrogateescape") if complete else None
+        return
+    while True:
+        try:
+            yield input("pusherbot> ")
+        except EOFError:
+            return
+        except UnicodeDecodeError:
+            _err("error: the question is not valid text (invalid UTF-8)")
 
 
 def cmd_index(args, settings, parser) -> int:
@@ -232,7 +324,7 @@ def cmd_index(args, settings, parser) -> int:
     else:
         print(f"{stats.passages} passages from {len(stats.documents)} documents "
               f"({stats.reviews} reviews) in {summary['seconds']:.1f} s")
-        print(f"index: {engine.index.directory} ({stats.index_kind}, built {stats.built_at})")
+        print(f"index: {directory} ({stats.index_kind}, built {stats.built_at})")
     return EXIT_OK
 
 

@@ -32,6 +32,46 @@ def render_answer(answer: Answer, width: int = 100) -> str:
     return "\n".join(lines)
 
 
+def render_explanation(answer: Answer) -> str:
+    """How the question was read and why it was answered or not (`ask --explain`)."""
+    a = answer.analysis or {}
+    lines = ["How the question was read:",
+             f"  expected answer: {a.get('type', '?')}"]
+    if a.get("fields"):
+        lines.append(f"  asks for the infobox field: {', '.join(a['fields'])}")
+    for n in a.get("named", []):
+        shown = f"{n['words']!r} → {n['entity']} ({n['kind']})"
+        lines.append(f"  names: {shown}")
+    if a.get("relation"):
+        lines.append(f"  relation asked: {' + '.join(a['relation'])}")
+    for note in a.get("notes", []):
+        lines.append(f"  note: {note}")
+    seen = set()
+    for h in a.get("hops", []):
+        key = (h["from"], h["relation"], h["to"])
+        if key in seen:
+            continue
+        seen.add(key)
+        lines.append(f"  link: {h['from']} —{h['relation']}→ {h['to']}")
+        lines.append(f"        read in {h.get('citation', 'passage ' + str(h['passage']))}: "
+                     f"“{textwrap.shorten(h.get('text', ''), 90, placeholder='…')}”")
+    lines.append(f"  decision: {a.get('decision', '?')} (confidence {answer.confidence:.2f})")
+    return "\n".join(printable(line) for line in lines)
+
+
+def printable(text: str) -> str:
+    """Text safe to echo on a terminal: control characters (escape sequences) removed, and
+    lone surrogates (undecodable bytes) shown as U+FFFD."""
+    return text.translate(_UNPRINTABLE)
+
+
+# C0 and C1 control characters and DEL go (a tab is harmless); surrogates cannot be printed.
+_UNPRINTABLE: dict[int, str | None] = {
+    **{c: None for c in (*range(0x20), *range(0x7F, 0xA0)) if c != 0x09},
+    **dict.fromkeys(range(0xD800, 0xE000), "\ufffd"),
+}
+
+
 def _spoiler(flag: bool) -> str:
     return "  [spoiler]" if flag else ""
 

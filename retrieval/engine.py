@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from retrieval.answer.fuse import FusionWeights, dedupe, fuse, wants_opinions
+from retrieval.answer.analyse import Analysis, analyse
+from retrieval.answer.fuse import (
+    FusionWeights,
+    dedupe,
+    evidence_boost,
+    fuse,
+    normalise_dense,
+    wants_opinions,
+)
 from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
-from retrieval.answer.result import ABSTAIN_MESSAGE, Answer, Result
+from retrieval.answer.result import Answer, Result, abstain_message
+from retrieval.answer.retrieve import (
+    BestSentences,
+    Found,
+    Ranking,
+    Shown,
+    capitalised_runs,
+    dense_candidates,
+    top_positive,
+)
+from retrieval.answer.types import CHECKABLE, holds_type
+from retrieval.answer.verify import (
+    Anchor,
+    Candidate,
+    Verdict,
+    anchor_share,
+    semantic_confidence,
+    verify,
+)
 from retrieval.embed.encoder import Encoder, SentenceTransformerEncoder
 from retrieval.errors import QuestionError
-from retrieval.index import ann
+from retrieval.index.bm25 import QueryTerm
 from retrieval.index.stats import CorpusStats, corpus_stats
 from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
+from retrieval.knowledge.graph import Knowledge
+from retrieval.knowledge.lexicon import FIELD_TYPES, FIELD_WORDS
+from retrieval.passage import citation
 from retrieval.settings import Settings
 from retrieval.text import content_terms, stem, term_set
 
 Mode = Literal["hybrid", "bm25", "dense"]
 RERANK_DEPTH = 10  # top passages whose sentences set the confidence and may be quoted
+RERANK_HEAD = 8  # of those, re-ordered by their best sentence window
+WINDOW_RERANK = 0.3
 
 
 class Engine:
@@ -41,12 +73,16 @@ class Engine:
         self._idf = {t: float(idf[c]) for t, c in bm25.vocab.items()}
         # A word no passage contains is as rare as a word can be.
         self._max_idf = float(idf.max()) if len(idf) else 1.0
-        # A question naming a field the infobox leaves blank (budget, box office) asks for
-        # what the documents explicitly do not know: abstain rather than quote money talk.
-        self._blank_fields = [
-            ({stem(f)} if len(f) > 3 else set(), set(content_terms(label)))
-            for f, label in index.manifest.get("blank_fields", [])
-        ]
+        # Infobox fields the article leaves blank (budget, box office): asked for, they are
+        # known unknowns unless another passage states them explicitly.
+        self._blank_fields = {f for f, _label in index.manifest.get("blank_fields", [])}
+        self.knowledge: Knowledge = index.knowledge
+        titles = [e for e in self.knowledge.entities if e.kind == "film"]
+        self._title_terms = {t for e in titles for a in e.aliases for t in content_terms(a)}
+        self.abstain_message = abstain_message(titles[0].name if titles else None)
+        self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
+        self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
+        self._best_sentences = BestSentences(index)
 
     @classmethod
     def load(cls, settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,
@@ -69,8 +105,21 @@ class Engine:
         return corpus_stats(self.index.directory, self.index.manifest)
 
     def validate(self, question: str) -> str:
-        """The question stripped, or QuestionError when it is empty or too long."""
-        q = (question or "").strip()
+        """The question, control characters blanked; QuestionError if not text, empty or too long."""
+        if not isinstance(question, str | None):
+            raise QuestionError("the question is not text")
+        q = question or ""
+        try:
+            q.encode("utf-8")
+        except UnicodeEncodeError:
+            # Lone surrogates: undecodable bytes smuggled in by surrogateescape (argv, stdin),
+            # or broken input from a client. The tokenizer would raise a TypeError on them.
+            raise QuestionError("the question is not valid text (invalid UTF-8 or a lone "
+                                "surrogate)") from None
+        # Control characters (terminal escapes, NUL) carry no meaning and must never be
+        # echoed back raw: they become spaces (tabs and newlines stay, they are white space).
+        controls = {c: " " for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\t\n\r"}
+        q = q.translate(controls).strip()
         if not q:
             raise QuestionError("the question is empty")
         if len(q) > self.settings.max_question_chars:
@@ -80,100 +129,238 @@ class Engine:
 
     def answer(self, question: str, top_k: int | None = None, *, mode: Mode = "hybrid",
                timings: dict[str, float] | None = None) -> Answer:
-        """Rank passages, quote the best sentences, and abstain when nothing fits."""
+        """Analyse → retrieve → fuse → quote → verify: a verbatim quote, or an abstention."""
         q = self.validate(question)
         k = top_k or self.settings.top_k
         clock = _Clock(timings)
-        ix = self.index
         qvec = self.encoder.encode([q])[0]
         clock.lap("encode")
-
-        terms = ix.bm25.query_terms(q)
-        lexical_all = ix.bm25.scores(terms)
-        clock.lap("lexical")
-        dense_idx = _dense_candidates(ix, qvec, self.fusion.candidates)
-        clock.lap("dense")
-
-        lex_idx = _top_positive(lexical_all, self.fusion.candidates)
-        idx = np.union1d(dense_idx, lex_idx).astype(np.int64)
-        cos = ix.vectors[idx] @ qvec
-        lex = lexical_all[idx]
-        if mode == "bm25":
-            fused = lex.astype(np.float32)
-        elif mode == "dense":
-            fused = cos.astype(np.float32)
-        else:
-            fused = fuse(cos, lex, self._is_review[idx], wants_opinions(q), self.fusion)
-        ranked = np.argsort(-fused, kind="stable")
-        order = idx[ranked].tolist()
-        score_of = dict(zip(order, fused[ranked].tolist(), strict=True))
+        analysis = analyse(q, self.knowledge, self._is_name)
+        clock.lap("analyse")
+        found = self._retrieve(q, qvec, analysis)
+        clock.lap("retrieve")
+        ranking = self._fuse(q, found, analysis, mode, qvec)
         clock.lap("fusion")
+        shown = self._quote(ranking, qvec, found.weights, analysis, k)
+        clock.lap("quote")
+        verdict = self._verify(q, analysis, shown, found.weights)
+        clock.lap("verify")
+        order = list(shown.top)
+        if verdict.first:
+            order.insert(0, order.pop(verdict.first))
+        results = tuple(Result(rank=r + 1, score=ranking.score[i], quote=shown.quotes[i],
+                               passage=self.index.passages[i]) for r, i in enumerate(order))
+        explained = analysis.to_dict(self.knowledge) | {"decision": verdict.reason}
+        for hop in explained["hops"]:  # where each link was read, as a person would cite it
+            p = self.index.passages[hop["passage"]]
+            hop["citation"] = citation(p)
+            hop["text"] = p.text[hop["start"]:hop["end"]]
+        return Answer(question=q, answered=verdict.answered and bool(results), results=results,
+                      confidence=verdict.confidence,
+                      message=None if verdict.answered else self.abstain_message,
+                      analysis=explained)
 
+    def _holds(self, pid: int, answer_type: str) -> bool:
+        """Whether a passage holds an instance of an answer type (cached: passages repeat)."""
+        key = (pid, answer_type)
+        hit = self._typed.get(key)
+        if hit is None:
+            hit = self._typed[key] = holds_type(self.index.passages[pid].text, answer_type)
+        return hit
+
+    def _is_name(self, word: str) -> bool:
+        """Whether the corpus mostly writes a word capitalised (Red the character, not red)."""
+        seen = self.index.bm25.surface.get(word)
+        return seen is not None and seen[1] >= 0.5
+
+    def _retrieve(self, q: str, qvec: np.ndarray, analysis: Analysis) -> Found:
+        """Candidates from both rankings, plus the passages the knowledge graph points at."""
+        ix = self.index
+        terms = ix.bm25.query_terms(q)
+        have = {t.term for t in terms}
+        for name in analysis.expansion:  # other names of who was asked about ("the boss")
+            for term in content_terms(name):
+                if term not in have:
+                    have.add(term)
+                    terms.append(QueryTerm(term, EXPANSION_WEIGHT))
+        terms = [QueryTerm(t.term, t.weight * TITLE_WEIGHT) if t.term in self._title_terms
+                 else t for t in terms]
+        lexical_all = ix.bm25.scores(terms)
+        dense_idx = dense_candidates(ix, qvec, self.fusion.candidates)
+        lex_idx = top_positive(lexical_all, self.fusion.candidates)
+        extra = [*analysis.evidence, *([analysis.position] if analysis.position is not None else [])]
+        idx = np.union1d(np.union1d(dense_idx, lex_idx),
+                         np.asarray(extra, dtype=np.int64)).astype(np.int64)
         weights = {t.term: t.weight * self._idf.get(t.term, self._max_idf) for t in terms}
-        shortlist = order[: max(RERANK_DEPTH, k * 3)]
+        return Found(idx, ix.vectors[idx] @ qvec, lexical_all[idx], weights)
+
+    def _fuse(self, q: str, found: Found, analysis: Analysis, mode: Mode,
+              qvec: np.ndarray) -> Ranking:
+        """One score per candidate: fused rankings, the intent prior, and the graph's evidence."""
+        if mode == "bm25":
+            fused = found.lexical.astype(np.float32)
+        elif mode == "dense":
+            fused = found.dense.astype(np.float32)
+        else:
+            fused = fuse(found.dense, found.lexical, self._is_review[found.idx],
+                         wants_opinions(q), self.fusion)
+            if SENTENCE_WEIGHT:
+                best = normalise_dense(self._best_sentences(found.idx, qvec))
+                fused = (fused + SENTENCE_WEIGHT * best).astype(np.float32)
+            fused = fused + evidence_boost(found.idx, analysis.evidence, self.index.passages)
+            if analysis.position is not None:
+                fused = fused + POSITION_BOOST * (found.idx == analysis.position)
+            if analysis.answer_type in CHECKABLE and analysis.answer_type != "person":
+                typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
+                                    dtype=bool, count=len(found.idx))
+                fused = fused + TYPE_BOOST * typed
+        ranked = np.argsort(-fused, kind="stable")
+        order = found.idx[ranked].tolist()
+        return Ranking(order, dict(zip(order, fused[ranked].tolist(), strict=True)))
+
+    def _quote(self, ranking: Ranking, qvec: np.ndarray, weights: dict[str, float],
+               analysis: Analysis, k: int) -> Shown:
+        """The best sentence window of each shortlisted passage, near-duplicates dropped."""
+        ix = self.index
+        shortlist = ranking.order[: max(RERANK_DEPTH, k * 3)]
         # One gather and one product for all shortlisted passages' sentences, then split.
         bounds = [(int(ix.sentence_offsets[i]), int(ix.sentence_offsets[i + 1])) for i in shortlist]
-        rows = np.concatenate([ix.passage_sentences[a:b] for a, b in bounds] or [[]])
+        rows = np.concatenate([ix.passage_sentences[a:b] for a, b in bounds]
+                              or [np.zeros(0, dtype=np.int64)])
         sims_all = ix.sentence_vectors[rows.astype(np.int64)] @ qvec
         best_sentence = float(sims_all.max()) if len(sims_all) else -1.0
         cuts = np.cumsum([b - a for a, b in bounds])[:-1]
         sims_of = dict(zip(shortlist, np.split(sims_all, cuts), strict=True))
+        typed = (analysis.answer_type if analysis.answer_type in CHECKABLE else None)
         quotes: dict[int, str] = {}
+        windows: dict[int, tuple[int, int, float]] = {}
+
+        def window_of(i: int) -> tuple[int, int, float]:
+            if i not in windows:
+                windows[i] = choose_quote(ix.passages[i], sims_of[i], weights,
+                                          self.settings.quote_max_chars, self.quote_weights,
+                                          typed, self._names)
+            return windows[i]
 
         def quote_of(i: int) -> str:
-            p = ix.passages[i]
-            first, last, _ = choose_quote(p, sims_of[i], weights, self.settings.quote_max_chars,
-                                          self.quote_weights)
-            quotes[i] = quote_text(p, first, last, self.settings.quote_max_chars)
+            first, last, _ = window_of(i)
+            quotes[i] = quote_text(ix.passages[i], first, last, self.settings.quote_max_chars)
             return quotes[i]
 
+        if WINDOW_RERANK:
+            # The best sentence window says more about one fact than the whole passage does:
+            # re-order the head of the ranking by both.
+            head = shortlist[:RERANK_HEAD]
+            head.sort(key=lambda i: -(ranking.score[i] + WINDOW_RERANK * window_of(i)[2]))
+            shortlist = head + shortlist[RERANK_HEAD:]
         top = dedupe(shortlist, quote_of, k)
-        clock.lap("quote")
+        return Shown(top, quotes, best_sentence)
 
-        missing = ix.bm25.missing_share(q)
+    def _verify(self, q: str, analysis: Analysis, shown: Shown, weights: dict[str, float]
+                ) -> Verdict:
+        """Confidence and the decision to answer (retrieval/answer/verify.py)."""
+        ix = self.index
         covered = 0.0
-        if top and weights:
-            p = ix.passages[top[0]]
+        if shown.top and weights:
+            p = ix.passages[shown.top[0]]
             have = term_set(p.context) | term_set(p.text)
             covered = sum(w for t, w in weights.items() if t in have) / sum(weights.values())
-        confidence = _confidence(best_sentence, missing, covered)
-        asked = {t.term for t in terms if t.weight >= 1.0}
-        if any(name & asked or (label and label <= asked) for name, label in self._blank_fields):
-            confidence = min(confidence, 0.0)
-        results = tuple(Result(rank=r + 1, score=score_of[i], quote=quotes[i],
-                               passage=ix.passages[i]) for r, i in enumerate(top))
-        answered = confidence >= self.settings.abstain_threshold and bool(results)
-        clock.lap("abstain")
-        return Answer(question=q, answered=answered, results=results, confidence=confidence,
-                      message=None if answered else ABSTAIN_MESSAGE)
+        base = semantic_confidence(shown.best_sentence, ix.bm25.missing_share(q), covered)
+        anchors = self._anchors(q, analysis)
+        field_words = frozenset(stem(w) for f in analysis.fields[:1] for w in FIELD_WORDS[f]
+                                if " " not in w)
+        evidence = set(analysis.evidence)
+        candidates = []
+        for i in shown.top:
+            p = ix.passages[i]
+            terms = term_set(shown.quotes[i])
+            whole = terms | term_set(p.text) | term_set(p.context) | self._lead_in(i)
+            quote_names = self._mentioned(shown.quotes[i])
+            passage_names = self._mentioned(p.text) | quote_names
+            if i in evidence:  # the graph's chain already ties the named owner to this passage
+                passage_names |= set(analysis.entities)
+            candidates.append(Candidate(
+                i, shown.quotes[i], anchor_share(terms, anchors, quote_names.__contains__),
+                anchor_share(whole, anchors, passage_names.__contains__),
+                anchor_share(whole, anchors, passage_names.__contains__, names_only=True),
+                i in evidence,
+                self._states_field(shown.quotes[i], p.kind, analysis, field_words)))
+        blank = bool(analysis.fields) and analysis.fields[0] in self._blank_fields
+        return verify(analysis, candidates, base, blank_field=blank, names=self._names,
+                      threshold=self.settings.abstain_threshold)
+
+    def _states_field(self, quote: str, kind: str, analysis: Analysis,
+                      field_words: frozenset[str]) -> bool:
+        """Whether one sentence of a quote states the asked field: its value's type beside the
+        field's own word ("a budget of $2 million"), or for a date, beside the film's title."""
+        if not analysis.fields:
+            return False
+        date_field = FIELD_TYPES.get(analysis.fields[0]) == "date"
+        for sentence in re.split(r"(?<=[.!?])\s+", quote):
+            if not holds_type(sentence, analysis.answer_type, self._names):
+                continue
+            terms = term_set(sentence)
+            if terms & field_words or (date_field and (kind == "lead"
+                                                       or bool(terms & self._title_terms))):
+                return True
+        return False
+
+    def _lead_in(self, i: int) -> frozenset[str]:
+        """Terms of the passage before, in the same section or review: a chunk boundary can
+        fall between "a heroin deal" and "80.000 kroner"."""
+        if i == 0:
+            return frozenset()
+        p, prev = self.index.passages[i], self.index.passages[i - 1]
+        same = (prev.doc, prev.section, prev.review_index) == (p.doc, p.section, p.review_index)
+        return term_set(prev.text) if same and prev.kind == p.kind else frozenset()
+
+    def _anchors(self, q: str, analysis: Analysis) -> list[Anchor]:
+        """The question's words an answer must be near (retrieval/answer/verify.py)."""
+        bm25 = self.index.bm25
+        out = []
+        for word, stems in bm25.term_groups(q):
+            if word in analysis.consumed or stems & self._title_terms or len(word) < 2:
+                continue
+            known = bm25.knows(word)
+            weight = (max(self._idf.get(s, 0.0) for s in stems) if known
+                      else UNKNOWN_WEIGHT * self._max_idf)
+            entity = next((e for e, text in analysis.mentions if word in text.split()), None)
+            out.append(Anchor(stems, weight, entity,
+                              entity is not None or not known or self._is_name(word), known))
+        return out
+
+    def _mentioned(self, text: str) -> set[int]:
+        hit = self._mentions.get(text)
+        if hit is None:
+            hit = self._mentions[text] = frozenset(self._find_mentions(text))
+        return set(hit)
+
+    def _find_mentions(self, text: str) -> set[int]:
+        """Entities a text names by any of their names; naming an actor names their role too
+        ("the actor's dad" in a review is the role's dad), but not the reverse (the role's son
+        is no son of the actor's)."""
+        found: set[int] = set()
+        by_alias = self.knowledge.by_alias
+        for key in capitalised_runs(text):
+            found.update(by_alias.get(key) or by_alias.get(key[:-1] if key.endswith("s") else "",
+                                                            ()))
+        for e in list(found):
+            for link in self.knowledge.links_to.get(e, ()):
+                if link.relation == "played_by":
+                    found.add(link.subject)
+        return found
+
+    def _names(self, text: str) -> bool:
+        """Whether a text names a person or character the knowledge graph knows."""
+        return bool(self._mentioned(text))
 
 
-MISSING_WORD_PENALTY = 0.3
-LEXICAL_EVIDENCE = 0.45
-
-
-def _confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
-    """How sure the answer is: meaning similarity less a share for words the corpus never uses,
-    or, for terse name queries MiniLM cannot place, how much of the question (by rarity) the
-    top passage contains."""
-    semantic = best_sentence_cos - MISSING_WORD_PENALTY * missing_share
-    return max(0.0, semantic, LEXICAL_EVIDENCE * covered)
-
-
-def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
-    """Indexes of the n best positive scores (unordered); few passages share a query's words."""
-    hits = np.flatnonzero(scores > 0)
-    if len(hits) > n:
-        hits = hits[np.argpartition(-scores[hits], n - 1)[:n]]
-    return hits
-
-
-def _dense_candidates(ix: LoadedIndex, qvec: np.ndarray, n: int) -> np.ndarray:
-    k = min(n, ix.dense.ntotal)
-    if k == 0:
-        return np.zeros(0, dtype=np.int64)
-    _, ids = ann.search(ix.dense, qvec, k)
-    return ids[0][ids[0] >= 0]
+EXPANSION_WEIGHT = 0.8
+SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
+TYPE_BOOST = 0.15  # for a passage holding the expected kind of answer (a year, an amount)
+POSITION_BOOST = 0.35  # the plot's first / last passage for "how does it start / end"
+UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
+TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
 
 
 def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None,

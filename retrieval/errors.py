@@ -14,7 +14,10 @@ class SeedError(PusherbotError):
 
 
 class SettingsError(PusherbotError):
-    """A setting has a value that cannot work."""
+    """A setting has a value that cannot work; the message starts with the variable's name.
+
+    Front ends exit with status 2 on it (the bot before connecting), printing the message as is.
+    """
 
 
 class IndexError_(PusherbotError):

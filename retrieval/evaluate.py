@@ -68,6 +68,7 @@ def evaluate(engine, questions: list[EvalQuestion], modes: tuple[str, ...] = MOD
                 row["passage3"] = any(hits[:3])
                 row["rr"] = next((1.0 / (i + 1) for i, h in enumerate(hits) if h), 0.0)
             row["top_quote"] = a.results[0].quote if a.results else ""
+            row["decision"] = (a.analysis or {}).get("decision", "")
             rows.append(row)
         report["modes"][mode] = summarise(rows)
         if mode == modes[0]:

@@ -1,9 +1,12 @@
-"""Small OS helpers with one home each: durable atomic writes, fsync, and the usable CPU count."""
+"""Small OS helpers with one home each: durable atomic writes, fsync, the usable CPU count, and
+folders marked as ours (so that cleaning up never deletes what we did not create)."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -47,3 +50,42 @@ def usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
+
+
+OWNER_FILE = ".owner"
+
+
+@contextlib.contextmanager
+def claimed_dir(path: Path, *also: str) -> Iterator[Path]:
+    """Create (or reuse) a folder marked as this program's, holding its lock while the block runs.
+
+    The marker file inside names the folder (and `also`: names it will be renamed to), so that a
+    user's folder matching the same pattern, or a copy of ours, is never taken for ours; the
+    lock, which the kernel drops when the process dies however it dies, tells a live owner from
+    a dead one (see `owned_and_idle`).
+    """
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path / OWNER_FILE, "a+", encoding="utf-8") as owner:
+        fcntl.flock(owner, fcntl.LOCK_EX)
+        owner.seek(0)
+        owner.truncate()
+        owner.write("\n".join((path.name, *also)) + "\n")
+        owner.flush()
+        yield path
+
+
+def owned_and_idle(path: Path) -> bool:
+    """True for a folder `claimed_dir` made under this name whose owner has finished or died."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    try:
+        with open(path / OWNER_FILE, encoding="utf-8") as owner:
+            if path.name not in owner.read().splitlines():
+                return False
+            try:
+                fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when closed
+            except BlockingIOError:
+                return False
+            return True
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-# Letters NFKD does not decompose: without these "Søborg" would never meet "Soborg".
+# Letters NFKD does not decompose: without these "Ørsted" would never meet "Orsted".
 _FOLD_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
                              "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
                              "ð": "d", "’": "'", "‘": "'"})
@@ -25,13 +25,13 @@ STOPWORDS = frozenset(
     some such than that that's the their theirs them themselves then there there's these they they're
     this those through to too under until up very was wasn't we we're were what what's when where
     which while who who's whom why why's with won't would you you're your yours yourself also
-    whats whos wheres hows does did tell know say says said get got really film movie pusher ii
+    whats whos wheres hows does did tell know say says said get got really film movie
     s t d ll m re ve""".split()
 )
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents, so that 'Søborg' and 'soborg' compare equal."""
+    """Lower-case and strip accents, so that 'Øster' and 'oster' compare equal."""
     if text.isascii():  # most text: nothing to fold, and NFKD per character is the slow part
         return text.lower()
     text = text.translate(_FOLD_EXTRA)
@@ -40,13 +40,20 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded word tokens, possessive 's dropped ("Tonny's" → "tonny")."""
+    """Folded word tokens, possessive 's dropped ("Anna's" → "anna"); a hyphenated word
+    also gives its joined form, so "cellmate" meets "cell-mate"."""
+    folded = fold(text)
     out = []
-    for tok in _TOKEN.findall(fold(text)):
+    for tok in _TOKEN.findall(folded):
         if tok.endswith("'s"):
             tok = tok[:-2]
         out.append(tok.replace("'", ""))
+    if "-" in folded:
+        out.extend(m.replace("-", "") for m in _HYPHENATED.findall(folded))
     return out
+
+
+_HYPHENATED = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
 
 
 # Snowball stemmers keep per-call state: one per thread, since answers run concurrently.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import format as fmt
-from bot.views import NO_MENTIONS
+from bot.views import NO_MENTIONS, edit_deadline
 from retrieval.index.stats import CorpusStats
 from retrieval.settings import MAX_QUESTION_CHARS
 
@@ -42,8 +43,9 @@ class AskCog(commands.Cog):
         private
             Only you see the answer.
         spoilers
-            Show plot spoilers as plain text instead of hiding them.
+            Show plot spoilers as plain text (only you see the answer then).
         """
+        received = time.monotonic()  # the interaction's token, which edits the reply, lives from now
         decision = self.bot.cooldowns.hit(interaction.user.id)
         if not decision.allowed:
             await interaction.response.send_message(
@@ -52,16 +54,19 @@ class AskCog(commands.Cog):
                 allowed_mentions=NO_MENTIONS,
             )
             return
+        # Plain spoilers are for the asker only: they must never land unhidden in a channel.
+        ephemeral = private or spoilers
         # Discord drops an interaction not acknowledged within 3 s; the work comes after.
-        await interaction.response.defer(ephemeral=private, thinking=True)
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         reply = await self.bot.answerer.reply(
             question,
             asker_id=interaction.user.id,
             guild_id=interaction.guild_id,
             show_spoilers=spoilers,
+            deadline=edit_deadline(received),
         )
         message = await interaction.followup.send(
-            **reply.send_kwargs(), ephemeral=private, wait=True
+            **reply.send_kwargs(), ephemeral=ephemeral, wait=True
         )
         if reply.view is not None:
             reply.view.message = message

@@ -23,16 +23,23 @@ _QUESTION_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
 def question_from(
-    content: str, *, bot_id: int, role_id: int | None = None, is_dm: bool = False
+    content: str,
+    *,
+    bot_id: int,
+    role_id: int | None = None,
+    is_dm: bool = False,
+    mentioned: bool = False,
 ) -> str | None:
     """The question in a message: its text minus the bot's mentions; None if not addressed to us.
 
-    A message is addressed to the bot when it is a DM or names the bot (`<@id>`, `<@!id>`, or
-    the bot's own role `<@&id>`) in its text.
+    A message is addressed to the bot when it is a DM, names the bot (`<@id>`, `<@!id>`, or the
+    bot's own role `<@&id>`) in its text, or is `mentioned`: Discord lists the bot among the
+    message's mentions without any text for it when someone replies to the bot with the reply's
+    @ switch on.
     """
     ids = [rf"<@!?{bot_id}>"] + ([rf"<@&{role_id}>"] if role_id is not None else [])
     pattern = re.compile("|".join(ids))
-    if not is_dm and pattern.search(content) is None:
+    if not (is_dm or mentioned) and pattern.search(content) is None:
         return None
     return " ".join(pattern.sub(" ", content).split())
 
@@ -59,12 +66,16 @@ class MentionsCog(commands.Cog):
             or self.bot.user is None
         ):
             return
+        me = self.bot.user.id
         role = message.guild.self_role if message.guild is not None else None
         question = question_from(
             message.content,
-            bot_id=self.bot.user.id,
+            bot_id=me,
             role_id=role.id if role is not None else None,
             is_dm=message.guild is None,
+            # the mention metadata, not only the text: a reply that pings us has no <@id> in it
+            mentioned=any(user.id == me for user in message.mentions)
+            or (role is not None and role in message.role_mentions),
         )
         if question is None:
             return
@@ -78,14 +89,15 @@ class MentionsCog(commands.Cog):
                 await reply_to(message, content=fmt.ERROR_TEXT, allowed_mentions=NO_MENTIONS)
 
     async def _answer(self, message: discord.Message, question: str) -> None:
-        if not question:
-            await reply_to(message, content=fmt.EMPTY_QUESTION_TEXT, allowed_mentions=NO_MENTIONS)
-            return
+        # Every message we would reply to counts, bare mentions too: each one costs a reply.
         decision = self.bot.cooldowns.hit(message.author.id)
         if not decision.allowed:
             if decision.notify:  # one warning per window, or the bot would spam back
                 text = fmt.cooldown_text(decision.retry_after)
                 await reply_to(message, content=text, allowed_mentions=NO_MENTIONS)
+            return
+        if not question:
+            await reply_to(message, content=fmt.EMPTY_QUESTION_TEXT, allowed_mentions=NO_MENTIONS)
             return
         reply = await self.bot.answerer.reply(
             question,

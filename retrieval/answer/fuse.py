@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.passage import Passage
 from retrieval.text import fold
 
 # Words that ask for opinions, which live in the reviews rather than in the encyclopedia.
@@ -56,6 +57,30 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, is_review: np.ndarray, opinions
     score = w.dense * normalise_dense(dense) + (1.0 - w.dense) * normalise(lexical)
     prior = np.where(is_review == opinions, 1.0 + w.intent_prior, 1.0).astype(np.float32)
     return score * prior
+
+
+# Passages the knowledge graph resolved the question to, by how explicit their kind is: a cast
+# line states "Actor as Character: Xs father" outright; a plot sentence or a review less so.
+EVIDENCE_BOOST = {"cast": 0.6, "infobox": 0.6, "lead": 0.45, "prose": 0.45}
+EVIDENCE_DECAY = 0.85  # each further evidence passage counts a little less
+PRIMARY_EVIDENCE = 0.3  # extra for the first: the cast line or infobox line that states it all
+
+
+def evidence_boost(idx: np.ndarray, evidence: Sequence[int], passages: Sequence[Passage]
+                   ) -> np.ndarray:
+    """Additive boosts for the candidates (rows `idx`) that are the graph's evidence."""
+    boost = np.zeros(len(idx), dtype=np.float32)
+    if not len(evidence):
+        return boost
+    where = {int(p): n for n, p in enumerate(idx.tolist())}
+    for rank, pid in enumerate(evidence):
+        n = where.get(pid)
+        if n is not None:
+            p = passages[pid]
+            base = EVIDENCE_BOOST.get(p.kind, 0.45) * (0.8 if p.source == "review" else 1.0)
+            boost[n] = max(boost[n], base * EVIDENCE_DECAY ** rank
+                           + (PRIMARY_EVIDENCE if rank == 0 else 0.0))
+    return boost
 
 
 def dedupe(order: Iterable[int], quote_of: Callable[[int], str], k: int) -> list[int]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from retrieval.answer.types import holds_type
 from retrieval.passage import Passage
 from retrieval.text import term_set
 
@@ -19,30 +21,39 @@ class QuoteWeights:
     extra_sentence_penalty: float = 0.02
     second_sentence: float = 0.6  # credit for a window whose second sentence also fits
     max_sentences: int = 3
+    typed: float = 0.25  # credit for a window holding an instance of the expected answer type
 
 
 def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[str, float],
-                 max_chars: int, qw: QuoteWeights = QuoteWeights()) -> tuple[int, int, float]:
-    """(first, last, score) of the best window of sentences, inclusive indexes."""
+                 max_chars: int, qw: QuoteWeights = QuoteWeights(), answer_type: str | None = None,
+                 names: Callable[[str], bool] | None = None) -> tuple[int, int, float]:
+    """(first, last, score) of the best window of sentences, inclusive indexes.
+
+    With an answer type ("year", "amount"…), windows holding an instance of it score higher.
+    """
     spans = passage.sentences
     if not spans:
         return 0, -1, 0.0
     total = sum(weights.values()) or 1.0
     asked = weights.keys()
     terms = [term_set(passage.text[s:e]) & asked for s, e in spans]  # only question words count
+    typed = [bool(answer_type) and holds_type(passage.text[s:e], answer_type or "", names)
+             for s, e in spans]
     best = (0, 0, -1e9)
     for i in range(len(spans)):
         covered: set[str] = set()
         top, second = -1e9, 0.0
+        has_type = False
         for j in range(i, min(len(spans), i + qw.max_sentences)):
             if spans[j][1] - spans[i][0] > max_chars and j > i:
                 break
             covered |= terms[j]
+            has_type = has_type or typed[j]
             s = float(sentence_scores[j])
             top, second = (s, top if j > i else 0.0) if s > top else (top, max(second, s))
             coverage = sum(weights[t] for t in covered) / total
             score = (qw.dense * (top + qw.second_sentence * second) + qw.coverage * coverage
-                     - qw.extra_sentence_penalty * (j - i))
+                     - qw.extra_sentence_penalty * (j - i) + qw.typed * has_type)
             if score > best[2]:
                 best = (i, j, score)
     return best

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from retrieval.passage import Passage, citation
 
-ABSTAIN_MESSAGE = "I couldn't find that in the Pusher II documents."
+ABSTAIN_MESSAGE = "I couldn't find that in the documents."
+
+
+def abstain_message(title: str | None) -> str:
+    """The one abstention message, naming the film the documents are about."""
+    return f"I couldn't find that in the {title} documents." if title else ABSTAIN_MESSAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,8 @@ class Answer:
     results: tuple[Result, ...]
     confidence: float = 0.0
     message: str | None = None  # the abstention text when not answered
+    # How the question was understood and why it was answered or not (`ask --explain`).
+    analysis: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict:
         """The JSON object of `pusherbot ask --json`."""
@@ -64,4 +73,6 @@ class Answer:
         }
         if not self.answered:
             d["message"] = self.message or ABSTAIN_MESSAGE
+        if self.analysis is not None:
+            d["analysis"] = dict(self.analysis)
         return d

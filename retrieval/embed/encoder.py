@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+from retrieval.errors import SettingsError
 
 Progress = Callable[[int], None]  # called with the number of texts just encoded
 
@@ -72,9 +75,61 @@ class SentenceTransformerEncoder:
         return np.vstack(out)
 
 
+WEIGHTS_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+def check_model_folder(model_path: Path, label: str = "the model") -> Path:
+    """The folder if it looks like a loadable sentence-transformers model, else SettingsError.
+
+    A few stats and a few kilobytes read, nothing loaded: a wrong path is reported at once,
+    instead of after the seconds it takes to import torch and fail inside it.
+    """
+    model_path = Path(model_path)
+    problem = _model_folder_problem(model_path)
+    if problem:
+        raise SettingsError(f"{label} {model_path} {problem}")
+    return model_path
+
+
+def _model_folder_problem(model_path: Path) -> str | None:
+    try:
+        if not model_path.exists():
+            return "does not exist"
+        if not model_path.is_dir():
+            return "is a file, not a model folder"
+        weights = next((model_path / n for n in WEIGHTS_FILES if (model_path / n).is_file()), None)
+        if weights is None:
+            return f"has no model weights ({' or '.join(WEIGHTS_FILES)})"
+        if not (model_path / "config.json").is_file():
+            return "has no config.json"
+        if not any((model_path / n).is_file() for n in ("tokenizer.json", "vocab.txt")):
+            return "has no tokenizer (tokenizer.json or vocab.txt)"
+        if not _weights_look_valid(weights):
+            return f"has a damaged {weights.name}"
+    except OSError as e:
+        return f"cannot be read ({e.strerror})"
+    return None
+
+
+def _weights_look_valid(weights: Path) -> bool:
+    """The file's header is what its format starts with (safetensors: length + JSON object)."""
+    size = weights.stat().st_size
+    with weights.open("rb") as fh:
+        head = fh.read(8)
+        if weights.suffix != ".safetensors":
+            return head[:2] == b"PK" or head[:1] == b"\x80"  # torch's zip format or a pickle
+        n = int.from_bytes(head, "little") if len(head) == 8 else 0
+        if not 2 <= n <= min(size - 8, 100 << 20):
+            return False
+        try:
+            return isinstance(json.loads(fh.read(n)), dict)
+        except ValueError:
+            return False
+
+
 def model_fingerprint(model_path: Path) -> str:
     """A cheap identity of a model folder: its small config files and a sample of its weights."""
-    model_path = Path(model_path)
+    model_path = check_model_folder(model_path)
     h = hashlib.sha256()
     for name in ("config.json", "tokenizer.json", "sentence_bert_config.json", "modules.json",
                  "1_Pooling/config.json"):
@@ -94,7 +149,7 @@ def model_fingerprint(model_path: Path) -> str:
 
 def weights_file(model_path: Path) -> Path:
     """The weights file of a sentence-transformers model folder."""
-    for name in ("model.safetensors", "pytorch_model.bin"):
-        if (model_path / name).exists():
+    for name in WEIGHTS_FILES:
+        if (model_path / name).is_file():
             return model_path / name
-    raise FileNotFoundError(f"no model weights in {model_path}")
+    raise SettingsError(f"model folder {model_path} has no model weights")

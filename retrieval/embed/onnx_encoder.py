@@ -17,11 +17,15 @@ import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from retrieval.embed.encoder import Progress, model_fingerprint
 from retrieval.fsutil import fsync_dir, fsync_path, usable_cpus, write_synced
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
 
 ONNX_FILE = "model.onnx"
 RAW_ONNX_FILE = "exported.onnx"
@@ -29,7 +33,7 @@ TOKENIZER_FILE = "tokenizer.json"
 CONFIG_FILE = "onnx_config.json"  # written last: its presence marks a complete export
 FORMAT_VERSION = 1
 OPSET = 17
-_PROBES = ("Who was the cinematographer?", "Tonny gets out of prison and tries to win his " * 40)
+_PROBES = ("Who was the cinematographer?", "A man gets out of prison and tries to win his " * 40)
 
 
 class OnnxExportError(RuntimeError):
@@ -214,7 +218,7 @@ class OnnxEncoder:
         # Two cores here: one intra-op thread per core measured fastest for a single query.
         self.threads = threads or min(2, usable_cpus())
         self._lock = threading.Lock()
-        self._session = None
+        self._session: ort.InferenceSession | None = None
         self._tokenizer = None
         self._inputs: tuple[str, ...] = ()
 
@@ -242,8 +246,10 @@ class OnnxEncoder:
         return self
 
     def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        session = self._session
+        assert session is not None, "load() runs first"
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self._session.run(None, {k: feeds[k] for k in self._inputs})[0]
+        hidden = session.run(None, {k: feeds[k] for k in self._inputs})[0]
         return _pool(hidden, mask, self.config["pooling"])
 
     def encode(

@@ -33,7 +33,7 @@ def embed_plan(passages: list[Passage], with_context: bool = True) -> EmbedPlan:
     for p in passages:
         for s, e in p.sentences:
             sentence = p.text[s:e]
-            # Facts (infobox, cast) keep their context: "Morten Søborg" alone says nothing.
+            # Facts (infobox, cast) keep their context: "Jane Doe" alone says nothing.
             text = f"{p.context} {sentence}" if p.kind in ("infobox", "cast") else sentence
             key = (p.doc, text)
             if key not in keys:

@@ -92,19 +92,22 @@ def build_vector_index(
     n, dim = vectors.shape
     spec = spec or choose_spec(n)
     faiss.omp_set_num_threads(usable_cpus())  # `search` may have left this thread at one
+    index: faiss.Index
     if spec.kind == "flat":
         index = faiss.IndexFlatIP(dim)
     elif spec.kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, spec.params.get("M", 32), faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = spec.params.get("efConstruction", 40)
+        hnsw = faiss.IndexHNSWFlat(dim, spec.params.get("M", 32), faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = spec.params.get("efConstruction", 40)
+        index = hnsw
     else:
         nlist = spec.params["nlist"]
         if n < nlist:
             raise ValueError(f"an IVF index with {nlist} lists needs at least {nlist} vectors")
         quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.cp.seed = 1234  # deterministic clustering → reproducible builds and benchmarks
-        index.train(_training_sample(vectors, spec.params.get("train_size", 64 * nlist)))
+        ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        ivf.cp.seed = 1234  # deterministic clustering → reproducible builds and benchmarks
+        ivf.train(_training_sample(vectors, spec.params.get("train_size", 64 * nlist)))
+        index = ivf
     for i in range(0, n, _ADD_BATCH):
         chunk = vectors[i : i + _ADD_BATCH]
         index.add(np.ascontiguousarray(chunk))

@@ -72,10 +72,10 @@ class BM25:
         for i, text in enumerate(texts):
             terms = content_terms(text)
             lengths[i] = len(terms)
-            for term, tf in Counter(terms).items():
+            for term, count in Counter(terms).items():
                 rows.append(i)
                 cols.append(vocab.setdefault(term, len(vocab)))
-                tfs.append(tf)
+                tfs.append(count)
             seen = set()
             for raw in _RAW_TOKEN.findall(text):
                 capitalised = raw[:1].isupper()
@@ -93,8 +93,8 @@ class BM25:
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         avgdl = float(lengths.mean()) if n else 1.0
         norm = k1 * (1.0 - b + b * lengths[rows_a] / max(avgdl, 1e-9))
-        w = idf[cols_a] * tf * (k1 + 1.0) / (tf + norm)
-        weights = Postings.from_triples(rows_a, cols_a, w, (n, len(vocab)))
+        values = idf[cols_a] * tf * (k1 + 1.0) / (tf + norm)
+        weights = Postings.from_triples(rows_a, cols_a, values, (n, len(vocab)))
         surface = {word: (df_words[word], caps[word] / total[word]) for word in df_words}
         return cls(weights, vocab, surface, k1, b)
 
@@ -111,7 +111,7 @@ class BM25:
             known = word in self.surface
             for variant in self._variants.near(word) if len(word) >= (4 if known else 5) else ():
                 df, cap_share = self.surface[variant]
-                # A known word only borrows variants that are names ("Tony" ~ "Tonny");
+                # A known word only borrows variants that are names ("Jon" ~ "Jonn");
                 # an unknown word (a misspelling) borrows any close corpus word.
                 if known and cap_share < 0.6:
                     continue
@@ -123,6 +123,18 @@ class BM25:
                     terms[st] = max(terms.get(st, 0.0), 0.8)
         return [QueryTerm(t, w) for t, w in terms.items()]
 
+    def term_groups(self, question: str) -> list[tuple[str, frozenset[str]]]:
+        """Each content word of a question with the stems that stand for it in the corpus: its
+        own, and those of close spellings ("portugese" → portuguese)."""
+        out = []
+        for word in dict.fromkeys(w for w in _folded_words(question) if w not in STOPWORDS):
+            stems = {stem(word)}
+            if len(word) >= 5 and word not in self.surface:
+                stems |= {stem(v) for v in self._variants.near(word)}
+                stems |= {stem(v) for v in self.compounds(word)}
+            out.append((word, frozenset(stems)))
+        return out
+
     def compounds(self, word: str) -> list[str]:
         """Longer corpus words sharing an unknown word's last 8 letters (photography ~ cinematography)."""
         if len(word) < 8 or word in self.surface:
@@ -130,19 +142,23 @@ class BM25:
         tail = word[-8:]
         return [w for w in self._long_words if w.endswith(tail) and len(w) > len(word)]
 
+    def knows(self, word: str) -> bool:
+        """Whether a folded word occurs in the corpus, as itself, its stem, a close spelling,
+        or without a comparative or adverb ending ("slower" → slow)."""
+        if word in self.surface or stem(word) in self.vocab:
+            return True
+        for ending in ("er", "est", "ly", "ness"):
+            base = word.removesuffix(ending)
+            if base != word and len(base) >= 3 and (base in self.surface or stem(base) in self.vocab):
+                return True
+        return len(word) >= 5 and bool(self._variants.near(word) or self.compounds(word))
+
     def missing_share(self, question: str) -> float:
         """Share of the question's content words that no passage contains, even as a variant."""
         words = [w for w in _folded_words(question) if w not in STOPWORDS]
         if not words:
             return 1.0
-        missing = 0
-        for word in words:
-            if word in self.surface or stem(word) in self.vocab:
-                continue
-            if len(word) >= 5 and (self._variants.near(word) or self.compounds(word)):
-                continue
-            missing += 1
-        return missing / len(words)
+        return sum(not self.knows(w) for w in words) / len(words)
 
     def scores(self, terms: Iterable[QueryTerm]) -> np.ndarray:
         """BM25 score of every passage for the query terms (dense float32 array)."""
@@ -172,7 +188,8 @@ class BM25:
     def load(cls, directory: Path) -> BM25:
         """Read what `save` wrote (no pickle)."""
         with np.load(directory / "bm25.npz", allow_pickle=False) as z:
-            shape = tuple(int(x) for x in z["shape"])
+            rows_n, cols_n = (int(x) for x in z["shape"])
+            shape = (rows_n, cols_n)
             weights = Postings(z["data"], z["indices"], z["indptr"], shape)
             k1, b = (float(x) for x in z["params"])
         payload = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
@@ -226,7 +243,7 @@ def _close(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
     if a[0] != b[0]:
-        return False  # names are rarely misspelt in their first letter; guards "tony"/"pony"
+        return False  # names are rarely misspelt in their first letter; guards "jonny"/"ponny"
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1

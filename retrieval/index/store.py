@@ -2,9 +2,11 @@
 
 Layout: `CURRENT` names the live build folder `index-<key>-<stamp>/`, which holds
 `manifest.json`, `passages.jsonl`, `vectors.npy`, `sentence_vectors.npy`,
-`passage_sentences.npy`, `dense.faiss`, `bm25.npz`, `bm25_vocab.json`. A build writes a
-temporary folder, renames it into place and then swaps `CURRENT` with `os.replace`, so readers
-never see half an index; an exclusive lock stops two processes from building at once.
+`passage_sentences.npy`, `dense.faiss`, `bm25.npz`, `bm25_vocab.json`, `knowledge.json` and
+the ONNX export `onnx/`, every file checksummed in the manifest. A build writes a temporary
+folder, renames it into place and then swaps `CURRENT` with `os.replace`, so readers never see
+half an index; an exclusive lock stops two processes from building at once. Every folder the
+index creates carries an owner file (`fsutil.claimed_dir`): only those are ever deleted.
 """
 
 from __future__ import annotations
@@ -22,27 +24,32 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from retrieval.embed.encoder import Encoder, model_fingerprint
+from retrieval.embed.encoder import Encoder, check_model_folder, model_fingerprint
 from retrieval.errors import IndexError_
-from retrieval.fsutil import fsync_dir, write_atomic
+from retrieval.fsutil import OWNER_FILE, claimed_dir, fsync_dir, owned_and_idle, write_atomic
 from retrieval.index import ann
 from retrieval.index.bm25 import BM25
+from retrieval.index.manifest import (
+    StaleIndex,
+    file_checksums,
+    files_under,
+    read_manifest,
+    verify_files,
+)
 from retrieval.ingest import CHUNKER_VERSION, ChunkSettings, build_passages, corpus_hash
+from retrieval.knowledge.graph import KNOWLEDGE_VERSION, Knowledge
 from retrieval.passage import Passage
 from retrieval.settings import Settings
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6  # 6: the ONNX export's files are checksummed in the manifest
 EMBED_BATCH = 128
-_HASHED_MAX_BYTES = 256 * 1024 * 1024  # bigger files are checked by size, hashing would be slow
+EXPORT_DIR = "onnx"
 Warn = Callable[[str], None]
 BuildProgress = Callable[[int, int], None]  # (texts encoded so far, total)
-
-
-class StaleIndex(Exception):
-    """The index on disk is missing, corrupt or built from other seeds or settings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +63,9 @@ class LoadedIndex:
     sentence_vectors: np.ndarray  # (distinct sentences, dim)
     passage_sentences: np.ndarray  # sentence rows of all passages, concatenated
     sentence_offsets: np.ndarray  # passage i's rows: passage_sentences[off[i]:off[i+1]]
-    dense: object  # faiss.Index
+    dense: Any  # faiss.Index (faiss ships no type information)
     bm25: BM25
+    knowledge: Knowledge  # the film's people, aliases and relations (retrieval/knowledge/)
 
 
 def model_id(model_path: Path) -> str:
@@ -67,12 +75,16 @@ def model_id(model_path: Path) -> str:
 
 def index_key(settings: Settings) -> dict:
     """What the index depends on; any change means a rebuild."""
+    # First, and before anything is loaded: a wrong PUSHERBOT_MODEL is one line, at once.
+    check_model_folder(settings.resolved_model_path,
+                       "the packaged model" if settings.model_path is None else "PUSHERBOT_MODEL:")
     return {
         "format": INDEX_FORMAT,
         "corpus_sha256": corpus_hash(settings.seeds_dir),
         "chunker": {"version": CHUNKER_VERSION, "chars": settings.chunk_chars,
                     "overlap": settings.chunk_overlap},
         "embed_context": True,
+        "knowledge": KNOWLEDGE_VERSION,
         "model": model_id(settings.resolved_model_path),
         "vector_index": settings.vector_index,
     }
@@ -90,7 +102,8 @@ def open_index(settings: Settings, make_encoder: Callable[[], Encoder], *,
             return load_index(root, key), False
         except StaleIndex as e:
             if str(e) != "no index yet":
-                warn(f"index in {root} is unusable ({e}); rebuilding")
+                reason = " ".join(str(e).split())  # library errors may span lines
+                warn(f"index in {root} is unusable ({reason}); rebuilding")
     try:
         root.mkdir(parents=True, exist_ok=True)
         lock = open(root / ".lock", "a+")  # noqa: SIM115 - held for the whole build
@@ -103,32 +116,37 @@ def open_index(settings: Settings, make_encoder: Callable[[], Encoder], *,
             with contextlib.suppress(StaleIndex):
                 return load_index(root, key), False
         build_index(settings, key, make_encoder, progress=progress, warn=warn)
-        return load_index(root, key), True
+        try:
+            return load_index(root, key), True
+        except StaleIndex as e:
+            raise IndexError_(f"the index just built in {root} does not verify ({e})") from None
 
 
 def live_build(root: Path) -> Path:
     """The build folder `CURRENT` names; StaleIndex when there is none."""
     try:
         name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+        directory = root / name
+        if not name.startswith("index-") or "/" in name or not directory.is_dir():
+            raise StaleIndex(f"CURRENT names a missing build {name!r}")
     except FileNotFoundError:
         raise StaleIndex("no index yet") from None
+    except IsADirectoryError:
+        raise StaleIndex("CURRENT is a folder; it will be moved aside as CURRENT.moved-*") from None
     except OSError as e:
         raise StaleIndex(f"cannot read CURRENT: {e.strerror}") from None
-    directory = root / name
-    if not name.startswith("index-") or "/" in name or not directory.is_dir():
-        raise StaleIndex(f"CURRENT names a missing build {name!r}")
+    except UnicodeDecodeError:
+        raise StaleIndex("CURRENT is not UTF-8 text") from None
     return directory
 
 
 def _verified_build(root: Path, key: dict) -> tuple[Path, dict]:
     directory = live_build(root)
-    try:
-        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise StaleIndex(f"manifest unreadable: {e}") from None
-    if manifest.get("key") != key:
+    manifest = read_manifest(directory)
+    if manifest["key"] != key:
         raise StaleIndex("seeds, settings or model changed")
-    _verify_files(directory, manifest.get("files", {}))
+    # Every file, the ONNX export's too (~0.1 s for its ~90 MB): the query encoder trusts it.
+    verify_files(directory, manifest["files"])
     return directory, manifest
 
 
@@ -152,6 +170,7 @@ def load_index(root: Path, key: dict) -> LoadedIndex:
         spec = ann.VectorIndexSpec.from_dict(manifest.get("vector_index") or {"kind": "flat"})
         dense = ann.load_vector_index(str(directory / "dense.faiss"), spec)
         bm25 = BM25.load(directory)
+        knowledge = Knowledge.from_json((directory / "knowledge.json").read_text(encoding="utf-8"))
     except Exception as e:  # noqa: BLE001 - any failure to read means: rebuild
         raise StaleIndex(f"{type(e).__name__}: {e}") from None
     n = manifest["passage_count"]
@@ -162,7 +181,7 @@ def load_index(root: Path, key: dict) -> LoadedIndex:
             and (len(passage_sentences) == 0 or passage_sentences.max() < len(sentence_vectors))):
         raise StaleIndex("index files disagree on the passage count")
     return LoadedIndex(directory, manifest, passages, vectors, sentence_vectors,
-                       passage_sentences, offsets, dense, bm25)
+                       passage_sentences, offsets, dense, bm25, knowledge)
 
 
 def _mapped(path: Path) -> np.ndarray:
@@ -174,96 +193,109 @@ def _mapped(path: Path) -> np.ndarray:
 
 def build_index(settings: Settings, key: dict, make_encoder: Callable[[], Encoder], *,
                 progress: BuildProgress | None = None, warn: Warn | None = None) -> Path:
-    """Build a fresh index folder and make it live; returns its path."""
+    """Build a fresh index folder and make it live; returns its path (call under the lock)."""
     import faiss
 
+    warn = warn or (lambda _m: None)
     root = settings.index_dir
     started = time.perf_counter()
+    _remove_leftovers(root)  # temporary folders of builds that died: ~90 MB each
     passages, blank_fields = build_passages(
         settings.seeds_dir, ChunkSettings(settings.chunk_chars, settings.chunk_overlap))
     from retrieval.embed.plan import embed_plan
 
     plan = embed_plan(passages, with_context=key["embed_context"])
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-
+    final = root / f"index-{digest}-{time.time_ns()}"
     tmp = root / f".tmp-{digest}-{os.getpid()}-{time.time_ns()}"
-    tmp.mkdir(parents=True)
-    try:
-        encoder, extras = _build_encoder(settings, root, tmp, make_encoder,
-                                         warn or (lambda _m: None))
-        # Batches are kept per encoder kind: ONNX and the reference agree to 1e-4, not bit-exactly.
-        partial = root / f".partial-{digest}-{encoder.name.split(':')[0]}"
-        all_vectors = _encode_resumable(partial, plan.texts, encoder, progress)
-        vectors = np.ascontiguousarray(all_vectors[: len(passages)])
-        sentence_vectors = np.ascontiguousarray(all_vectors[len(passages):])
-        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
-            for p in passages:
-                f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
-        np.save(tmp / "vectors.npy", vectors)
-        np.save(tmp / "sentence_vectors.npy", sentence_vectors)
-        np.save(tmp / "passage_sentences.npy", plan.passage_sentence_rows)
-        spec = ann.choose_spec(len(vectors), settings.vector_index)
-        faiss.write_index(ann.build_vector_index(vectors, spec), str(tmp / "dense.faiss"))
-        BM25.build(plan.passage_texts).save(tmp)
-        manifest = {
-            "key": key,
-            "model": str(settings.resolved_model_path),
-            "encoder": encoder.name,
-            "dim": int(vectors.shape[1]),
-            "passage_count": len(passages),
-            "sentence_count": int(len(sentence_vectors)),
-            "documents": sorted({p.doc for p in passages}),
-            "reviews": len({(p.doc, p.review_index) for p in passages
-                            if p.review_index is not None}),
-            "vector_index": spec.to_dict(),
-            "blank_fields": blank_fields,
-            "libraries": _library_versions(),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "build_seconds": round(time.perf_counter() - started, 2),
-            "extras": extras,
-            "files": {},
-        }
-        manifest["files"] = {f.name: _file_fingerprint(f) for f in sorted(tmp.iterdir())
-                             if f.is_file()}
-        write_atomic(tmp / "manifest.json", json.dumps(manifest, indent=2))
-        fsync_dir(tmp)
-        final = root / f"index-{digest}-{time.time_ns()}"
-        os.rename(tmp, final)
-        write_atomic(root / "CURRENT", final.name + "\n")
-        fsync_dir(root)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    for stale in root.glob(".partial-*"):  # builders hold the lock: none is in progress
-        shutil.rmtree(stale, ignore_errors=True)
-    _remove_old_builds(root, keep=final.name)
+    previous = None
+    with claimed_dir(tmp, final.name):
+        try:
+            encoder, extras = _build_encoder(settings, root, tmp, make_encoder, warn)
+            # Batches are kept per encoder kind: ONNX and the reference agree to 1e-4, not
+            # bit-exactly.
+            partial = root / f".partial-{digest}-{encoder.name.split(':')[0]}"
+            all_vectors = _encode_resumable(partial, plan.texts, encoder, progress)
+            vectors = np.ascontiguousarray(all_vectors[: len(passages)])
+            sentence_vectors = np.ascontiguousarray(all_vectors[len(passages):])
+            with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
+                for p in passages:
+                    f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+            np.save(tmp / "vectors.npy", vectors)
+            np.save(tmp / "sentence_vectors.npy", sentence_vectors)
+            np.save(tmp / "passage_sentences.npy", plan.passage_sentence_rows)
+            spec = ann.choose_spec(len(vectors), settings.vector_index)
+            faiss.write_index(ann.build_vector_index(vectors, spec), str(tmp / "dense.faiss"))
+            BM25.build(plan.passage_texts).save(tmp)
+            from retrieval.knowledge.extract import extract
+
+            (tmp / "knowledge.json").write_text(extract(passages).to_json(), encoding="utf-8")
+            manifest = {
+                "key": key,
+                "model": str(settings.resolved_model_path),
+                "encoder": encoder.name,
+                "dim": int(vectors.shape[1]),
+                "passage_count": len(passages),
+                "sentence_count": int(len(sentence_vectors)),
+                "documents": sorted({p.doc for p in passages}),
+                "reviews": len({(p.doc, p.review_index) for p in passages
+                                if p.review_index is not None}),
+                "vector_index": spec.to_dict(),
+                "blank_fields": blank_fields,
+                "libraries": _library_versions(),
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "build_seconds": round(time.perf_counter() - started, 2),
+                "extras": extras,
+                # Every file, the ONNX export's included: a damaged export means a rebuild.
+                "files": file_checksums(tmp),
+            }
+            write_atomic(tmp / "manifest.json", json.dumps(manifest, indent=2))
+            fsync_dir(tmp)
+            with contextlib.suppress(StaleIndex):
+                previous = live_build(root).name
+            os.rename(tmp, final)
+            _make_live(root, final.name)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    _remove_leftovers(root, keep=final.name, previous=previous)
     return final
+
+
+def _make_live(root: Path, name: str) -> None:
+    """Point `CURRENT` at the build `name`."""
+    current = root / "CURRENT"
+    if current.is_dir() and not current.is_symlink():
+        # Not something the index wrote (the warning on load said so): moved aside, not deleted.
+        current.rename(root / f"CURRENT.moved-{time.time_ns()}")
+    write_atomic(current, name + "\n")
+    fsync_dir(root)
 
 
 def _encode_resumable(partial: Path, texts: list[str], encoder: Encoder,
                       progress: BuildProgress | None) -> np.ndarray:
     """Encode in batches, each saved as it completes, so an interrupted build resumes."""
-    partial.mkdir(parents=True, exist_ok=True)
     parts: list[np.ndarray] = []
     done = 0
-    for i, start in enumerate(range(0, len(texts), EMBED_BATCH)):
-        batch = texts[start:start + EMBED_BATCH]
-        path = partial / f"part-{i:06d}.npy"
-        vecs = None
-        if path.exists():
-            try:
-                vecs = np.load(path, allow_pickle=False)
-                if vecs.shape[0] != len(batch):
+    with claimed_dir(partial):
+        for i, start in enumerate(range(0, len(texts), EMBED_BATCH)):
+            batch = texts[start:start + EMBED_BATCH]
+            path = partial / f"part-{i:06d}.npy"
+            vecs = None
+            if path.exists():
+                try:
+                    vecs = np.load(path, allow_pickle=False)
+                    if vecs.shape[0] != len(batch):
+                        vecs = None
+                except (OSError, ValueError):
                     vecs = None
-            except (OSError, ValueError):
-                vecs = None
-        if vecs is None:
-            vecs = encoder.encode(batch, batch_size=32)
-            _save_npy_atomic(path, vecs)
-        parts.append(vecs)
-        done += len(batch)
-        if progress:
-            progress(done, len(texts))
+            if vecs is None:
+                vecs = encoder.encode(batch, batch_size=32)
+                _save_npy_atomic(path, vecs)
+            parts.append(vecs)
+            done += len(batch)
+            if progress:
+                progress(done, len(texts))
     return np.vstack(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
 
 
@@ -277,21 +309,30 @@ def _build_encoder(settings: Settings, root: Path, tmp: Path, make_encoder: Call
         from retrieval.embed.onnx_encoder import OnnxEncoder, export_is_current, export_onnx
     except ImportError:
         return make_encoder(), {}
-    out = tmp / "onnx"
+    out = tmp / EXPORT_DIR
     model = settings.resolved_model_path
-    live = None
-    with contextlib.suppress(StaleIndex):
-        live = live_build(root)
+    live = _verified_export(root)
     try:
-        if live is not None and export_is_current(live / "onnx", model):
-            _link_tree(live / "onnx", out)  # the export depends on the model only: reuse it
+        if live is not None and export_is_current(live, model):
+            _link_tree(live, out)  # the export depends on the model only: reuse it
         else:
             export_onnx(model, out)
-        return OnnxEncoder(out).load(), {"onnx": "onnx"}
+        return OnnxEncoder(out).load(), {"onnx": EXPORT_DIR}
     except Exception as e:  # noqa: BLE001 - the reference encoder still builds a good index
         shutil.rmtree(out, ignore_errors=True)
         warn(f"ONNX export failed ({type(e).__name__}: {e}); encoding with sentence-transformers")
         return make_encoder(), {}
+
+
+def _verified_export(root: Path) -> Path | None:
+    """The live build's ONNX export if its files match their checksums (never reuse damage)."""
+    with contextlib.suppress(StaleIndex):
+        live = live_build(root)
+        files = files_under(read_manifest(live), EXPORT_DIR)
+        if files:
+            verify_files(live, files)
+            return live / EXPORT_DIR
+    return None
 
 
 def _link_tree(src: Path, dst: Path) -> None:
@@ -305,48 +346,36 @@ def _link_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, copy_function=link)
 
 
-def _verify_files(directory: Path, files: dict) -> None:
-    if not files:
-        raise StaleIndex("manifest lists no files")
-    for name, expected in files.items():
-        path = directory / name
-        if not path.is_file():
-            raise StaleIndex(f"{name} is missing")
-        if path.stat().st_size != expected["size"]:
-            raise StaleIndex(f"{name} has the wrong size (truncated?)")
-        if expected.get("sha256") and _sha256(path) != expected["sha256"]:
-            raise StaleIndex(f"{name} does not match its checksum")
-
-
-def _file_fingerprint(path: Path) -> dict:
-    size = path.stat().st_size
-    return {"size": size, "sha256": _sha256(path) if size <= _HASHED_MAX_BYTES else None}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-
 def _save_npy_atomic(path: Path, array: np.ndarray) -> None:
     buf = io.BytesIO()
     np.save(buf, array)
     write_atomic(path, buf.getvalue())
 
 
-def _remove_old_builds(root: Path, keep: str) -> None:
-    """Delete superseded builds (a reader that opened one keeps its open files)."""
-    for d in root.iterdir():
-        if d.is_dir() and d.name != keep and (d.name.startswith("index-")
-                                              or d.name.startswith(".tmp-")):
-            # A .tmp folder younger than an hour may be another process's build in progress.
-            if d.name.startswith(".tmp-") and time.time() - d.stat().st_mtime < 3600:
+def _remove_leftovers(root: Path, *, keep: str | None = None, previous: str | None = None) -> None:
+    """Delete the folders this index created that nothing uses any more.
+
+    Always: temporary folders of builds that died. After a build (`keep`: the new live one),
+    also superseded builds and saved batches; `previous`, the build `CURRENT` named before,
+    goes too when an older version wrote it (no owner file, but its manifest). Readers that
+    opened a superseded build keep their open files. Anything else is left alone.
+    """
+    with contextlib.suppress(OSError):
+        for d in root.iterdir():
+            prefixes = (".tmp-",) if keep is None else (".tmp-", ".partial-", "index-")
+            if not d.name.startswith(prefixes) or d.name == keep:
                 continue
-            shutil.rmtree(d, ignore_errors=True)
+            legacy = d.name == previous and not (d / OWNER_FILE).exists()
+            if owned_and_idle(d) or (legacy and _has_manifest(d)):
+                shutil.rmtree(d, ignore_errors=True)
+
+
+def _has_manifest(directory: Path) -> bool:
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "key" in manifest
 
 
 def _library_versions() -> dict:

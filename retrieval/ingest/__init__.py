@@ -15,7 +15,7 @@ from retrieval.ingest.files import SEED_SUFFIXES, corpus_hash, seed_files
 if TYPE_CHECKING:
     from retrieval.passage import Passage
 
-CHUNKER_VERSION = "3"  # bump whenever chunk boundaries or passage text can change
+CHUNKER_VERSION = "5"  # bump whenever chunk boundaries or passage text can change
 
 __all__ = ["CHUNKER_VERSION", "SEED_SUFFIXES", "ChunkSettings", "build_passages", "corpus_hash",
            "seed_files"]
@@ -33,15 +33,21 @@ class ChunkSettings:
             raise ValueError("chunk size must be ≥ 100 characters and overlap ≥ 0")
 
 
-def build_passages(seeds_dir: Path, cfg: ChunkSettings) -> tuple[list[Passage], list[list[str]]]:
+def build_passages(seeds_dir: Path, cfg: ChunkSettings, *, follow_external_links: bool = False
+                   ) -> tuple[list[Passage], list[list[str]]]:
     """Parse and chunk every seed file; also the (field, label) pairs infoboxes leave blank."""
+    from retrieval.errors import SeedError
     from retrieval.ingest.chunk import chunk
     from retrieval.ingest.parse_wiki import empty_infobox_fields
     from retrieval.ingest.seeds import read_seeds, segments_of
 
-    docs = read_seeds(seeds_dir)
+    docs = read_seeds(seeds_dir, follow_external_links=follow_external_links)
     texts = {d.name: d.text for d in docs}
     segments = [s for d in docs for s in segments_of(d)]
     blanks = [[f, label] for d in docs if d.kind == "wiki"
               for f, label in empty_infobox_fields(d.text)]
-    return chunk(segments, texts, cfg), blanks
+    passages = chunk(segments, texts, cfg)
+    if not passages:
+        # An index of nothing would only ever abstain (and search code assumes rows exist).
+        raise SeedError(f"the seed files in {seeds_dir} have no text to quote (headings only?)")
+    return passages, blanks

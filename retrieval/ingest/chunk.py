@@ -25,8 +25,8 @@ def chunk(segments: list[Segment], texts: dict[str, str], cfg: ChunkSettings) ->
             return (s.doc, s.kind, s.start)
         return (s.doc, s.kind, s.section, s.review_index)
 
-    for _, group in groupby(segments, key=key):
-        group = list(group)
+    for _, run in groupby(segments, key=key):
+        group = list(run)
         head = group[0]
         text = texts[head.doc]
         if head.kind in ("infobox", "cast"):

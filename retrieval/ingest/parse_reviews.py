@@ -1,4 +1,5 @@
-"""Parse an IMDb user-reviews page: drop page chrome, return one record per review."""
+"""Parse an IMDb user-reviews page: one record per review, page chrome dropped, any other text kept
+as plain paragraphs."""
 
 from __future__ import annotations
 
@@ -21,11 +22,18 @@ _SPOILER = "Warning: Spoilers"
 _CHROME_PREFIXES = ("Was this review helpful?", "Permalink", "Review this title", "Sort by:",
                     "Filter by Rating:", "An error has occured", "An error has occurred",
                     "See also", "Recently Viewed", "User Reviews")
+# Chrome that is not a fixed phrase: "(2004)" under the title, "44 Reviews", and navigation rows
+# of short links ("Awards | FAQ | User Ratings | …").
+_CHROME_LINE = re.compile(r"^\(\d{4}\)$|^[\d,]+ Reviews?$|^[^|]{1,30}(?: \| [^|]{1,30}){2,}$")
+# A page is a reviews page only when several complete records (rating, title, byline, body,
+# helpfulness line) are found: one stray "found this helpful" and a byline-shaped line in a
+# notes file must not turn it into invented reviews.
+MIN_REVIEW_RECORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """One user review, with offsets of its body in the page text."""
+    """One user review, with offsets of its body, and of its whole record, in the page text."""
 
     index: int
     title: str
@@ -36,13 +44,16 @@ class Review:
     helpful: tuple[int, int] | None
     body_start: int
     body_end: int
+    start: int  # the rating line (or the title when unrated)
+    end: int  # the end of the helpfulness line (or of the body)
 
 
 def looks_like_reviews(text: str) -> bool:
-    """True for a page with at least one review byline followed by a helpfulness line."""
-    return "found this helpful" in text and any(
-        _BYLINE.match(line.strip()) for line in text.splitlines()
-    )
+    """True for a page with several complete review records (rating, title, byline, helpful)."""
+    if "found this helpful" not in text:
+        return False
+    complete = sum(r.rating is not None and r.helpful is not None for r in parse_reviews(text))
+    return complete >= MIN_REVIEW_RECORDS
 
 
 def parse_reviews(text: str) -> list[Review]:
@@ -64,8 +75,10 @@ def parse_reviews(text: str) -> list[Review]:
         title = lines[title_i][1].strip()
         rating_i = _prev_nonblank(lines, title_i)
         rating = None
+        record_start = lines[title_i][0]
         if rating_i is not None and (m := _RATING.match(lines[rating_i][1].strip())):
             rating = int(m.group("rating"))
+            record_start = lines[rating_i][0]
         j = i + 1
         spoiler = False
         while j < len(lines) and not lines[j][1].strip():
@@ -89,19 +102,23 @@ def parse_reviews(text: str) -> list[Review]:
         if body_lines:
             start = body_lines[0][0] + len(body_lines[0][1]) - len(body_lines[0][1].lstrip())
             end = body_lines[-1][0] + len(body_lines[-1][1])
+            record_end = lines[j][0] + len(lines[j][1]) if helpful is not None else end
             reviews.append(Review(
                 index=len(reviews), title=title, author=byline.group("author"),
                 date=f"{byline.group('day')} {byline.group('month')} {byline.group('year')}",
                 rating=rating, spoiler=spoiler, helpful=helpful, body_start=start, body_end=end,
+                start=record_start, end=record_end,
             ))
         i = j + 1
     return reviews
 
 
 def review_segments(doc: str, doc_title: str, text: str) -> list[Segment]:
-    """Segments of a reviews page: each review's body paragraphs, tagged with the review's metadata."""
-    segments = []
-    for r in parse_reviews(text):
+    """Segments of a reviews page: each review's body paragraphs, tagged with the review's
+    metadata, and any other text that is not page chrome as plain paragraphs, in page order."""
+    reviews = parse_reviews(text)
+    segments = _other_text(doc, doc_title, text, reviews)
+    for r in reviews:
         rating = f", {r.rating}/10" if r.rating is not None else ""
         context = f"Review of {doc_title} by {r.author}{rating}: {r.title}."
         pos = r.body_start
@@ -116,6 +133,47 @@ def review_segments(doc: str, doc_title: str, text: str) -> list[Segment]:
                 start=p_start, end=p_end, spoiler=r.spoiler, reviewer=r.author, rating=r.rating,
                 date=r.date, helpful=r.helpful, review_index=r.index, context=context,
             ))
+    return sorted(segments, key=lambda s: s.start)
+
+
+def _other_text(doc: str, doc_title: str, text: str, reviews: list[Review]) -> list[Segment]:
+    """Paragraphs outside every review record that are not chrome (nor the title line): text
+    the parser does not understand is kept as plain text rather than dropped."""
+    records = iter(sorted((r.start, r.end) for r in reviews))
+    record = next(records, None)
+    segments: list[Segment] = []
+    para: list[int] = []  # [start, end] of the paragraph being gathered
+
+    def flush() -> None:
+        if para:
+            segments.append(Segment(doc=doc, doc_title=doc_title, source="text", kind="prose",
+                                    section=None, start=para[0], end=para[1],
+                                    context=f"{doc_title}."))
+            para.clear()
+
+    pos = 0
+    title_seen = False
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        while record is not None and record[1] <= start:
+            record = next(records, None)
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        if not title_seen:
+            title_seen = True  # the page title: the document's title in every citation
+            continue
+        if (record is not None and record[0] <= start) or _is_chrome(stripped) \
+                or _CHROME_LINE.match(stripped) or stripped == _SPOILER:
+            flush()
+            continue
+        lead = len(line) - len(line.lstrip())
+        if not para:
+            para.extend((start + lead, start + len(line.rstrip())))
+        else:
+            para[1] = start + len(line.rstrip())
+    flush()
     return segments
 
 

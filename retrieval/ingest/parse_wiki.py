@@ -9,7 +9,7 @@ from retrieval.ingest.segment import Segment
 _HEADING = re.compile(r"^(={2,6})\s*(.+?)\s*\1\s*$")
 _FIELD = re.compile(r"^\|\s*(?P<name>[\w ]+?)\s*=\s*(?P<value>.*?)\s*$")
 _CAST = re.compile(r"^(?P<actor>[^:]+?) as (?P<role>[^:]+?)(?::\s*(?P<desc>.*))?$")
-# A link remnant such as "Pusher (1996 film)|Pusher": the target (capitalised words, often with
+# A link remnant such as "Heat (1995 film)|Heat": the target (capitalised words, often with
 # a parenthesised disambiguator) and the pipe go, the label stays.
 LINK_REMNANT = re.compile(
     r"(?:[A-Z][\w'’.-]*(?: [\w'’.-]+){0,3} \([^()|\n]+\)|[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})\|(?=\w)"
@@ -17,7 +17,7 @@ LINK_REMNANT = re.compile(
 # Media fields describe the page, not the film.
 _SKIP_FIELDS = {"image", "caption", "alt", "image_size", "border"}
 # The labels Wikipedia's {{Infobox film}} template renders for its fields: an infobox fact
-# embeds as the sentence a reader sees on the page ("Cinematography: Morten Søborg").
+# embeds as the sentence a reader sees on the page ("Cinematography: Jane Doe").
 INFOBOX_LABELS = {
     "name": "Title", "director": "Directed by", "producer": "Produced by",
     "writer": "Written by", "screenplay": "Screenplay by", "story": "Story by",
@@ -41,7 +41,7 @@ def empty_infobox_fields(text: str) -> list[tuple[str, str]]:
         stripped = line.strip()
         if stripped.startswith("{{Infobox"):
             inside = True
-        elif inside and stripped.startswith("}}"):
+        elif inside and _ends_infobox(stripped):
             inside = False
         elif inside and (m := _FIELD.match(line)) and not m.group("value"):
             name = m.group("name").strip()
@@ -50,9 +50,14 @@ def empty_infobox_fields(text: str) -> list[tuple[str, str]]:
     return out
 
 
+# "Crime film|crime film": a target with lowercase words is still a remnant when the label
+# repeats it (whatever the case).
+_ECHOED_REMNANT = re.compile(r"\b([A-Z][\w'’.-]*(?: [\w'’.-]+){0,3})\|(?=\1\b)", re.I)
+
+
 def unlink(text: str) -> str:
     """Turn `Target|Label` link remnants into their label."""
-    return LINK_REMNANT.sub("", text)
+    return _ECHOED_REMNANT.sub("", LINK_REMNANT.sub("", text))
 
 
 def parse_wiki(doc: str, text: str) -> list[Segment]:
@@ -93,10 +98,13 @@ def parse_wiki(doc: str, text: str) -> list[Segment]:
             if stripped.startswith("}}"):
                 in_infobox = False
                 continue
-            seg = _infobox_field(doc, title, offset, line)
-            if seg:
-                segments.append(seg)
-            continue
+            if _ends_infobox(stripped):
+                in_infobox = False  # never closed: what follows is the article, not dropped
+            else:
+                seg = _infobox_field(doc, title, offset, line)
+                if seg:
+                    segments.append(seg)
+                continue
         heading = _HEADING.match(stripped)
         if heading:
             flush()
@@ -118,6 +126,11 @@ def parse_wiki(doc: str, text: str) -> list[Segment]:
         para_end = offset + len(line.rstrip())
     flush()
     return segments
+
+
+def _ends_infobox(stripped: str) -> bool:
+    """The infobox's closing braces, or a blank line or heading where a `}}` was forgotten."""
+    return stripped.startswith("}}") or not stripped or bool(_HEADING.match(stripped))
 
 
 def _lines_with_offsets(text: str) -> list[tuple[int, str]]:

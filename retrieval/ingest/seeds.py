@@ -26,10 +26,10 @@ class SeedDoc:
     title: str
 
 
-def read_seeds(seeds_dir: Path) -> list[SeedDoc]:
+def read_seeds(seeds_dir: Path, *, follow_external_links: bool = False) -> list[SeedDoc]:
     """Read and classify every seed file."""
     docs = []
-    for path in seed_files(seeds_dir):
+    for path in seed_files(seeds_dir, follow_external_links=follow_external_links):
         try:
             text = path.read_bytes().decode("utf-8")
         except OSError as e:

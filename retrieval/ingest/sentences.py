@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from syntok import segmenter
+from syntok import segmenter  # type: ignore[import-untyped]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -1,18 +1,14 @@
-"""Test doubles: hand-made answers for pure tests, and a minimal recording Interaction.
+"""Test doubles: hand-made answers for pure tests, engine wrappers, and the no-ping check.
 
-dpytest cannot drive application commands or components, so slash-command and button tests call
-discord.py's real callbacks with `FakeInteraction`, which records what the bot responds.
+Discord's side of slash commands and button clicks is in fake_discord.py.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from types import SimpleNamespace
+from dataclasses import replace
 from typing import Any
-
-import discord
 
 from retrieval.answer.result import Answer, Result
 from retrieval.index.stats import CorpusStats
@@ -80,84 +76,17 @@ STATS = CorpusStats(
 )
 
 
-@dataclass
-class Call:
-    """One recorded response: which method, positional content, keyword arguments."""
+class AnswersAs:
+    """The real engine answering `stand_in` whatever it is asked, with the question as asked:
+    for tests of how the bot shows and stores what a user wrote (Discord markup, mentions),
+    whatever the retrieval would make of that markup."""
 
-    method: str
-    content: Any = None
-    kwargs: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, real: Any, stand_in: str) -> None:
+        self.real = real
+        self.stand_in = stand_in
 
+    def answer(self, question: str, top_k: int | None = None) -> Answer:
+        return replace(self.real.answer(self.stand_in, top_k), question=question)
 
-def _with_content(content: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """All arguments as keywords, however the content was passed."""
-    return kwargs if content is None else {"content": content, **kwargs}
-
-
-class FakeResponse:
-    """Records `interaction.response` calls and, like Discord, allows only one of them."""
-
-    def __init__(self, log: list[Call]) -> None:
-        self._log = log
-        self._done = False
-
-    def is_done(self) -> bool:
-        return self._done
-
-    def _respond(self, call: Call) -> None:
-        if self._done:
-            raise discord.InteractionResponded(None)  # type: ignore[arg-type]
-        self._done = True
-        self._log.append(call)
-
-    async def defer(self, *, ephemeral: bool = False, thinking: bool = False) -> None:
-        self._respond(Call("defer", kwargs={"ephemeral": ephemeral, "thinking": thinking}))
-
-    async def send_message(self, content: Any = None, **kwargs: Any) -> None:
-        self._respond(Call("send_message", content, _with_content(content, kwargs)))
-
-    async def edit_message(self, **kwargs: Any) -> None:
-        self._respond(Call("edit_message", kwargs.get("content"), kwargs))
-
-
-class FakeMessage:
-    """What `followup.send(wait=True)` returns; records edits (e.g. buttons disabled)."""
-
-    def __init__(self, log: list[Call], kwargs: dict[str, Any]) -> None:
-        self._log = log
-        self.kwargs = kwargs
-
-    async def edit(self, **kwargs: Any) -> None:
-        self._log.append(Call("message.edit", kwargs.get("content"), kwargs))
-
-
-class FakeFollowup:
-    """Records `interaction.followup.send`; sending before responding is an error, as in Discord."""
-
-    def __init__(self, log: list[Call], response: FakeResponse) -> None:
-        self._log = log
-        self._response = response
-
-    async def send(self, content: Any = None, **kwargs: Any) -> FakeMessage:
-        if not self._response.is_done():
-            raise AssertionError("followup sent before the interaction was responded to")
-        kwargs = _with_content(content, kwargs)
-        self._log.append(Call("followup.send", content, kwargs))
-        return FakeMessage(self._log, kwargs)
-
-
-class FakeInteraction:
-    """Just enough of `discord.Interaction` for the bot's slash commands and buttons."""
-
-    def __init__(self, client: Any, *, user_id: int = 1001, guild_id: int | None = 42) -> None:
-        self.client = client
-        self.user = SimpleNamespace(id=user_id, bot=False, mention=f"<@{user_id}>")
-        self.guild_id = guild_id
-        self.command = None
-        self.calls: list[Call] = []
-        self.response = FakeResponse(self.calls)
-        self.followup = FakeFollowup(self.calls, self.response)
-
-    def sent(self) -> list[Call]:
-        """Calls that put text or an embed on screen (everything but defer)."""
-        return [c for c in self.calls if c.method != "defer"]
+    def stats(self) -> CorpusStats:
+        return self.real.stats()

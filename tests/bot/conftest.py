@@ -14,6 +14,7 @@ import discord.ext.test as dpytest
 import pytest
 import pytest_asyncio
 from bot_fakes import BotFactory, assert_no_pings
+from fake_discord import FakeDiscord
 
 from bot.answering import AnswerEngine
 from bot.client import PusherBot, build_intents
@@ -42,11 +43,23 @@ def sent_payloads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return payloads
 
 
+@pytest.fixture
+def discord_api(monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
+    """Discord's side of slash commands and button clicks; `make_bot` attaches each bot to it."""
+    api = FakeDiscord()
+    api.install(monkeypatch)
+    return api
+
+
 @pytest_asyncio.fixture
 async def make_bot(
-    engine: Engine, bot_settings: BotSettings, sent_payloads: list[dict[str, Any]]
+    engine: Engine,
+    bot_settings: BotSettings,
+    sent_payloads: list[dict[str, Any]],
+    discord_api: FakeDiscord,
 ) -> AsyncIterator[BotFactory]:
-    """Builds a bot wired to dpytest's fake Discord; checks afterwards that nothing could ping."""
+    """Builds a bot wired to dpytest's fake Discord (and `discord_api` for interactions);
+    checks afterwards that nothing it sent could ping."""
     bots: list[PusherBot] = []
 
     async def factory(
@@ -59,14 +72,22 @@ async def make_bot(
         await bot._async_setup_hook()  # dpytest needs the loop attached before configure
         await bot.setup_hook()
         dpytest.configure(bot, members=members)
+        # dpytest replaces the connection state; the tree registered itself with the old one
+        bot._connection._command_tree = bot.tree
+        discord_api.attach(bot)
         bots.append(bot)
         return bot
 
     yield factory
     await dpytest.empty_queue()
-    for payload in sent_payloads:  # every message sent during the test, whatever it asserted
+    # every message sent during the test, whatever it asserted, in channels and to interactions
+    for payload in [*sent_payloads, *discord_api.message_payloads()]:
         assert_no_pings(payload)
     for bot in bots:  # dpytest's fake gateway cannot be closed: stop what bot.close() would
+        store = bot._connection._view_store
+        for view in {item.view for items in store._views.values() for item in items.values()}:
+            if view is not None:
+                view.stop()  # no timeout task outlives the test's event loop
         bot.answerer.close()
 
 

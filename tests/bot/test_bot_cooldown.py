@@ -78,3 +78,10 @@ def test_invalid_limits_are_rejected() -> None:
         UserCooldowns(0, 10)
     with pytest.raises(ValueError):
         UserCooldowns(1, 0)
+
+
+@pytest.mark.parametrize("per", [float("nan"), float("inf"), -1.0])
+def test_a_period_that_is_not_a_finite_positive_number_is_rejected(per: float) -> None:
+    # nan compared false with everything and so turned the limit off; inf overflowed later
+    with pytest.raises(ValueError):
+        UserCooldowns(1, per)

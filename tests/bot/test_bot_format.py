@@ -86,6 +86,62 @@ def test_escape_markdown_and_mentions() -> None:
     assert "<@123456789012345678>" not in out and "<@&123456789012345678>" not in out
 
 
+def unescaped_markdown(text: str) -> list[str]:
+    """Markdown characters in `text` without a backslash before them."""
+    out, escaped = [], False
+    for c in text:
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c in "*_~`|[]":
+            out.append(c)
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see [x](http://a.b/c) *bold* and (y) _z_ end)",  # discord.py stops escaping at `[x](`
+        "[a](b) **c** [d](e) __f__",
+        "who plays [the duke](*Tonny*) in **Pusher II** (2004)?",
+        "~~gone~~ `code` ||secret|| back\\slash",
+    ],
+)
+def test_escape_shows_every_markdown_character_literally(text: str) -> None:
+    out = fmt.escape(text)
+    assert unescaped_markdown(out) == [], out
+    assert out.replace("\\", "") == text.replace("\\", "")  # nothing but escapes added
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("> quoted", "\\> quoted"),
+        ("# heading", "\\# heading"),
+        ("-# subtext", "\\-# subtext"),
+        ("- item", "\\- item"),
+        ("1. item", "1\\. item"),  # a backslash before the digit would show
+        ("12.5 seconds", "12.5 seconds"),
+        ("a > b - c", "a > b - c"),  # only at the start of a line
+    ],
+)
+def test_escape_handles_markdown_that_starts_a_line(text: str, shown: str) -> None:
+    assert fmt.escape(text) == shown
+
+
+# Discord's spoiler rule: the first `||` after the opening one closes it, escaped or not.
+DISCORD_SPOILER = re.compile(r"\|\|([\s\S]+?)\|\|")
+
+
+@pytest.mark.parametrize("quote", ["a |", "a ||", "x | y |", "|", "ends in \\|"])
+def test_a_hidden_quote_ending_in_a_pipe_leaves_no_stray_pipe(quote: str) -> None:
+    out = fmt.quote_markdown(quote, hidden=True)
+    m = DISCORD_SPOILER.match(out)
+    assert m is not None and m.end() == len(out), f"{out!r}: Discord shows {out[m.end():]!r} after"
+    assert m[1].replace("\\", "").rstrip(fmt.ZERO_WIDTH_SPACE) == quote.replace("\\", "")
+
+
 def test_spoiler_escapes_pipes_inside_so_tags_stay_balanced() -> None:
     out = fmt.spoiler("a || b | c \\\\|| d")
     assert out.startswith("||") and out.endswith("||")

@@ -3,8 +3,12 @@ and the client's intents, sharding and command sync."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import io
 import logging
+import os
+import signal
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,16 +20,11 @@ from bot_fakes import STATS
 import bot.__main__ as entry
 from bot.client import PusherBot, ShardedPusherBot, build_intents
 from bot.settings import BotSettings
+from retrieval.settings import Settings, declared
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.not-a-real-token"
-BOT_ENV = [
-    "DISCORD_TOKEN",
-    "DISCORD_GUILD_ID",
-    "DISCORD_SHARD_COUNT",
-    "DISCORD_SHARD_IDS",
-    "DISCORD_MESSAGE_CONTENT",
-    "PUSHERBOT_LOG_LEVEL",
-]
+# every variable the bot reads, its own and the core's
+BOT_ENV = [var.env for _, var in declared(BotSettings)] + [var.env for _, var in declared(Settings)]
 RunMain = Callable[..., tuple[str, str]]  # the run_main fixture: (*argv, **methods) -> (out, err)
 
 
@@ -112,6 +111,104 @@ def test_a_bad_setting_is_one_line_and_exit_2(
     assert entry.main([]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "DISCORD_GUILD_ID" in err and TOKEN not in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PUSHERBOT_COOLDOWN_PER", "inf"),
+        ("PUSHERBOT_COOLDOWN_PER", "1e309"),
+        ("PUSHERBOT_COOLDOWN_PER", "nan"),
+        ("PUSHERBOT_VIEW_TIMEOUT", "nan"),
+        ("PUSHERBOT_ABSTAIN_THRESHOLD", "inf"),
+        ("PUSHERBOT_QUOTE_MAX_CHARS", "0"),
+    ],
+)
+@pytest.mark.parametrize("where", ["environment", ".env"])
+def test_a_bad_number_anywhere_is_one_line_naming_it_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    events: list[str],
+    variable: str,
+    value: str,
+    where: str,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    if where == "environment":
+        monkeypatch.setenv(variable, value)
+    else:
+        Path(".env").write_text(f"{variable}={value}\n", encoding="utf-8")
+    assert entry.main([]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith(f"pusherbot: {variable}: must be ") and repr(value) in err
+    assert events == []  # refused before anything slow
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], events: list[str]
+) -> None:
+    Path(".env").write_bytes(b"DISCORD_TOKEN=abc\nPUSHERBOT_SPOILERS=vis\xe9\n")
+    assert entry.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("pusherbot: .env: not UTF-8 text")
+    assert "Traceback" not in err and events == []
+
+
+def test_an_env_file_that_does_not_exist_is_an_error_not_a_fallback(
+    capsys: pytest.CaptureFixture[str], events: list[str]
+) -> None:
+    Path(".env").write_text(f"DISCORD_TOKEN={TOKEN}\n", encoding="utf-8")  # must not be used
+    assert entry.main(["--env-file", "/etc/pusherbot.evn"]) == 2
+    err = capsys.readouterr().err
+    assert err == "pusherbot: --env-file /etc/pusherbot.evn: no such file\n"
+    assert events == []
+
+
+def test_the_env_file_option_is_read(run_main: RunMain, tmp_path: Path) -> None:
+    env_file = tmp_path / "conf" / "pusherbot.env"
+    env_file.parent.mkdir()
+    env_file.write_text(f"DISCORD_TOKEN={TOKEN}\nPUSHERBOT_LOG_LEVEL=warning\n", encoding="utf-8")
+    seen: list[str] = []
+
+    async def login(self: discord.Client, token: str) -> None:
+        seen.append(token)
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    run_main("--env-file", str(env_file), token_in_env=False, login=login)
+    assert seen == [TOKEN] and logging.getLogger().level == logging.WARNING
+
+
+async def test_sigterm_closes_the_bot_through_a_task_kept_referenced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started, stopped = asyncio.Event(), asyncio.Event()
+    referenced: list[bool] = []
+
+    async def start(self: discord.Client, token: str, *, reconnect: bool = True) -> None:
+        started.set()
+        await stopped.wait()  # "connected" until closed
+
+    async def close(self: discord.Client) -> None:
+        if not referenced:  # the first close is SIGTERM's; the second the context manager's
+            # the loop itself holds tasks only weakly: something else must, until it is done
+            referenced.append(asyncio.current_task() in entry._background)
+            await asyncio.sleep(0.01)
+            gc.collect()
+        stopped.set()
+
+    monkeypatch.setattr(ShardedPusherBot, "start", start)
+    monkeypatch.setattr(ShardedPusherBot, "close", close)
+    settings = BotSettings(token=TOKEN, message_content=False, shard_count=1)
+    before = signal.getsignal(signal.SIGTERM)
+    running = asyncio.create_task(entry.run(settings, StubEngine()))
+    await asyncio.wait_for(started.wait(), 5)
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(running, 5)
+    assert referenced == [True]
+    assert not entry._background  # released once done
+    # the handler is removed again (asyncio restores the default one)
+    assert signal.getsignal(signal.SIGTERM) in (before, signal.SIG_DFL)
 
 
 def test_the_token_can_come_from_dotenv(run_main: RunMain) -> None:

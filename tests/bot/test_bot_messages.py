@@ -9,13 +9,13 @@ from typing import Any
 import discord
 import discord.ext.test as dpytest
 import pytest
-from bot_fakes import BotFactory, assert_no_pings
+from bot_fakes import AnswersAs, BotFactory, assert_no_pings
 from discord.ext.test import backend, factories
 
 from bot import format as fmt
 from bot.bench import QUESTIONS
 from bot.cogs.mentions import question_from
-from retrieval.answer.result import ABSTAIN_MESSAGE, Answer
+from retrieval.answer.result import Answer
 from retrieval.engine import Engine
 from retrieval.index.stats import CorpusStats
 
@@ -121,17 +121,64 @@ async def test_webhook_messages_are_ignored(make_bot: BotFactory) -> None:
     assert only_reply().embeds
 
 
-async def test_an_off_topic_question_gets_the_short_abstention(make_bot: BotFactory) -> None:
+async def test_an_off_topic_question_gets_the_short_abstention(
+    make_bot: BotFactory, engine: Engine
+) -> None:
+    expected = engine.answer(OFF_TOPIC, 9)
+    assert not expected.answered, "precondition: the engine abstains"
     bot = await make_bot()
     await dpytest.message(mention(bot, OFF_TOPIC))
     reply = only_reply()
-    assert reply.content == ABSTAIN_MESSAGE and not reply.embeds
+    assert reply.content == fmt.abstain_text(expected) and not reply.embeds
 
 
 async def test_a_bare_mention_gets_a_hint(make_bot: BotFactory) -> None:
     bot = await make_bot()
     await dpytest.message(mention(bot, "  "))
     assert only_reply().content == fmt.EMPTY_QUESTION_TEXT
+
+
+async def test_bare_mentions_count_towards_the_cooldown(make_bot: BotFactory) -> None:
+    bot = await make_bot(cooldown_rate=2, cooldown_per=60.0)
+    for _ in range(10):
+        await dpytest.message(mention(bot, ""))
+    replies = []
+    while not dpytest.verify().message().nothing():
+        replies.append(dpytest.get_message().content)
+    assert replies[:2] == [fmt.EMPTY_QUESTION_TEXT] * 2
+    assert len(replies) == 3 and replies[2].startswith("Slow down")  # then silence
+    await dpytest.message(mention(bot, DUKE))  # and a question is still limited too
+    assert dpytest.verify().message().nothing()
+
+
+def reply_to_the_bot(bot: discord.Client, answer: discord.Message, text: str, *, ping: bool) -> None:
+    """A member replies to the bot's `answer`; with `ping`, Discord's reply @ switch is on, which
+    lists the bot among the message's mentions without writing any <@id> into its text."""
+    config = dpytest.get_config()
+    channel, member = config.channels[0], config.members[0]
+    assert bot.user is not None
+    data = factories.make_message_dict(
+        channel, member, content=text, guild_id=channel.guild.id, type=19,
+        mentions=[bot.user] if ping else [],
+    )
+    data["message_reference"] = {
+        "message_id": answer.id, "channel_id": channel.id, "guild_id": channel.guild.id,
+    }
+    backend.get_state().parse_message_create(data)
+
+
+async def test_a_reply_to_the_bot_with_the_ping_switch_on_is_answered(
+    make_bot: BotFactory, engine: Engine
+) -> None:
+    bot = await make_bot()
+    await dpytest.message(mention(bot, DUKE))
+    answer = only_reply()
+    reply_to_the_bot(bot, answer, "who plays Tonny?", ping=True)
+    await dpytest.run_all_events()
+    assert_answers(only_reply(), engine.answer("who plays Tonny?", bot.settings.top_k))
+    reply_to_the_bot(bot, answer, "thanks, that was it", ping=False)  # the switch off: not for us
+    await dpytest.run_all_events()
+    assert dpytest.verify().message().nothing()
 
 
 async def test_a_question_over_the_cli_cap_is_refused_politely(make_bot: BotFactory) -> None:
@@ -165,10 +212,9 @@ async def test_spoilers_are_tagged_by_default_and_plain_when_configured(
 async def test_echoed_mentions_and_markdown_are_escaped(
     make_bot: BotFactory, engine: Engine, sent_payloads: list[dict]
 ) -> None:
-    bot = await make_bot()
+    bot = await make_bot(engine=AnswersAs(engine, DUKE))
     other = dpytest.get_config().members[1]
     question = f"**Who** plays the Duke in Pusher II? @everyone @here <@{other.id}>"
-    assert engine.answer(question).answered, "precondition: the engine answers this question"
     await dpytest.message(mention(bot, question))
     title = only_reply().embeds[0].title
     assert "@everyone" not in title and "@here" not in title and f"<@{other.id}>" not in title
@@ -273,7 +319,7 @@ async def test_many_simultaneous_questions_are_all_answered_correctly(
             top = answer.results[0]
             assert fmt.quote_markdown(top.quote, hidden=top.passage.spoiler) in embed.description
         else:
-            assert payload["content"] == ABSTAIN_MESSAGE and not payload.get("embeds")
+            assert payload["content"] == fmt.abstain_text(answer) and not payload.get("embeds")
     assert sum(a.answered for a in expected.values()) >= 5  # mostly real answers, not abstentions
     await dpytest.empty_queue()
 
@@ -287,3 +333,4 @@ def test_question_from_strips_the_bots_mentions_only() -> None:
     assert question_from("who?", bot_id=42, is_dm=True) == "who?"
     assert question_from("<@420> who?", bot_id=42) is None
     assert question_from("<@42>", bot_id=42) == ""
+    assert question_from("who?", bot_id=42, mentioned=True) == "who?"  # a reply that pings us

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from retrieval.ingest import build_passages
 
-from retrieval.ingest import ChunkSettings
+from retrieval.ingest import ChunkSettings, build_passages
 from retrieval.ingest.parse_wiki import unlink
 from retrieval.ingest.seeds import read_seeds
 from tests.conftest import SEEDS

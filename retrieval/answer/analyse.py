@@ -1,0 +1,394 @@
+"""Question analysis: the answer type, the infobox field, the people named and the relation
+asked, resolved through the knowledge graph in as many hops as the documents need.
+
+Cheap by construction (regular expressions and dictionary look-ups): it runs on every ask.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from retrieval.answer.types import AnswerType, expected_type
+from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, Link
+from retrieval.knowledge.lexicon import (
+    FIELD_TYPES,
+    FIELD_WORDS,
+    PRONOUNS,
+    fields_named,
+    relation_groups,
+    relation_matches,
+    relation_surface,
+    relation_tokens,
+    relation_word,
+)
+from retrieval.text import STOPWORDS, fold
+
+# "who plays X", "which actor", "X is played by": the question wants the actor of a character.
+_ASKS_ACTOR = re.compile(r"\b(?:who (?:plays?|played|portrays?|portrayed|is playing|acts?|"
+                         r"acted)|(?:which|what) (?:actor|actress)|actor|actress|played by|"
+                         r"portrayed by|plays|played|cast as)\b")
+_ASKS_ACTOR_STRICT = re.compile(r"\b(?:plays?|played|playing|portray\w*|actor|actress|cast as|"
+                                r"acts?|acted)\b")
+# "which character does X play", "who does X play": the character of an actor.
+_ASKS_ROLE = re.compile(r"\b(?:which|what) (?:character|role|part)\b|\bwho (?:does|did) .+ "
+                        r"play\b|\bplays? who\b|\bhis role\b|\bher role\b")
+# Field types a question's expected answer type can take.
+_COMPATIBLE = {
+    "person": {"person"}, "organisation": {"person", "other"}, "date": {"year", "date"},
+    "duration": {"duration"}, "amount": {"amount", "number"}, "place": {"place", "other"},
+    "other": {"other"},
+}
+# Chat filler: words that carry no subject ("like runtime wise lol").
+_FILLER = frozenset("like lol wise u ur ya yeah ok okay pls please hey guys someone anyone "
+                    "people ppl actually basically kinda sorta mean exactly listed else besides "
+                    "other another anything something everything nothing ever even still "
+                    "already always never maybe perhaps probably btw tho though im anyway "
+                    "thing things stuff lot lots bit kind sort way since ago until according "
+                    "review reviews reviewer reviewers critic critics say said think thought "
+                    "happen happens happened".split())
+_TYPE_WORDS = frozenset("year years decade date day month when long much many old time "
+                        "minutes hours money cash worth price".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a resolution: subject —relation→ object, read from a passage span."""
+
+    subject: str
+    relation: str
+    object: str
+    passage: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What a question asks, as far as the documents let it be understood."""
+
+    answer_type: AnswerType
+    fields: tuple[str, ...] = ()  # infobox fields asked for ("editing")
+    relation: tuple[str, ...] = ()  # relation tokens asked ("father"), canonical
+    entities: tuple[int, ...] = ()  # entity ids named in the question
+    targets: tuple[int, ...] = ()  # entity ids the question resolves to
+    hops: tuple[Hop, ...] = ()
+    evidence: tuple[int, ...] = ()  # passages the resolution was read from, best first
+    expansion: tuple[str, ...] = ()  # names to add to the lexical query
+    terse: bool = False  # two words or fewer, or no word with a letter
+    notes: tuple[str, ...] = field(default=())
+    mentions: tuple[tuple[int, str], ...] = ()  # (entity, the question's words naming it)
+    consumed: frozenset[str] = frozenset()  # question words the analysis itself accounts for
+    focus: tuple[str, ...] = ()  # the noun a what/which question asks for ("awards")
+    position: int | None = None  # the plot passage a "how does it start / end" points at
+    by_field: bool = False  # the evidence is an infobox line the question asks for
+    unresolved: bool = False  # a relation was asked of someone known, and no link states it
+
+    def to_dict(self, knowledge: Knowledge) -> dict:
+        """The `"analysis"` object of `ask --json`."""
+        name = knowledge.entity
+        return {
+            "type": self.answer_type,
+            "fields": list(self.fields),
+            "relation": list(self.relation),
+            "entities": [name(e).name for e in self.entities],
+            "named": [{"words": words, "entity": name(e).name, "kind": name(e).kind}
+                      for e, words in self.mentions],
+            "resolved": [name(e).name for e in self.targets],
+            "hops": [{"from": h.subject, "relation": h.relation, "to": h.object,
+                      "passage": h.passage, "start": h.start, "end": h.end} for h in self.hops],
+            "notes": list(self.notes),
+            "evidence": list(self.evidence),
+        }
+
+
+def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool]) -> Analysis:
+    """Analyse one question; `is_name(word)` says whether the corpus writes a word as a name."""
+    folded = fold(question)
+    words = re.findall(r"[a-z0-9]+", folded.replace("'s ", " ").replace("’s ", " "))
+    content = [w for w in words if w not in STOPWORDS]
+    answer_type = expected_type(folded)
+    relation = relation_tokens(folded)
+    asks_actor = bool(_ASKS_ACTOR_STRICT.search(folded))
+    entities, spans, mentions = _find_entities(question, words, knowledge, is_name,
+                                               lenient=asks_actor or answer_type == "person")
+    someone = any(knowledge.entity(e).kind != "film" for e in entities)
+    fields = tuple(f for f in fields_named(folded, strong_only=someone)
+                   if answer_type in _COMPATIBLE.get(FIELD_TYPES.get(f, "other"), set())
+                   or (answer_type == "other" and len(content) <= 4))
+    if fields and answer_type == "other":
+        answer_type = {"date": "date", "duration": "duration", "amount": "amount",
+                       "person": "person"}.get(FIELD_TYPES.get(fields[0], ""), "other")
+    hops: list[Hop] = []
+    evidence: list[int] = []
+    targets = list(entities)
+    notes: list[str] = []
+    reached: list[int] = []  # entities found only through the graph
+
+    unresolved = False
+    if relation:
+        owners = [e for e in entities if knowledge.entity(e).kind == "character"]
+        if not owners and knowledge.protagonist is not None and PRONOUNS & set(words):
+            owners = [knowledge.protagonist]  # "the mother of his kid": the lead's
+            notes.append(f"taking the pronoun as {knowledge.entity(owners[0]).name}")
+        chain = _follow_chain(knowledge, owners, relation, relation_groups(folded))
+        # "who is x's dad" and "x's dad?" ask for the person; "does x kill his dad" asks
+        # about an event, where the relation only says whom to search for.
+        asks_person = answer_type == "person" or asks_actor or _asks_identity(
+            [w for w in words if not relation_word(w)], spans)
+        if chain:
+            for step in chain:
+                for link in step:
+                    hops.append(_hop(knowledge, link))
+            last = chain[-1]
+            if asks_person:
+                evidence.extend(link.passage for link in last)
+            targets = list(dict.fromkeys(link.object for link in last))
+            reached.extend(targets)
+        elif len(owners) == 1 and _possessive_relation(words, spans):
+            unresolved = True
+            targets = [e for e in targets if e not in owners]  # not the owner's own actor
+            notes.append("the documents state no such relation")
+    if _ASKS_ROLE.search(folded):
+        for e in entities:
+            links = _best_first(knowledge.links_to.get(e, ()), "played_by")
+            if knowledge.entity(e).kind == "person" and links:
+                hops.extend(_hop(knowledge, k) for k in links[:3])
+                evidence.extend(k.passage for k in links[:3])
+                targets = [links[0].subject]
+                reached.append(links[0].subject)
+    elif answer_type in ("person", "other") and (asks_actor or (
+            answer_type == "person" and not relation and bool(_ASKS_ACTOR.search(folded)))):
+        for c in [t for t in targets if knowledge.entity(t).kind == "character"]:
+            links = _best_first(knowledge.links_from.get(c, ()), "played_by")
+            if links:
+                # The cast line states the actor (and often the relation): it is quoted first.
+                hops.extend(_hop(knowledge, k) for k in links[:3])
+                evidence[:0] = [links[0].passage]
+                evidence.extend(k.passage for k in links[1:3])
+                targets = [links[0].object]
+                reached.append(links[0].object)
+    by_field = False
+    for f in fields:
+        if f in knowledge.fields and not evidence:
+            evidence.append(knowledge.fields[f])
+            by_field = True
+            if knowledge.entities:
+                hops.extend(_hop(knowledge, k) for k in knowledge.links_from.get(0, ())
+                            if k.relation == f"field:{f}")
+    people = [e for e in entities if knowledge.entity(e).kind != "film"]
+    if answer_type in ("year", "date") and LEAD in knowledge.fields and (
+            "released" in fields or not people):
+        evidence.append(knowledge.fields[LEAD])  # the lead gives the film's year
+    if not evidence and entities and _asks_identity(words, spans):
+        # "who is x": the passages that say who someone is (cast line, relations).
+        for e in entities:
+            evidence.extend(k.passage for k in
+                            _best_first(knowledge.links_from.get(e, ()), "played_by")[:1])
+            evidence.extend(k.passage for k in knowledge.links_to.get(e, ())
+                            if k.relation.startswith("rel:"))
+    position = _position(folded, knowledge)
+    rest = [w for i, w in enumerate(content) if not _START.fullmatch(w) and not _END.fullmatch(w)
+            and w not in _FILLER and w not in ("happen", "happens", "does", "film", "movie")]
+    film_words = {w for e, text in mentions if knowledge.entity(e).kind == "film"
+                  for w in text.split()}
+    if position is not None and not [w for w in rest if w not in film_words]:
+        evidence.append(position)  # "how does it start?": the plot's first passage says
+    expansion: list[str] = []
+    named_text = " ".join(words)
+    for e in [*entities, *reached]:
+        ent = knowledge.entity(e)
+        if ent.kind == "film" or (e in entities and ent.kind != "character"):
+            continue  # a crew name's other forms would pull in every infobox line
+        expansion.extend(a for a in ent.aliases
+                         if a not in expansion and fold(a) not in named_text)
+    consumed = set(_FILLER) | set(_TYPE_WORDS)
+    if not unresolved:  # an unresolved relation's words must then stand in the quote itself
+        consumed |= relation_surface(folded)
+    consumed |= {w for f in fields for phrase in FIELD_WORDS[f] for w in phrase.split()}
+    if asks_actor or answer_type == "person":
+        consumed |= {w for w in words if _ASKS_ACTOR_STRICT.fullmatch(w)} | {"guy", "called"}
+    return Analysis(
+        answer_type=answer_type, fields=fields, relation=relation, entities=tuple(entities),
+        targets=tuple(dict.fromkeys(targets)), hops=tuple(hops),
+        evidence=tuple(dict.fromkeys(evidence)), expansion=tuple(expansion),
+        terse=len(words) <= 2 or not any(c.isalpha() for w in content for c in w),
+        notes=tuple(notes), mentions=tuple(mentions), consumed=frozenset(consumed),
+        focus=_focus(folded), by_field=by_field, position=position, unresolved=unresolved,
+    )
+
+
+_START = re.compile(r"\b(?:start|starts|begin|begins|beginning|opens|opening|first scene)\b")
+_END = re.compile(r"\b(?:end|ends|ending|finale|last scene|final scene|climax)\b")
+
+
+def _position(folded: str, knowledge: Knowledge) -> int | None:
+    """The plot's first passage for "how does it start", its last for "how does it end"."""
+    if _END.search(folded):
+        return knowledge.fields.get(PLOT_END)
+    if _START.search(folded):
+        return knowledge.fields.get(PLOT_START)
+    return None
+
+
+_FOCUS = re.compile(r"\b(?:what|which|whats)(?:'s)? (?:(?:exact|other|kind of|type of|sort of|"
+                    r"specific|particular) )*(?P<noun>[a-z]+(?: [a-z]+)?)")
+_NOT_NOUN = frozenset("is was are were did does do has have had will would can could should "
+                      "the a an he she it they his her its their this that there happens "
+                      "happened about".split())
+
+
+def _focus(folded: str) -> tuple[str, ...]:
+    """The words a what/which question asks for: "what awards did it win" → ("awards",)."""
+    m = _FOCUS.search(folded)
+    if not m:
+        return ()
+    out = []
+    for w in m.group("noun").split():
+        if w in _NOT_NOUN or w in STOPWORDS:
+            break
+        out.append(w)
+    return tuple(out)
+
+
+_IDENTITY_WORDS = frozenset("who whos is was are were the exactly again actually he she this "
+                            "that character his her s".split())
+
+
+def _asks_identity(words: list[str], spans: set[int]) -> bool:
+    """"who is x", "whos x-y", "x?": nothing asked but who someone is."""
+    rest = [w for i, w in enumerate(words) if i not in spans]
+    return all(w in _IDENTITY_WORDS for w in rest)
+
+
+def _find_entities(question: str, words: list[str], knowledge: Knowledge,
+                   is_name: Callable[[str], bool], *, lenient: bool = False
+                   ) -> tuple[list[int], set[int], list[tuple[int, str]]]:
+    """Entities named in the question (longest names first, near-miss spellings too), and the
+    word positions they cover."""
+    found: list[int] = []
+    used: set[int] = set()
+    mentions: list[tuple[int, str]] = []
+    aliases = knowledge.by_alias
+    capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]*", question)}
+    for n in (4, 3, 2, 1):
+        for i in range(len(words) - n + 1):
+            if any(j in used for j in range(i, i + n)):
+                continue
+            key = " ".join(words[i:i + n])
+            ids = aliases.get(key) or aliases.get(_unpossess(key))
+            if not ids and n == 1:
+                ids = _near(key, knowledge)
+            if not ids:
+                continue
+            if n == 1 and (key in STOPWORDS or relation_word(key)
+                           or (len(key) < 2 and not _written_as_alias(question, ids, knowledge))
+                           or not (is_name(key) or is_name(_unpossess(key))
+                                   or key in capitalised or lenient)):
+                continue  # "red" in "why is it red" is a colour, not the character Red
+            found.extend(e for e in ids if e not in found)
+            mentions.extend((e, key) for e in ids)
+            used.update(range(i, i + n))
+    return found, used, mentions
+
+
+def _possessive_relation(words: list[str], spans: set[int]) -> bool:
+    """Whether a relation is asked *of* someone ("x's mother", "the mother of x", "his son"),
+    not just used to describe a named person ("the kid sam")."""
+    for j, w in enumerate(words):
+        if not relation_word(w):
+            continue
+        if (j - 1 in spans or j - 2 in spans or (j > 0 and words[j - 1] in PRONOUNS)
+                or words[j + 1:j + 2] == ["of"]):
+            return True
+    return False
+
+
+def _written_as_alias(question: str, ids: tuple[int, ...], knowledge: Knowledge) -> bool:
+    """A one-letter name counts only as the documents write it (a capital "Ø", not "o")."""
+    return any(len(a) == 1 and re.search(rf"(?<!\w){re.escape(a)}", question)
+               for e in ids for a in knowledge.entity(e).aliases)
+
+
+def _unpossess(key: str) -> str:
+    """'annas' → 'anna' (possessives written without an apostrophe)."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in key.split())
+
+
+def _near(word: str, knowledge: Knowledge) -> tuple[int, ...]:
+    """Entities whose one-word alias is one edit from a word of 4+ letters (jon ~ jonn)."""
+    if len(word) < 4:
+        return ()
+    aliases, index = knowledge.by_alias, knowledge.near_index
+    out: list[int] = []
+    for cand in dict.fromkeys((word, _unpossess(word))):
+        keys = {k for d in {cand} | {cand[:i] + cand[i + 1:] for i in range(len(cand))}
+                for k in index.get(d, ())}
+        for key in sorted(keys):
+            if key[0] == cand[0] and _one_edit(cand, key):
+                out.extend(i for i in aliases[key] if i not in out)
+    return tuple(out)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...]
+                     ) -> list[Link]:
+    """Links from the first owner (in question order) that has the asked relation, best fit
+    first; "does the boss have other children besides x" asks about the boss. A child is also
+    found the other way round: Y's children are those whose father or mother is Y."""
+    for o in owners:
+        scored = [(k, relation_matches(relation, tuple(k.relation[4:].split("+"))))
+                  for k in knowledge.links_from.get(o, ()) if k.relation.startswith("rel:")]
+        best = max((s for _, s in scored), default=0.0)
+        if best > 0:
+            return sorted((k for k, s in scored if s == best), key=lambda k: (k.rank, k.passage))
+        if set(relation) & {"child", "son", "daughter"} and len(relation) == 1:
+            inverse = [Link(o, "rel:child", k.subject, k.passage, k.start, k.end, k.rank)
+                       for k in knowledge.links_to.get(o, ())
+                       if k.relation in ("rel:father", "rel:mother")]
+            if inverse:
+                return inverse
+    return []
+
+
+def _follow_chain(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...],
+                  groups: list[tuple[str, ...]]) -> list[list[Link]]:
+    """Hops for the asked relation: all its words as one relation ("the mother of x's child"),
+    else one relation after another ("x's father's ex-wife"), in either order."""
+    whole = _follow_relation(knowledge, owners, relation)
+    if whole or len(groups) < 2:
+        return [whole] if whole else []
+    for order in (groups, groups[::-1]):
+        chain: list[list[Link]] = []
+        current = owners
+        for group in order:
+            step = _follow_relation(knowledge, current, group)
+            if not step:
+                break
+            chain.append(step)
+            current = list(dict.fromkeys(k.object for k in step))
+        else:
+            return chain
+    return []
+
+
+def _best_first(links: tuple[Link, ...], relation: str) -> list[Link]:
+    # Cast lines state it most explicitly, then the infobox, the article, the reviews.
+    return sorted((k for k in links if k.relation == relation), key=lambda k: (k.rank, k.passage))
+
+
+def _hop(knowledge: Knowledge, link: Link) -> Hop:
+    rel = link.relation.removeprefix("rel:").replace("+", " ").replace("_", " ")
+    return Hop(knowledge.entity(link.subject).name, rel, knowledge.entity(link.object).name,
+               link.passage, link.start, link.end)

@@ -1,0 +1,119 @@
+"""Answer types: what kind of answer a question expects, and whether a text holds one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from retrieval.text import fold
+
+AnswerType = str  # person year date duration amount number place reason yesno opinion other
+
+# Types whose presence in a quote can be checked, and whose absence means "not answered".
+CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age"})
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+           "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                 "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                 "fifty|sixty|hundred|thousand|a few|several|a couple of|a|an|half an?")
+_NUM = rf"(?:\d[\d.,]*|{_NUMBER_WORDS})"
+_UNITS = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?)"
+
+_YEAR = re.compile(r"(?<![\d.,])(?:1[89]\d\d|20\d\d)(?![\d.,]\d)|\b(?:19|20)\d0s\b")
+_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\b|\b(?:{_MONTHS}) \d{{1,2}}\b"
+                   rf"|\b(?:{_MONTHS}) (?:1[89]|20)\d\d\b")
+_DURATION = re.compile(rf"\b{_NUM}[ -]{_UNITS}\b|\b\d+ ?(?:min|h)\b")
+_AMOUNT = re.compile(
+    r"[$€£¥]\s?\d|\b\d[\d.,]*\s?(?:%|percent|per cent)"
+    r"|\b\d[\d.,]*\s?(?:million|billion|thousand|k\b|m\b|bn\b)"
+    r"|\b\d[\d.,]*\s?(?:[a-z]+ )?(?:kroner|krone|kronor|krónur|dkk|sek|nok|usd|eur|euros?|dollars?|pounds?|"
+    r"bucks|yen|francs?|marks?)\b"
+    r"|\b(?:million|billion|thousand|hundred) (?:dollars?|euros?|pounds?|kroner|krónur)\b", re.I)
+_NUMBER = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS.replace('|a|an|half an?', '')})\b",
+                     re.I)
+_PLACE = re.compile(
+    r"\b(?:in|at|inside|outside|near|around|to|from|into|across|throughout) (?:the |a |an |his |her "
+    r"|their |its |[A-Z][\w’'-]*s |[a-z]+ )?[A-ZÀ-ÖØ-Þ]?[\w’'-]{3,}")
+# A capitalised word inside a sentence (not its first word, not "I"), or a run of them.
+_CAP_PAIR = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]+(?: [A-ZÀ-ÖØ-Þ][\w’'-]+)+|(?<=[a-z,;] )[A-ZÀ-ÖØ-Þ][\w’'-]+")
+
+_AGE = re.compile(rf"\b{_NUM}[ -]years?[ -]old\b|\baged? {_NUM}\b|\bat (?:the age of )?\d+\b"
+                  rf"|\b\d+-year-old\b|\bborn (?:in|on)\b")
+
+_DETECTORS: dict[str, Callable[[str], bool]] = {
+    "age": lambda t: bool(_AGE.search(fold(t))),
+    "year": lambda t: bool(_YEAR.search(t) or _DATE.search(fold(t))),
+    # "when" accepts a year or a date; "what date" asks for a day, which a bare year is not.
+    "date": lambda t: bool(_DATE.search(fold(t))),
+    "duration": lambda t: bool(_DURATION.search(fold(t))),
+    "amount": lambda t: bool(_AMOUNT.search(t)),
+    "number": lambda t: bool(_NUMBER.search(t)),
+    "place": lambda t: bool(_PLACE.search(t)),
+}
+
+
+def holds_type(text: str, answer_type: AnswerType, names: Callable[[str], bool] | None = None
+               ) -> bool:
+    """True when text contains an instance of the answer type (a year, an amount, a name…).
+
+    `names` says whether the text mentions a known person or character; without it, a run of
+    capitalised words inside a sentence counts as a name.
+    """
+    if answer_type == "person":
+        return (names(text) if names else False) or bool(_CAP_PAIR.search(text))
+    detector = _DETECTORS.get(answer_type)
+    return True if detector is None else detector(text)
+
+
+# Questions that say their type outright, wherever the phrase stands ("how long", "how much").
+_EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("duration", re.compile(r"\bhow (?:long|many (?:minutes|hours|years|days|weeks|months)|much "
+                            r"time)\b"
+                            r"|\b(?:runtime|running time)\b")),
+    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhen was \w+(?: \w+)? born\b|\bbirth")),
+    ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
+    ("number", re.compile(r"\bhow many\b|\bwhat (?:number|percentage|score)\b")),
+    ("year", re.compile(r"\b(?:what|which) (?:year|decade)\b")),
+)
+# Otherwise the first question word decides: "what does X want when he finds out" is not a
+# "when" question.
+_WH = re.compile(r"\b(who|whom|whose|whos|what|whats|which|when|where|why|how)\b")
+_AUX = re.compile(r"^(?:is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|"
+                  r"isn't|doesn't|didn't|wasn't)\b")
+_WHAT_NOUN = (
+    ("person", re.compile(r"^(?:which|what) (?:actor|actress|character|guy|man|woman|girl|person|"
+                          r"people|director|composer|editor|writer|cinematographer|producer)\b")),
+    ("place", re.compile(r"^(?:which|what) (?:city|country|town|place|location|street)\b")),
+    ("date", re.compile(r"^(?:which|what) (?:exact |specific |release |premiere )?(?:date|day|month)\b")),
+)
+
+
+def expected_type(folded_question: str) -> AnswerType:
+    """The kind of answer a folded question asks for ("other" when it does not say)."""
+    q = folded_question.strip()
+    for answer_type, rule in _EXPLICIT:
+        if rule.search(q):
+            return answer_type
+    wh = _WH.search(q)
+    if _AUX.match(q) and (wh is None or wh.start() > 20):
+        return "yesno"
+    if wh is None:
+        return "other"
+    word, rest = wh.group(1), q[wh.start():]
+    if word in ("who", "whom", "whose", "whos"):
+        return "person"
+    if word == "when":
+        return "year"
+    if word == "where":
+        return "place"
+    if word == "why":
+        return "reason"
+    if word == "how" and re.match(r"how come\b", rest):
+        return "reason"
+    for answer_type, rule in _WHAT_NOUN:
+        if rule.match(rest):
+            return answer_type
+    if re.search(r"\bplayed by\b|\bwho\b", rest):
+        return "person"
+    return "other"

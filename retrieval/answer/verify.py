@@ -1,0 +1,125 @@
+"""Verify a ranked answer before it is given: confidence, and abstention for a stated reason.
+
+The bot answers only when the chosen quote holds something of the expected type (a year for
+"when", an amount for "how much", a name for "who") about what was asked, when the question's
+subject is known to the documents, and when an infobox field it asks for is not one the
+article leaves blank. Otherwise it says it could not find that, and `--explain` says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from retrieval.answer.analyse import Analysis
+from retrieval.answer.types import CHECKABLE, holds_type
+
+MISSING_WORD_PENALTY = 0.3
+LEXICAL_EVIDENCE = 0.45
+RESOLVED_CONFIDENCE = 0.6  # a quote read through the knowledge graph is as good as a close match
+TYPED_CONFIDENCE = 0.45  # a quote holding the asked kind of answer beside the question's words
+ANCHOR_SHARE = 0.5  # share (by rarity) of the question's anchor terms a typed quote must hold
+PASSAGE_ANCHOR_SHARE = 0.67  # the same, when only the quote's whole passage holds them
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether to answer, how sure, which candidate goes first, and why."""
+
+    answered: bool
+    confidence: float
+    first: int  # position in the shown results of the quote that answers
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A question word an answer must be near: its corpus stems, rarity, and the entity it
+    names (then any name of that entity holds it)."""
+
+    stems: frozenset[str]
+    weight: float
+    entity: int | None
+    name_like: bool  # a name, or a word the corpus never uses: what a subject is made of
+    known: bool = True  # the corpus uses the word (or a close form of it)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What verification reads of one shown result."""
+
+    passage: int
+    quote: str
+    share: float  # share (by rarity) of the question's anchors the quote holds
+    passage_share: float  # the same over the whole passage and its context
+    name_share: float  # share (by count) of the name-like anchors the passage holds
+    is_evidence: bool
+    field_stated: bool  # the quote states the asked infobox field (its words, or the film)
+
+
+def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
+    """Meaning similarity less a share for words the corpus never uses, or, for terse name
+    queries MiniLM cannot place, how much of the question (by rarity) the top passage holds."""
+    semantic = best_sentence_cos - MISSING_WORD_PENALTY * missing_share
+    return max(0.0, semantic, LEXICAL_EVIDENCE * covered)
+
+
+def anchor_share(terms: frozenset[str], anchors: list[Anchor], mentioned: Callable[[int], bool],
+                 *, names_only: bool = False) -> float:
+    """Share, by weight, of the anchors a text holds (1.0 when there are none); with
+    `names_only`, the share by count of the name-like anchors."""
+    chosen = [a for a in anchors if a.name_like or not names_only]
+    weight = (lambda a: 1.0) if names_only else (lambda a: a.weight)
+    total = sum(weight(a) for a in chosen)
+    if not total:
+        return 1.0
+    held = sum(weight(a) for a in chosen
+               if a.stems & terms or (a.entity is not None and mentioned(a.entity)))
+    return held / total
+
+
+def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
+           blank_field: bool, names: Callable[[str], bool], threshold: float) -> Verdict:
+    """Decide whether the candidates answer the analysed question."""
+    if not candidates:
+        return Verdict(False, 0.0, 0, "no passage matched")
+    confidence = base
+    if analysis.terse and not (analysis.entities or analysis.fields):
+        return Verdict(False, min(confidence, threshold * 0.5), 0,
+                       "too short to be a question about the documents (no known name or "
+                       "field in it)")
+    if analysis.unresolved and analysis.answer_type == "person":
+        return Verdict(False, min(confidence, threshold - 0.01), 0,
+                       "the documents name no one in that relation")
+    first = 0
+    kind = analysis.answer_type
+    if kind in CHECKABLE:
+        fits = [i for i, c in enumerate(candidates)
+                if holds_type(c.quote, kind, names)
+                and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
+                and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)
+                     and c.name_share >= ANCHOR_SHARE
+                     or c.is_evidence and (c.passage_share >= 0.99 if analysis.by_field
+                                           else c.name_share >= 1.0))]
+        if not fits:
+            why = (f"the article leaves the {analysis.fields[0]} blank and no passage states it"
+                   if blank_field and analysis.fields else
+                   f"no candidate quote holds a {kind} about what was asked")
+            return Verdict(False, min(confidence, threshold - 0.01), 0, why)
+        # The graph's own evidence goes first when it fits, the last hop's before the rest:
+        # it states the answer outright.
+        order = {p: n for n, p in enumerate(analysis.evidence)}
+        first = min(fits, key=lambda i: (order.get(candidates[i].passage, len(order)), i))
+        if candidates[first].share >= ANCHOR_SHARE:
+            confidence = max(confidence, TYPED_CONFIDENCE)
+    elif blank_field:
+        return Verdict(False, min(confidence, threshold - 0.01), 0,
+                       f"the article leaves the {analysis.fields[0]} blank")
+    resolved = candidates[first].is_evidence and bool(analysis.evidence)
+    if resolved:
+        confidence = max(confidence, RESOLVED_CONFIDENCE)
+    answered = confidence >= threshold
+    reason = ("answered through the knowledge graph" if resolved else
+              "answered: the quote matches the question" if answered else
+              "the closest passages are not close enough")
+    return Verdict(answered, max(0.0, confidence), first, reason)

@@ -1,0 +1,388 @@
+"""Read the film's people, their names and their links out of the passages (index time).
+
+Patterns, all generic to the two document formats:
+- cast bullets "Actor as Character: description" (and `Name "nickname" Surname` roles);
+- infobox people fields (director, starring, editing…), split into names;
+- reviews' "Character (Actor)", "Actor as Character", "Character, played by Actor";
+- relations in descriptions and appositives: "Xs estranged father", "the mother of Xs child",
+  "Xs father, the Boss,", "the Boss's ex-wife Ann", "son of X and Y";
+- quoted nicknames: "known as "Nick"", `"Nick" (Actor)`.
+Two names of one owner's father (or mother, spouse) are one person, and two character names
+played by one actor are one character: that is how an epithet in the plot meets a cast name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from retrieval.knowledge.graph import (
+    LEAD,
+    PLOT_END,
+    PLOT_START,
+    Entity,
+    Knowledge,
+    Link,
+    alias_keys,
+)
+from retrieval.knowledge.lexicon import FUNCTIONAL, PERSON_FIELDS, PRONOUNS
+from retrieval.knowledge.relations import (
+    CAP,
+    NAME,
+    Rel,
+    appositives,
+    described,
+    looks_like_title,
+    strip_article,
+)
+from retrieval.passage import Passage
+from retrieval.text import fold
+
+_CAST = re.compile(r"^(?P<actor>[^:]+?) as (?P<role>[^:]+?)(?::\s*(?P<desc>.*))?$", re.S)
+_FIELD = re.compile(r"^(?P<name>\w+)\s*=\s*(?P<value>.+)$", re.S)
+# "Vic (Jane Doe)", "“Boss” (John Doe)": a name, then an actor in brackets.
+_NAME_ACTOR = re.compile(rf"(?P<q>[\"“]?)(?P<char>{NAME})(?P=q),? ?\((?P<actor>{CAP}(?: {CAP}){{0,3}})\)")
+# "John Doe as Vic" (the actor has at least two names: "known as Van Dyke" is not it).
+_ACTOR_AS = re.compile(rf"(?P<actor>{CAP} {CAP}(?: {CAP}){{0,2}}) as (?:the )?(?P<char>{NAME})")
+# "Vic, wonderfully played by John Doe"
+_PLAYED_BY = re.compile(rf"(?P<char>{NAME})(?:, [^,.;()]{{3,40}})?,? (?:\w+ly )?(?:played|portrayed) "
+                        rf"by (?P<actor>{CAP} {CAP}(?: {CAP}){{0,2}})")
+_QUOTED_IN_NAME = re.compile(r"^(?P<first>.*?)\s*[\"“](?P<nick>[^\"”]+)[\"”]\s*(?P<last>.*)$")
+
+
+@dataclass
+class _Node:
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+
+
+class _Builder:
+    """Entities under construction, merged with a union-find as evidence joins names."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self.passages = passages
+        self.nodes: list[_Node] = []
+        self.parent: list[int] = []
+        self.keys: dict[tuple[str, str], int] = {}  # (kind, folded alias) → node
+        self.links: list[Link] = []
+        self.relations: list[Rel] = []
+        self.fields: dict[str, int] = {}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            # The earlier node (cast list, infobox) keeps its name as the entity's name.
+            a, b = min(a, b), max(a, b)
+            self.parent[b] = a
+
+    def lookup(self, name: str, kind: str | None = None) -> int | None:
+        for key in alias_keys(name):
+            for k in ((kind,) if kind else ("character", "person", "film")):
+                if (k, key) in self.keys:
+                    return self.find(self.keys[(k, key)])
+        return None
+
+    def add(self, name: str, kind: str, *aliases: str) -> int:
+        name = _tidy(name)
+        found = self.lookup(name, kind)
+        if found is None and kind == "person":
+            found = self._person_by_prefix(name)
+        if found is None:
+            found = len(self.nodes)
+            self.nodes.append(_Node(name, kind))
+            self.parent.append(found)
+        for a in (name, *aliases):
+            self.alias(found, a)
+        return self.find(found)
+
+    def alias(self, node: int, alias: str) -> None:
+        alias = _tidy(alias)
+        if not alias or not any(c.isalpha() for c in alias):
+            return
+        root = self.find(node)
+        self.nodes[root].aliases.append(alias)
+        for key in alias_keys(alias):
+            other = self.keys.get((self.nodes[root].kind, key))
+            if other is None:
+                self.keys[(self.nodes[root].kind, key)] = root
+
+    def _person_by_prefix(self, name: str) -> int | None:
+        """"John Doe Smith" is the "John Doe" already known, and the reverse."""
+        key = alias_keys(name)[0] if alias_keys(name) else ""
+        if key.count(" ") < 1:
+            return None
+        for (kind, k), node in self.keys.items():
+            if kind == "person" and k.count(" ") >= 1 and (k.startswith(key + " ")
+                                                             or key.startswith(k + " ")):
+                return self.find(node)
+        return None
+
+    def link(self, subject: int, relation: str, obj: int, passage: int, start: int, end: int
+             ) -> None:
+        p = self.passages[passage]
+        rank = {"cast": 0, "infobox": 1}.get(p.kind, 2 if p.source == "wiki" else 3)
+        self.links.append(Link(subject, relation, obj, passage, start, end, rank))
+
+
+def extract(passages: Sequence[Passage]) -> Knowledge:
+    """The knowledge graph of a corpus's passages."""
+    b = _Builder(passages)
+    film_title = next((p.doc_title for p in passages if p.source == "wiki"), None)
+    film = b.add(film_title, "film", *_title_variants(film_title)) if film_title else None
+    for p in passages:
+        if p.kind == "cast":
+            _cast_line(b, p)
+    for p in passages:
+        if p.kind == "infobox" and film is not None:
+            _infobox(b, p, film)
+        if p.source == "wiki" and (p.section or "").split(" › ")[0].lower() in _PLOT_SECTIONS:
+            b.fields.setdefault(PLOT_START, p.id)
+            b.fields[PLOT_END] = p.id
+        if p.kind == "lead":
+            b.fields.setdefault(LEAD, p.id)  # "X is a 2004 Danish crime film": the film's year
+            if film is not None and p.id == b.fields[LEAD]:
+                for other in _other_titles(p.text):
+                    b.alias(film, other)
+    for p in passages:
+        if p.kind in ("prose", "lead"):
+            _played_by(b, p)
+    for p in passages:
+        if p.kind in ("prose", "lead", "cast"):
+            _relations(b, p)
+    _merge_by_evidence(b)
+    return _freeze(b)
+
+
+def _cast_line(b: _Builder, p: Passage) -> None:
+    m = _CAST.match(p.text)
+    if not m:
+        return
+    actor, role = m.group("actor").strip(), m.group("role").strip()
+    aliases = list(_role_aliases(role))
+    char = b.add(aliases[0], "character", *aliases[1:])
+    person = b.add(actor, "person", *_person_aliases(actor))
+    b.link(char, "played_by", person, p.id, 0, len(p.text))
+    desc = m.group("desc") or ""
+    if desc:
+        b.relations.extend(described(desc, p, char))
+
+
+def _role_aliases(role: str) -> Iterable[str]:
+    """A role's names: `Otto "the Count" Berg` → itself unquoted, the nickname, the
+    plain name, the first name."""
+    q = _QUOTED_IN_NAME.match(role)
+    if q:
+        plain = f"{q.group('first')} {q.group('last')}".strip()
+        yield plain
+        yield q.group("nick")
+        yield f"{q.group('first')} {q.group('nick')} {q.group('last')}".strip()
+        if q.group("first"):
+            yield q.group("first")
+        return
+    yield role
+    words = role.split()
+    if len(words) >= 2 and words[0][:1].isupper() and words[0].isalpha():
+        yield words[0]  # "Ola Berg" is "Ola" in the plot, "Nick the Nail" is "Nick"
+
+
+_PLOT_SECTIONS = {"plot", "synopsis", "story", "plot summary", "summary"}
+# "Title (also known as Other Title) is", "Title (English: Other Title; …) is"
+_AKA = re.compile(r"^[^(]{1,80}\((?:also known as|a\.k\.a\.|aka|english:|english title:|"
+                  r"original title:|released as)\s*(?P<titles>[^)]+)\)", re.I)
+
+
+def _other_titles(lead: str) -> list[str]:
+    """Other titles the lead gives the film."""
+    m = _AKA.match(lead)
+    if not m:
+        return []
+    return [t.strip() for t in re.split(r";| or ", m.group("titles")) if t.strip()]
+
+
+_ROMAN = {"II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
+
+
+def _title_variants(title: str) -> Iterable[str]:
+    """"Heat II" is also written "Heat 2"."""
+    words = title.split()
+    if words and words[-1] in _ROMAN:
+        yield " ".join([*words[:-1], _ROMAN[words[-1]]])
+
+
+def _person_aliases(name: str) -> Iterable[str]:
+    words = name.split()
+    if len(words) >= 2 and len(words[-1]) >= 4:
+        yield words[-1]  # reviews say "Doe", "Smith"
+
+
+def _infobox(b: _Builder, p: Passage, film: int) -> None:
+    m = _FIELD.match(p.text)
+    if not m:
+        return
+    b.fields.setdefault(m.group("name"), p.id)
+    if m.group("name") not in PERSON_FIELDS:
+        return
+    value, offset = m.group("value"), m.start("value")
+    for start, end in _split_names(b, value):
+        name = value[start:end]
+        person = b.add(name, "person", *_person_aliases(name))
+        b.link(film, f"field:{m.group('name')}", person, p.id, offset + start, offset + end)
+
+
+def _split_names(b: _Builder, value: str) -> list[tuple[int, int]]:
+    """Spans of the names in an infobox list whose separators were lost ("A B C D E F").
+
+    Names already known (from the cast list, or reviews) are taken first. The rest is cut
+    before every word that is some known person's first name, then into two-word names, the
+    commonest length ("Jan Berg Lund Ada Moe": "Ada" starts a name).
+    """
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", value)]
+    firsts = {k.split()[0] for (kind, k) in b.keys if kind == "person" and " " in k}
+    spans: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        pieces: list[list[tuple[int, int]]] = [[]]
+        for tok in run:
+            if pieces[-1] and fold(value[tok[0]:tok[1]]) in firsts and len(pieces[-1]) >= 2:
+                pieces.append([])
+            pieces[-1].append(tok)
+        for piece in pieces:
+            i = 0
+            while i < len(piece):
+                n = 3 if len(piece) - i == 3 else min(2, len(piece) - i)
+                spans.append((piece[i][0], piece[i + n - 1][1]))
+                i += n
+        run.clear()
+
+    i = 0
+    while i < len(tokens):
+        for n in (4, 3, 2):
+            if i + n <= len(tokens) and b.lookup(
+                    value[tokens[i][0]:tokens[i + n - 1][1]], "person") is not None:
+                flush()
+                spans.append((tokens[i][0], tokens[i + n - 1][1]))
+                i += n
+                break
+        else:
+            run.append(tokens[i])
+            i += 1
+    flush()
+    return sorted(spans)
+
+
+def _played_by(b: _Builder, p: Passage) -> None:
+    text = p.text
+    for m in _NAME_ACTOR.finditer(text):
+        char, actor = m.group("char"), m.group("actor")
+        if looks_like_title(char) or fold(char) == fold(actor):
+            continue
+        person = b.lookup(actor, "person") or b._person_by_prefix(actor)
+        if person is None:
+            # "Vic (Doe)": a surname of someone known is that person.
+            person = b.lookup(actor.split()[-1], "person")
+        if person is None and len(actor.split()) < 2:
+            continue
+        person = b.add(b.nodes[person].name if person is not None else actor, "person",
+                       actor, *_person_aliases(actor))
+        role = b.add(strip_article(char), "character")
+        b.link(role, "played_by", person, p.id, m.start(), m.end())
+    for rx in (_ACTOR_AS, _PLAYED_BY):
+        for m in rx.finditer(text):
+            char, actor = m.group("char"), m.group("actor")
+            c = b.lookup(char, "character")
+            person = b.lookup(actor, "person")
+            if rx is _PLAYED_BY and c is None and not looks_like_title(char):
+                # "Vic, the Dutch captain, played by John Doe Smith": explicit
+                # enough to name a character the cast list lost.
+                c = b.add(strip_article(char), "character")
+                person = person if person is not None else b.add(actor, "person",
+                                                                 *_person_aliases(actor))
+            if c is None or person is None:
+                continue  # "as" alone is too common a word: it only joins names already known
+            b.link(c, "played_by", person, p.id, m.start(), m.end())
+
+
+def _relations(b: _Builder, p: Passage) -> None:
+    text = p.text
+    if p.kind == "cast":
+        return  # descriptions were read with their cast line
+    b.relations.extend(appositives(text, p))
+
+
+def _merge_by_evidence(b: _Builder) -> None:
+    """Resolve the relations read as text, and join names the evidence says are one entity."""
+    pending: list[tuple[Rel, int]] = []
+    for r in b.relations:
+        target = r.target
+        if target is None and r.target_name:
+            target = b.lookup(r.target_name, "character")
+            if target is None:
+                target = b.add(strip_article(r.target_name), "character", r.target_name)
+        if target is not None:
+            pending.append((r, target))
+    # An actor plays one character in a film: two role names with one actor are one role.
+    by_actor: dict[int, int] = {}
+    for link in b.links:
+        if link.relation == "played_by":
+            actor = b.find(link.object)
+            if actor in by_actor:
+                b.union(by_actor[actor], link.subject)
+            else:
+                by_actor[actor] = b.find(link.subject)
+    # Two names for one owner's father are one person ("Xs father, the Boss" and
+    # "Big Olaf: Xs estranged father").
+    for _ in range(2):  # owners themselves may be joined by the first round
+        seen: dict[tuple[int, tuple[str, ...]], int] = {}
+        for r, target in pending:
+            o = _owner_node(b, r.owner)
+            if o is None or r.tokens not in FUNCTIONAL:
+                continue
+            key = (b.find(o), r.tokens)
+            if key in seen and b.find(seen[key]) != b.find(target):
+                b.union(seen[key], target)
+            seen.setdefault(key, target)
+    for r, target in pending:
+        o = _owner_node(b, r.owner)
+        if o is not None and b.find(o) != b.find(target):
+            b.link(o, "rel:" + "+".join(r.tokens), target, r.passage, r.start, r.end)
+
+
+def _owner_node(b: _Builder, owner: str) -> int | None:
+    name = strip_article(owner)
+    if fold(name) in PRONOUNS:
+        return None
+    return b.lookup(name, "character") or b.lookup(name)
+
+
+def _freeze(b: _Builder) -> Knowledge:
+    roots = sorted({b.find(i) for i in range(len(b.nodes))})
+    new_id = {r: n for n, r in enumerate(roots)}
+    aliases: dict[int, list[str]] = {r: [] for r in roots}
+    for i, node in enumerate(b.nodes):
+        for a in [node.name, *node.aliases]:
+            if a not in aliases[b.find(i)]:
+                aliases[b.find(i)].append(a)
+    entities = tuple(Entity(new_id[r], b.nodes[r].name, b.nodes[r].kind, tuple(aliases[r]))
+                     for r in roots)
+    links = []
+    seen = set()
+    for k in b.links:
+        link = Link(new_id[b.find(k.subject)], k.relation, new_id[b.find(k.object)], k.passage,
+                    k.start, k.end, k.rank)
+        if link not in seen:
+            seen.add(link)
+            links.append(link)
+    return Knowledge(entities, tuple(links), dict(b.fields))
+
+
+def _tidy(name: str) -> str:
+    return " ".join(name.strip().strip("\"“”,.:;").split())

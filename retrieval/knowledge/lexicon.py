@@ -1,0 +1,214 @@
+"""Generic vocabulary the knowledge layer reads documents and questions with.
+
+Two kinds of words live here, and neither is about one film: English words for family and
+social relations (how descriptions like "X's estranged father" and questions like "x's dad"
+name a relation), and the field vocabulary of Wikipedia's {{Infobox film}} template, which is
+the same for every film article.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Surface word → canonical relation token. Several tokens can make one relation
+# ("mother" + "child": the mother of someone's child).
+_RELATION_WORDS = {
+    "father": "father", "dad": "father", "daddy": "father", "pops": "father", "papa": "father",
+    "pa": "father", "stepfather": "father",
+    "mother": "mother", "mom": "mother", "mum": "mother", "mama": "mother", "mommy": "mother",
+    "mummy": "mother", "ma": "mother", "mamma": "mother",
+    "child": "child", "kid": "child", "kids": "child", "baby": "child", "children": "child",
+    "son": "son", "sons": "son", "daughter": "daughter", "daughters": "daughter",
+    "brother": "brother", "bro": "brother", "brothers": "brother",
+    "sister": "sister", "sis": "sister", "sisters": "sister",
+    "sibling": "sibling", "siblings": "sibling",
+    "wife": "spouse", "husband": "spouse", "spouse": "spouse", "married": "spouse",
+    "marry": "spouse", "marries": "spouse", "bride": "spouse", "groom": "spouse",
+    "ex": "ex", "former": "ex",
+    "girlfriend": "partner", "boyfriend": "partner", "fiancee": "partner", "fiance": "partner",
+    "gf": "partner", "bf": "partner", "lover": "partner",
+    "friend": "friend", "buddy": "friend", "pal": "friend", "mate": "friend", "bestie": "friend",
+    "uncle": "uncle", "aunt": "aunt", "cousin": "cousin", "nephew": "nephew", "niece": "niece",
+    "grandfather": "grandfather", "grandpa": "grandfather", "grandmother": "grandmother",
+    "grandma": "grandmother",
+    "boss": "boss", "employer": "boss", "employee": "employee", "henchman": "employee",
+    "enforcer": "employee", "bodyguard": "employee", "thug": "employee", "lackey": "employee",
+    "partner": "associate", "associate": "associate", "sidekick": "associate",
+    "backer": "backer", "backers": "backer", "cellmate": "cellmate", "cell-mate": "cellmate",
+    "roommate": "roommate", "neighbour": "neighbour", "neighbor": "neighbour",
+    "enemy": "enemy", "rival": "enemy",
+}
+# Multi-word surface forms, matched on folded text before single words.
+_RELATION_PHRASES = {
+    "old man": ("father",), "old lady": ("mother",), "baby mama": ("mother", "child"),
+    "baby momma": ("mother", "child"), "baby daddy": ("father", "child"),
+    "ex wife": ("ex", "spouse"), "ex-wife": ("ex", "spouse"), "ex husband": ("ex", "spouse"),
+    "ex-husband": ("ex", "spouse"), "ex girlfriend": ("ex", "partner"),
+    "ex-girlfriend": ("ex", "partner"), "half brother": ("brother",),
+    "half-brother": ("brother",), "step brother": ("brother",), "married to": ("spouse",),
+    "had a kid with": ("mother", "child"), "had a child with": ("mother", "child"),
+    "had a baby with": ("mother", "child"),
+}
+# Relations a person has at most one of (by the documents' account): two names for the same
+# owner's father are two names of one person.
+FUNCTIONAL = frozenset({("father",), ("mother",), ("spouse",), ("ex", "spouse"),
+                        ("mother", "child"), ("father", "child")})
+# "his father" in a question about a known son says nothing of who the son is: these words
+# never name an owner.
+PRONOUNS = frozenset("he him his she her hers they them their its it".split())
+
+_PHRASE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(p) for p in _RELATION_PHRASES),
+                                                   key=len, reverse=True)) + r")\b")
+
+
+def relation_tokens(folded: str) -> tuple[str, ...]:
+    """Canonical relation tokens named in folded text, in order, phrases first."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _PHRASE_RE.finditer(folded):
+        taken.append(m.span())
+        found.extend((m.start(), t) for t in _RELATION_PHRASES[m.group(1)])
+    for m in re.finditer(r"[a-z][a-z-]*", folded):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        token = relation_word(m.group(0))
+        if token:
+            found.append((m.start(), token))
+    out: list[str] = []
+    for _, t in sorted(found):
+        if t not in out:
+            out.append(t)
+    return tuple(out)
+
+
+def relation_groups(folded: str) -> list[tuple[str, ...]]:
+    """The relations named one after another: "x's father's ex-wife" → (father,), (ex, spouse)."""
+    groups: list[list[str]] = []
+    pending_ex = False
+    skip_until = -1
+    for m in re.finditer(r"[a-z][a-z-]*", folded):
+        w = m.group(0)
+        if m.start() < skip_until:
+            continue
+        if w in ("ex", "former"):
+            pending_ex = True
+            continue
+        phrase = next((p for p in sorted(_RELATION_PHRASES, key=len, reverse=True)
+                       if folded.startswith(p, m.start())), None)
+        if phrase:
+            skip_until = m.start() + len(phrase)
+        tokens = _RELATION_PHRASES[phrase] if phrase else (
+            (("ex",) if w.startswith("ex-") else ())
+            + tuple(t for t in [relation_word(w.removeprefix("ex-"))] if t))
+        if tokens and tokens != ("ex",):
+            groups.append(sorted({*tokens, *(["ex"] if pending_ex else [])}))
+        pending_ex = False
+    return [tuple(g) for g in groups]
+
+
+def relation_surface(folded: str) -> set[str]:
+    """The words of folded text that name relations ("old", "man" in "x's old man")."""
+    out = {w for p in _PHRASE_RE.findall(folded) for w in re.findall(r"[a-z]+", p)}
+    return out | {w for w in re.findall(r"[a-z]+", folded) if relation_word(w)}
+
+
+def relation_word(word: str) -> str | None:
+    """The canonical relation of one folded word, or None; a possessive written without its
+    apostrophe counts ("uncles enforcer" is the uncle's enforcer)."""
+    found = _RELATION_WORDS.get(word)
+    if found is None and len(word) > 3 and word.endswith("s"):
+        found = _RELATION_WORDS.get(word[:-1])
+    return found
+
+
+def relation_matches(asked: tuple[str, ...], stated: tuple[str, ...]) -> float:
+    """How well an asked relation fits a stated one: 1 exact, 0.5 when only "ex" differs.
+
+    "children" never matches "the mother of his child": one token more is another relation.
+    """
+    kin = {"son": "child", "daughter": "child"}  # one relation at different grain
+    a = frozenset(kin.get(t, t) for t in asked)
+    s = frozenset(kin.get(t, t) for t in stated)
+    if not a or not s:
+        return 0.0
+    if a == s:
+        return 1.0 if frozenset(asked) == frozenset(stated) else 0.9
+    if a ^ s == {"ex"} or (a == {"ex"} and s & {"spouse", "partner"}):
+        return 0.5  # "the boss's ex" is his ex-wife
+    if a - {"ex"} == {"spouse"} and s - {"ex"} == {"partner"}:
+        return 0.4  # "who does x marry": the girlfriend he marries
+    return 0.0
+
+
+# {{Infobox film}} fields → words people use when they ask for them. The same for every film.
+FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "director": ("director", "directed", "direct", "directs", "directing", "helmed", "filmmaker"),
+    "producer": ("producer", "producers", "produced", "produce", "producing"),
+    "writer": ("writer", "writers", "wrote", "written", "write", "screenplay", "script",
+               "screenwriter", "scriptwriter"),
+    "screenplay": ("screenplay", "screenwriter", "script"),
+    "story": ("story by",),
+    "based_on": ("based on", "adapted", "adaptation", "novel"),
+    "starring": ("starring", "stars", "star", "cast", "lead actors", "main actors", "leads"),
+    "narrator": ("narrator", "narrated", "narrates"),
+    "music": ("music", "composer", "composed", "score", "soundtrack", "scored"),
+    "cinematography": ("cinematography", "cinematographer", "dp", "photography",
+                       "director of photography", "shot it", "camera", "lensed", "filmed it"),
+    "editing": ("editing", "editor", "editors", "edited", "edit", "cut"),
+    "studio": ("studio", "studios", "production company", "production companies",
+               "company", "companies", "produced by which"),
+    "distributor": ("distributor", "distributors", "distributed", "distribution"),
+    "released": ("released", "release", "come out", "came out", "premiere", "premiered",
+                 "release date", "out in cinemas", "came to cinemas"),
+    "runtime": ("runtime", "running time", "how long", "length", "minutes", "long is",
+                "duration", "lasts", "last"),
+    "country": ("country", "countries", "nation", "where from", "made in"),
+    "language": ("language", "languages", "spoken", "speak"),
+    "budget": ("budget", "cost", "costs", "spent", "spend", "money to make"),
+    "gross": ("gross", "grossed", "box office", "earned", "earn", "made at the box office",
+              "revenue", "takings"),
+}
+# The kind of value each field holds, for matching the question's expected answer type.
+FIELD_TYPES: dict[str, str] = {
+    "director": "person", "producer": "person", "writer": "person", "screenplay": "person",
+    "story": "person", "starring": "person", "narrator": "person", "music": "person",
+    "cinematography": "person", "editing": "person", "studio": "organisation",
+    "distributor": "organisation", "released": "date", "runtime": "duration",
+    "country": "place", "language": "other", "budget": "amount", "gross": "amount",
+    "based_on": "other",
+}
+# Fields whose value is a list of people: their infobox lines name crew and cast.
+PERSON_FIELDS = frozenset(f for f, t in FIELD_TYPES.items() if t == "person")
+
+
+# Field words that are everyday phrases too: "how long" asks for the runtime only when the
+# question names nobody ("how long was X in prison" is about X).
+WEAK_FIELD_WORDS = frozenset({"how long", "long is", "last", "lasts", "length", "minutes",
+                              "duration", "cost", "costs", "spent", "spend", "earned", "earn",
+                              "made in", "where from", "spoken", "speak", "star", "stars", "leads",
+                              "camera", "cut", "edit", "company", "companies", "score",
+                              "release", "direct", "write", "produce", "nation"})
+
+
+def _field_pattern(words: list[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    longest_first = sorted(words, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in longest_first) + r")\b")
+
+
+# One pattern per field (all its words, and its strong words only), compiled once.
+_FIELD_PATTERNS = {f: (_field_pattern(list(ws)),
+                       _field_pattern([w for w in ws if w not in WEAK_FIELD_WORDS]))
+                   for f, ws in FIELD_WORDS.items()}
+
+
+def fields_named(folded: str, *, strong_only: bool = False) -> list[str]:
+    """Infobox fields whose vocabulary appears in folded question text, the longest match first."""
+    hits: list[tuple[int, str]] = []
+    for field, patterns in _FIELD_PATTERNS.items():
+        pattern = patterns[1] if strong_only else patterns[0]
+        m = pattern.search(folded) if pattern else None
+        if m:
+            hits.append((-len(m.group(0)), field))
+    return [f for _, f in sorted(hits)]

@@ -1,0 +1,251 @@
+"""Question analysis with the real engine's knowledge: answer types, the infobox vocabulary,
+names (misspelt, lowercase, epithets) and relations resolved in as many hops as needed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from retrieval.answer.analyse import Analysis, analyse
+from retrieval.answer.types import expected_type, holds_type
+from retrieval.text import fold
+
+
+def read(engine, question: str) -> Analysis:
+    return analyse(question, engine.knowledge, engine._is_name)
+
+
+def names(engine, ids) -> list[str]:
+    return [engine.knowledge.entity(i).name for i in ids]
+
+
+def chain(a: Analysis) -> list[tuple[str, str, str]]:
+    """The distinct hops, in order."""
+    return list(dict.fromkeys((h.subject, h.relation, h.object) for h in a.hops))
+
+
+# --- answer types ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "answer_type"), [
+    ("who plays tonny", "person"),
+    ("who directed it", "person"),
+    ("what year was it made", "year"),
+    ("which year did it come out", "year"),
+    ("how long is it", "duration"),
+    ("how long does it last", "duration"),
+    ("how much did it cost", "amount"),
+    ("how much money does kurt owe", "amount"),
+    ("where does tonny take the baby", "place"),
+    ("where was it filmed", "place"),
+    ("why does tonny stab the duke", "reason"),
+    ("how come tonny leaves the party", "reason"),
+    ("how old is the duke", "age"),
+    ("when was leif sylvester born", "age"),
+    ("is red in the movie", "yesno"),
+    # The first question word decides: this is not a "when" question.
+    ("what does tonny do when he finds out", "other"),
+])
+def test_answer_types(engine, question, answer_type) -> None:
+    assert read(engine, question).answer_type == answer_type
+    assert expected_type(fold(question)) == answer_type
+
+
+@pytest.mark.parametrize("question", ["when does tonny get out of prison", "when was it released"])
+def test_when_asks_for_a_year_or_a_date(engine, question) -> None:
+    assert read(engine, question).answer_type in ("year", "date")
+
+
+def test_how_long_asks_for_the_runtime_field(engine) -> None:
+    a = read(engine, "how long is it")
+    assert (a.answer_type, a.fields) == ("duration", ("runtime",))
+    runtime = engine.knowledge.fields["runtime"]
+    assert a.evidence[0] == runtime and a.by_field
+    assert "100 minutes" in engine.index.passages[runtime].text
+
+
+def test_a_year_question_is_pointed_at_the_lead(engine) -> None:
+    a = read(engine, "what year was it made")
+    lead = engine.knowledge.fields["(lead)"]
+    assert lead in a.evidence
+    assert "2004" in engine.index.passages[lead].text
+
+
+@pytest.mark.parametrize(("text", "answer_type", "holds"), [
+    ("Pusher II is a 2004 Danish crime film.", "year", True),
+    ("I gave it 7/10 stars.", "year", False),
+    ("Apparently not, but he did sustain some brain damage.", "year", False),
+    ("runtime = 100 minutes", "duration", True),
+    ("runtime = 100 minutes", "year", False),
+    ("after serving three years for a botched burglary", "duration", True),
+    ("Refns company acquired a debt of $1 million.", "amount", True),
+    ("his mother borrowed 4 million krónur", "amount", True),
+    ("They have to get 80.000 kroner very quickly", "amount", True),
+    ("He was never very happy.", "amount", False),
+    ("He shot it in Copenhagen.", "place", True),
+    ("He is forty years old.", "age", True),
+    ("He is a notorious gangster.", "age", False),
+])
+def test_holds_type(text, answer_type, holds) -> None:
+    assert holds_type(text, answer_type) is holds
+
+
+def test_an_amount_with_an_adjective_before_its_currency() -> None:
+    assert holds_type("purchase heroin worth of 80.000 danish kroner", "amount")
+
+
+# --- the {{Infobox film}} vocabulary ---------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "field"), [
+    ("who was the film's editor", "editing"),
+    ("who edited the film", "editing"),
+    ("who cut it", "editing"),
+    ("who shot it", "cinematography"),
+    ("who was the cinematographer", "cinematography"),
+    ("who did the music", "music"),
+    ("who composed the score", "music"),
+    ("who wrote it", "writer"),
+    ("what's the release date", "released"),
+    ("when did it come out", "released"),
+    ("what was the box office", "gross"),
+    ("how much did it gross", "gross"),
+    ("what was the budget", "budget"),
+    ("how long is the runtime", "runtime"),
+    ("who is in the cast", "starring"),
+])
+def test_infobox_vocabulary(engine, question, field) -> None:
+    assert read(engine, question).fields[:1] == (field,)
+
+
+def test_the_films_editor_is_the_editing_line_and_its_two_names(engine) -> None:
+    a = read(engine, "who was the film's editor")
+    editing = engine.knowledge.fields["editing"]
+    assert a.answer_type == "person" and a.by_field and a.evidence[0] == editing
+    assert chain(a) == [("Pusher II", "field:editing", "Janus Billeskov Jansen"),
+                        ("Pusher II", "field:editing", "Anne Østerud")]
+
+
+@pytest.mark.parametrize("question", [
+    "What does Tonny do after his release from prison?",
+    "what happens after tonny's release",
+])
+def test_release_from_prison_is_not_the_released_field(engine, question) -> None:
+    a = read(engine, question)
+    assert "released" not in a.fields
+    assert a.answer_type not in ("date", "year")
+    assert "Tonny" in names(engine, a.entities)
+
+
+def test_a_release_question_asks_for_the_released_field(engine) -> None:
+    a = read(engine, "when was it released")
+    assert a.fields == ("released",) and a.answer_type in ("year", "date")
+    assert engine.knowledge.fields["(lead)"] in a.evidence  # the blank field's year is in the lead
+
+
+def test_how_long_about_a_person_is_not_the_runtime(engine) -> None:
+    a = read(engine, "how long was Tonny in prison")
+    assert a.answer_type == "duration"
+    assert "runtime" not in a.fields
+    assert names(engine, a.entities) == ["Tonny"]
+
+
+# --- names: epithets, misspellings, lowercase ------------------------------------------------
+
+@pytest.mark.parametrize(("question", "entity", "words"), [
+    ("who plays the duke?", "Smeden", "the duke"),
+    ("who plays tony", "Tonny", "tony"),  # one letter short
+    ("which actor plays tonys dad", "Tonny", "tonys"),
+    ("mikkelson", "Mads Mikkelsen", "mikkelson"),  # one letter wrong
+    ("what does zlatko buric do", "Zlatko Burić", "zlatko buric"),  # accent dropped
+    ("whos kusse-kurt", "Kurt the Cunt", "kusse kurt"),
+    ("who is smeden", "Smeden", "smeden"),
+])
+def test_names_are_found_however_they_are_typed(engine, question, entity, words) -> None:
+    a = read(engine, question)
+    assert entity in names(engine, a.entities)
+    assert any(engine.knowledge.entity(e).name == entity and w == words for e, w in a.mentions)
+
+
+def test_a_misspelt_possessive_without_apostrophe_is_a_name(engine) -> None:
+    a = read(engine, "tonys dad")
+    assert names(engine, a.entities) == ["Tonny"]
+    assert names(engine, a.targets) == ["Smeden"]
+
+
+def test_red_the_colour_is_not_the_character_red(engine) -> None:
+    for question in ("why is everything so red", "why are many scenes red"):
+        assert "Red" not in names(engine, read(engine, question).entities), question
+    a = read(engine, "who plays red")
+    assert names(engine, a.entities) == ["Red"]
+    assert names(engine, a.targets) == ["Karsten Schrøder"]
+    # Capitalised, it is the name even without "plays".
+    assert names(engine, read(engine, "what does Red do").entities) == ["Red"]
+
+
+def test_which_character_does_an_actor_play(engine) -> None:
+    a = read(engine, "which character does mikkelson play")
+    assert names(engine, a.targets) == ["Tonny"]
+    assert ("Tonny", "played by", "Mads Mikkelsen") in chain(a)
+
+
+# --- relations, in as many hops as needed ----------------------------------------------------
+
+def test_the_actor_of_tonys_dad_is_two_hops(engine) -> None:
+    a = read(engine, "which actor plays tonys dad")
+    assert a.answer_type == "person" and a.relation == ("father",)
+    hops = chain(a)
+    assert hops[0] == ("Tonny", "father", "Smeden")
+    assert hops[-1] == ("Smeden", "played by", "Leif Sylvester")
+    assert names(engine, a.targets) == ["Leif Sylvester"]
+    # The cast line states both links: it is the evidence quoted first.
+    assert "Leif Sylvester as Smeden" in engine.index.passages[a.evidence[0]].text
+    for h in a.hops:  # every hop is read from a passage span
+        assert h.end > h.start and engine.index.passages[h.passage].text[h.start:h.end]
+
+
+@pytest.mark.parametrize(("question", "target"), [
+    ("tony's dad?", "Smeden"),
+    ("who is tonnys father", "Smeden"),
+    ("tonny's old man", "Smeden"),
+    ("tony's baby mama?", "Charlotte"),
+    ("who is the dukes ex wife", "Jeanette"),
+    ("who plays the dukes brother", "Karsten Schrøder"),
+    ("who plays the dukes ex-wife", "Linse Kessler"),
+    ("who plays tonnys friend", "Øyvind Hagen-Traberg"),
+])
+def test_relations_resolve(engine, question, target) -> None:
+    assert names(engine, read(engine, question).targets) == [target]
+
+
+def test_his_means_the_protagonist_when_no_one_is_named(engine) -> None:
+    a = read(engine, "who is the mother of his kid")
+    assert names(engine, a.targets) == ["Charlotte"]
+    assert any("Tonny" in n for n in a.notes)
+
+
+def test_an_unstated_relation_is_noted_and_resolves_to_nobody_else(engine) -> None:
+    a = read(engine, "who is tonny's uncle")
+    assert "the documents state no such relation" in a.notes
+    assert names(engine, a.targets) == []  # not Tonny himself: his actor is no answer
+    assert a.unresolved
+
+
+def test_a_one_letter_name_is_found(engine) -> None:
+    a = read(engine, "who is Ø's girlfriend?")
+    assert "Ø" in names(engine, a.entities)
+    assert names(engine, a.targets) == ["Gry"]
+
+
+def test_chat_noise_is_terse_and_names_nothing(engine) -> None:
+    for q in ("hey", "true", "{{7*7}}"):
+        a = read(engine, q)
+        assert a.terse and not a.entities and not a.fields, q
+
+
+def test_the_analysis_is_json_ready(engine) -> None:
+    d = read(engine, "which actor plays tonys dad").to_dict(engine.knowledge)
+    assert json.loads(json.dumps(d, ensure_ascii=False)) == d
+    assert d["type"] == "person" and d["relation"] == ["father"]
+    assert d["entities"] == ["Tonny"] and d["resolved"] == ["Leif Sylvester"]
+    assert d["named"][0] == {"words": "tonys", "entity": "Tonny", "kind": "character"}
+    assert {"from", "relation", "to", "passage", "start", "end"} <= set(d["hops"][0])

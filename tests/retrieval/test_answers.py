@@ -1,0 +1,194 @@
+"""End to end through `engine.answer` on the real seeds: aliases and relations quote the right
+cast line, answer types pick the passage holding the answer, the blank-field rule, abstention by
+verification, and the reasoning shown by `ask --explain` and `ask --json`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from retrieval.evaluate import contains_answer
+from tests.conftest import SEEDS
+
+
+def assert_quoted(answer, *needles: str) -> None:
+    assert answer.answered, (answer.question, answer.analysis)
+    top = answer.results[0]
+    for needle in needles:
+        assert contains_answer(top.quote, (needle,)), (answer.question, top.quote)
+    assert top.quote in top.passage.text  # still a verbatim quote
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("who plays the duke?", "Leif Sylvester as Smeden"),
+    ("tony's dad?", "Leif Sylvester as Smeden"),
+    ("which actor plays tonnys father", "Leif Sylvester as Smeden"),
+    ("tony's baby mama?", "Anne Sørensen as Charlotte"),
+    ("who plays the dukes ex-wife", "Linse Kessler as Jeanette"),
+    ("who plays tonnys friend", "Øyvind Hagen-Traberg as Ø"),
+    ("who plays red", "Karsten Schrøder as Red"),
+    ("who plays tony", "Mads Mikkelsen as Tonny"),
+])
+def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line) -> None:
+    answer = engine.answer(question)
+    assert_quoted(answer, line)
+    assert answer.results[0].citation == "Wikipedia — Pusher II › Cast"
+    assert answer.analysis["decision"] == "answered through the knowledge graph"
+
+
+def test_milos_actor_is_quoted_from_a_review(engine) -> None:
+    answer = engine.answer("who plays milo")
+    assert_quoted(answer, "Milo (Zlatko Buric)")
+    assert answer.results[0].passage.source == "review"
+    assert answer.analysis["resolved"] == ["Zlatko Burić"]
+
+
+def test_every_hop_is_cited_with_the_text_it_was_read_from(engine) -> None:
+    answer = engine.answer("which actor plays tonnys father")
+    hops = answer.analysis["hops"]
+    assert [(h["from"], h["relation"], h["to"]) for h in hops][0] == ("Tonny", "father", "Smeden")
+    assert ("Smeden", "played by", "Leif Sylvester") in [(h["from"], h["relation"], h["to"])
+                                                         for h in hops]
+    for h in hops:
+        p = engine.index.passages[h["passage"]]
+        assert h["text"] == p.text[h["start"]:h["end"]] and h["text"]
+        assert h["citation"].startswith(("Wikipedia — ", "IMDb review"))
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("what year was it made", "2004"),
+    ("when was it released", "2004"),  # the infobox leaves it blank; the lead gives the year
+    ("how long does it last", "100 minutes"),
+    ("how long is it", "100 minutes"),
+    ("who was the film's editor", "editing = Janus Billeskov Jansen Anne Østerud"),
+    ("who shot it", "Morten Søborg"),
+    ("how much debt did refns company have", "$1 million"),
+])
+def test_the_quote_holds_the_kind_of_answer_asked_for(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
+def test_an_amount_stated_only_in_a_review_is_quoted(engine) -> None:
+    # "heroin worth of 80.000 danish kroner": an adjective between the number and currency.
+    assert_quoted(engine.answer("how much was the heroin worth"), "80.000")
+
+
+@pytest.mark.parametrize("question", [
+    "what was the budget", "how much did it gross", "what was the box office",
+])
+def test_a_blank_infobox_field_asked_for_is_a_known_unknown(engine, question) -> None:
+    answer = engine.answer(question)
+    assert not answer.answered
+    assert answer.message == engine.abstain_message
+    assert "blank" in answer.analysis["decision"]
+
+
+def test_release_from_prison_is_no_question_about_the_blank_release_date(engine) -> None:
+    answer = engine.answer("What does Tonny do after his release from prison?")
+    assert answer.answered
+    assert "released" not in answer.analysis["fields"]
+    assert "Tonny" in answer.results[0].quote or "Tony" in answer.results[0].quote
+
+
+@pytest.mark.parametrize("question", [
+    "Who directed Reservoir Dogs?",
+    "When was Leif Sylvester born?",
+    "how old is tonny",
+    "hey",
+    "{{7*7}}",
+    "true",
+    "' OR 1=1 --",
+])
+def test_verification_abstains_with_the_one_message(engine, question) -> None:
+    answer = engine.answer(question)
+    assert not answer.answered
+    assert answer.message == engine.abstain_message
+    assert answer.to_dict()["message"] == engine.abstain_message
+    assert answer.confidence < engine.settings.abstain_threshold
+    assert answer.results, "the closest candidates are still shown"
+    assert answer.analysis["decision"].strip()
+
+
+def test_the_abstain_message_names_the_film(engine) -> None:
+    assert engine.abstain_message == "I couldn't find that in the Pusher II documents."
+    films = [e.name for e in engine.knowledge.entities if e.kind == "film"]
+    assert films and films[0] in engine.abstain_message
+
+
+@pytest.mark.parametrize("question", ["who plays the duke?", "what was the budget", "hey",
+                                      "why are many scenes red"])
+def test_every_answer_says_why(engine, question) -> None:
+    decision = engine.answer(question).analysis["decision"]
+    assert isinstance(decision, str) and len(decision) > 10
+
+
+# --- misbehaviour found while writing these tests --------------------------------------------
+
+@pytest.mark.parametrize(("question", "owners_actor", "actor"), [
+    ("who plays tonny's mother", "Mads Mikkelsen", None),  # the documents never say
+    ("who plays the dukes son", "Leif Sylvester", "Mads Mikkelsen"),
+    ("who plays tonny's father's ex-wife", "Mads Mikkelsen", "Linse Kessler"),
+])
+def test_an_unresolved_relation_never_answers_with_its_owners_actor(engine, question, owners_actor,
+                                                                    actor) -> None:
+    answer = engine.answer(question)
+    assert owners_actor not in answer.analysis["resolved"]
+    if actor is None:
+        assert not answer.answered
+    else:
+        assert_quoted(answer, actor)
+
+
+@pytest.mark.xfail(strict=True, reason="near-domain questions the documents do not answer are "
+                   "still answered: 'how long was Tonny in prison' quotes 'about a year after its "
+                   "predecessor left off' (conf 0.71); 'what brand is the gun Tonny buys' quotes "
+                   "the plot's 'help buy him a gun' (conf 0.37)")
+@pytest.mark.parametrize("question", ["how long was Tonny in prison",
+                                      "what brand is the gun Tonny buys"])
+def test_near_domain_questions_the_documents_do_not_answer_abstain(engine, question) -> None:
+    assert not engine.answer(question).answered
+
+
+# --- the CLI shows the reasoning -------------------------------------------------------------
+
+def _cli(index_dir, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PUSHERBOT_INDEX_DIR": str(index_dir), "PUSHERBOT_SEEDS": str(SEEDS)}
+    return subprocess.run([sys.executable, "-m", "pusherbot", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+
+
+def test_ask_explain_prints_the_link_chain(engine, index_dir) -> None:
+    out = _cli(index_dir, "ask", "who plays the duke?", "--explain")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert text.startswith("“Leif Sylvester as Smeden: A notorious gangster and Tonnys estranged "
+                           "father.”")
+    explained = text[text.index("How the question was read:"):]
+    assert "expected answer: person" in explained
+    assert "names: 'the duke' → Smeden (character)" in explained
+    assert "link: Smeden —played by→ Leif Sylvester" in explained
+    assert "read in Wikipedia — Pusher II › Cast: “Leif Sylvester as Smeden" in explained
+    assert "decision: answered through the knowledge graph (confidence " in explained
+
+
+def test_ask_explain_says_why_it_abstained(engine, index_dir) -> None:
+    out = _cli(index_dir, "ask", "what was the budget", "--explain")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(engine.abstain_message)
+    assert "asks for the infobox field: budget" in out.stdout
+    assert "decision: the article leaves the budget blank" in out.stdout
+
+
+def test_ask_json_has_the_analysis(engine, index_dir) -> None:
+    out = _cli(index_dir, "ask", "tony's dad?", "--json")
+    assert out.returncode == 0, out.stderr
+    analysis = json.loads(out.stdout)["analysis"]
+    assert analysis["relation"] == ["father"] and analysis["resolved"] == ["Smeden"]
+    assert analysis["named"] == [{"words": "tony", "entity": "Tonny", "kind": "character"}]
+    assert analysis["hops"][0]["from"] == "Tonny" and analysis["hops"][0]["to"] == "Smeden"
+    assert analysis["hops"][0]["text"]
+    assert analysis["decision"] == "answered through the knowledge graph"
