@@ -9,7 +9,7 @@ from typing import Literal
 
 import numpy as np
 
-from retrieval.answer.analyse import Analysis, analyse
+from retrieval.answer.analyse import Analysis, analyse, by_description
 from retrieval.answer.fuse import (
     FusionWeights,
     dedupe,
@@ -43,11 +43,12 @@ from retrieval.errors import QuestionError
 from retrieval.index.bm25 import QueryTerm
 from retrieval.index.stats import CorpusStats, corpus_stats
 from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
-from retrieval.knowledge.graph import Knowledge
-from retrieval.knowledge.lexicon import FIELD_TYPES, FIELD_WORDS
+from retrieval.knowledge.graph import Knowledge, alias_keys
+from retrieval.knowledge.lexicon import FIELD_TYPES, FIELD_WORDS, relation_word
 from retrieval.passage import citation
 from retrieval.settings import Settings
-from retrieval.text import content_terms, stem, term_set
+from retrieval.text import content_terms, fold, stem, term_set
+from retrieval.text import words as words_of
 
 Mode = Literal["hybrid", "bm25", "dense"]
 RERANK_DEPTH = 10  # top passages whose sentences set the confidence and may be quoted
@@ -79,6 +80,11 @@ class Engine:
         self.knowledge: Knowledge = index.knowledge
         titles = [e for e in self.knowledge.entities if e.kind == "film"]
         self._title_terms = {t for e in titles for a in e.aliases for t in content_terms(a)}
+        title_words = sorted({w for e in titles for a in e.aliases for w in words_of(a)
+                              if not w.isdigit() and len(w) > 2})
+        # "<title word> <number>": another film of a series ("part 3" when this is part 2).
+        self._numbered_title = (re.compile(r"\b(?:" + "|".join(map(re.escape, title_words))
+                                           + r") (\d+|[ivx]+)\b") if title_words else None)
         self.abstain_message = abstain_message(titles[0].name if titles else None)
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
@@ -140,6 +146,14 @@ class Engine:
         found = self._retrieve(q, qvec, analysis)
         clock.lap("retrieve")
         ranking = self._fuse(q, found, analysis, mode, qvec)
+        if mode == "hybrid" and analysis.wants_actor and not analysis.evidence:
+            # "who plays the serbian drug lord": the best passages say whom the description
+            # fits; that character's actor is then looked up as if it had been named.
+            described = self._described_character(ranking, analysis, q)
+            if described is not None:
+                analysis = by_description(analysis, self.knowledge, *described)
+                found = self._retrieve(q, qvec, analysis)
+                ranking = self._fuse(q, found, analysis, mode, qvec)
         clock.lap("fusion")
         shown = self._quote(ranking, qvec, found.weights, analysis, k)
         clock.lap("quote")
@@ -269,6 +283,11 @@ class Engine:
         anchors = self._anchors(q, analysis)
         field_words = frozenset(stem(w) for f in analysis.fields[:1] for w in FIELD_WORDS[f]
                                 if " " not in w)
+        # The names the question itself uses, in every form the graph knows them by.
+        asked_names = {k for e, _ in analysis.mentions
+                       for a in self.knowledge.entity(e).aliases for k in alias_keys(a)}
+        asked_names |= {w for w in words_of(q)}
+        relation_stems = {stem(w) for w in words_of(q) if relation_word(w)}
         evidence = set(analysis.evidence)
         candidates = []
         for i in shown.top:
@@ -282,9 +301,12 @@ class Engine:
             candidates.append(Candidate(
                 i, shown.quotes[i], anchor_share(terms, anchors, quote_names.__contains__),
                 anchor_share(whole, anchors, passage_names.__contains__),
-                anchor_share(whole, anchors, passage_names.__contains__, names_only=True),
+                anchor_share(terms | term_set(p.text), anchors, passage_names.__contains__,
+                             names_only=True),
                 i in evidence,
-                self._states_field(shown.quotes[i], p.kind, analysis, field_words)))
+                self._states_field(shown.quotes[i], p.kind, analysis, field_words),
+                new_name=bool(self._name_runs(shown.quotes[i]) - asked_names),
+                near_name=self._name_near(shown.quotes[i], anchors, asked_names, relation_stems)))
         blank = bool(analysis.fields) and analysis.fields[0] in self._blank_fields
         return verify(analysis, candidates, base, blank_field=blank, names=self._names,
                       threshold=self.settings.abstain_threshold)
@@ -305,6 +327,54 @@ class Engine:
                 return True
         return False
 
+    def _name_runs(self, text: str) -> set[str]:
+        """Folded names in a text: runs of capitalised words the corpus writes as names."""
+        return {k for k in capitalised_runs(text)
+                if k and all(self._is_name(w) for w in k.split())}
+
+    def _name_near(self, quote: str, anchors: list[Anchor], asked: set[str],
+                   relation_stems: set[str]) -> bool:
+        """Whether a name the question does not use stands within a few words of one of its
+        other words: "his cell-mate, Jon," names the cell-mate; a name four clauses on does not."""
+        tokens = re.findall(r"[\w’'-]+", quote)
+        stems = [stem(fold(w)) for w in tokens]
+        wanted = set().union(*(a.stems for a in anchors if a.entity is None)) if anchors else set()
+        wanted |= relation_stems
+        for i, s in enumerate(stems):
+            if s not in wanted:
+                continue
+            for j in range(max(0, i - NAME_WINDOW), min(len(tokens), i + NAME_WINDOW + 1)):
+                w = tokens[j]
+                if j != i and w[:1].isupper() and fold(w) not in asked and j > 0:
+                    return True
+        return False
+
+    def _described_character(self, ranking: Ranking, analysis: Analysis, q: str
+                             ) -> tuple[int, int] | None:
+        """(character, passage): the character named closest to the question's own words in
+        the best passages, for a question that describes someone instead of naming them."""
+        named = {e for e, _ in analysis.mentions}
+        anchors = [a for a in self._anchors(q, analysis) if a.entity is None]
+        wanted: set[str] = set().union(*(a.stems for a in anchors)) if anchors else set()
+        best: tuple[int, int, int] | None = None  # (distance, character, passage)
+        for pid in ranking.order[:DESCRIPTION_DEPTH]:
+            tokens = re.findall(r"[\w’'-]+", self.index.passages[pid].text)
+            hits = [i for i, w in enumerate(tokens) if stem(fold(w)) in wanted]
+            for i, w in enumerate(tokens):
+                if not w[:1].isupper():
+                    continue
+                key = " ".join(re.findall(r"[a-z0-9]+", fold(w)))
+                by_alias = self.knowledge.by_alias
+                for e in by_alias.get(key) or by_alias.get(key[:-1] if key.endswith("s") else "", ()):
+                    if self.knowledge.entity(e).kind != "character" or e in named or not hits:
+                        continue
+                    distance = min(abs(i - h) for h in hits)
+                    if distance <= NAME_WINDOW + 2 and (best is None or distance < best[0]):
+                        best = (distance, e, pid)
+            if best is not None:
+                return best[1], best[2]
+        return None
+
     def _lead_in(self, i: int) -> frozenset[str]:
         """Terms of the passage before, in the same section or review: a chunk boundary can
         fall between "a heroin deal" and "80.000 kroner"."""
@@ -318,7 +388,13 @@ class Engine:
         """The question's words an answer must be near (retrieval/answer/verify.py)."""
         bm25 = self.index.bm25
         out = []
+        numbered = set(self._numbered_title.findall(fold(q))) if self._numbered_title else set()
         for word, stems in bm25.term_groups(q):
+            if word in numbered and stems.isdisjoint(self._title_terms):
+                # "pusher 3" when the film is "pusher 2": another film of the series, which
+                # the answer must name too.
+                out.append(Anchor(stems, self._max_idf, None, True, True))
+                continue
             if word in analysis.consumed or stems & self._title_terms or len(word) < 2:
                 continue
             known = bm25.knows(word)
@@ -359,6 +435,8 @@ EXPANSION_WEIGHT = 0.8
 SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
 TYPE_BOOST = 0.15  # for a passage holding the expected kind of answer (a year, an amount)
 POSITION_BOOST = 0.35  # the plot's first / last passage for "how does it start / end"
+DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
+NAME_WINDOW = 3  # words either side of a question word where the name it asks for must stand
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from retrieval.answer.types import AnswerType, expected_type
 from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, Link
@@ -47,9 +47,11 @@ _FILLER = frozenset("like lol wise u ur ya yeah ok okay pls please hey guys some
                     "already always never maybe perhaps probably btw tho though im anyway "
                     "thing things stuff lot lots bit kind sort way since ago until according "
                     "review reviews reviewer reviewers critic critics say said think thought "
-                    "happen happens happened".split())
+                    "happen happens happened wanna gonna gotta dude dudes take takes taking "
+                    "name called".split())
 _TYPE_WORDS = frozenset("year years decade date day month when long much many old time "
-                        "minutes hours money cash worth price".split())
+                        "minutes hours money cash worth price city town country place location "
+                        "set colour color number".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,8 @@ class Analysis:
     position: int | None = None  # the plot passage a "how does it start / end" points at
     by_field: bool = False  # the evidence is an infobox line the question asks for
     unresolved: bool = False  # a relation was asked of someone known, and no link states it
+    wants_actor: bool = False  # "who plays …": the answer is an actor
+    described: bool = False  # the character was found by the question's description of them
 
     def to_dict(self, knowledge: Knowledge) -> dict:
         """The `"analysis"` object of `ask --json`."""
@@ -216,6 +220,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
         terse=len(words) <= 2 or not any(c.isalpha() for w in content for c in w),
         notes=tuple(notes), mentions=tuple(mentions), consumed=frozenset(consumed),
         focus=_focus(folded), by_field=by_field, position=position, unresolved=unresolved,
+        wants_actor=asks_actor and answer_type in ("person", "other"),
     )
 
 
@@ -291,6 +296,22 @@ def _find_entities(question: str, words: list[str], knowledge: Knowledge,
             mentions.extend((e, key) for e in ids)
             used.update(range(i, i + n))
     return found, used, mentions
+
+
+def by_description(analysis: Analysis, knowledge: Knowledge, character: int,
+                   passage: int) -> Analysis:
+    """The analysis of "who plays <description>" once retrieval found the character the
+    description fits: its actor links become the evidence, as if the character were named."""
+    links = _best_first(knowledge.links_from.get(character, ()), "played_by")
+    if not links:
+        return analysis
+    name = knowledge.entity(character).name
+    hops = (Hop("(the description)", "fits", name, passage, 0, 0),
+            *(_hop(knowledge, k) for k in links[:3]))
+    return replace(analysis, targets=(links[0].object,), hops=hops,
+                   evidence=tuple(dict.fromkeys(k.passage for k in links[:3])),
+                   expansion=tuple(knowledge.entity(character).aliases),
+                   notes=(*analysis.notes, f"the description fits {name}"), described=True)
 
 
 def _possessive_relation(words: list[str], spans: set[int]) -> bool:

@@ -10,7 +10,8 @@ from retrieval.text import fold
 AnswerType = str  # person year date duration amount number place reason yesno opinion other
 
 # Types whose presence in a quote can be checked, and whose absence means "not answered".
-CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age"})
+CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
+                       "colour", "name"})
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
@@ -41,7 +42,11 @@ _CAP_PAIR = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]+(?: [A-ZÀ-ÖØ-Þ][\w’'-]
 _AGE = re.compile(rf"\b{_NUM}[ -]years?[ -]old\b|\baged? {_NUM}\b|\bat (?:the age of )?\d+\b"
                   rf"|\b\d+-year-old\b|\bborn (?:in|on)\b")
 
+_COLOUR = re.compile(r"\b(?:red|green|blue|black|white|yellow|orange|purple|pink|brown|grey|gray|"
+                     r"silver|gold|golden|beige|crimson|scarlet|violet|turquoise|maroon|navy)\b")
+
 _DETECTORS: dict[str, Callable[[str], bool]] = {
+    "colour": lambda t: bool(_COLOUR.search(fold(t))),
     "age": lambda t: bool(_AGE.search(fold(t))),
     "year": lambda t: bool(_YEAR.search(t) or _DATE.search(fold(t))),
     # "when" accepts a year or a date; "what date" asks for a day, which a bare year is not.
@@ -60,7 +65,7 @@ def holds_type(text: str, answer_type: AnswerType, names: Callable[[str], bool] 
     `names` says whether the text mentions a known person or character; without it, a run of
     capitalised words inside a sentence counts as a name.
     """
-    if answer_type == "person":
+    if answer_type in ("person", "name"):
         return (names(text) if names else False) or bool(_CAP_PAIR.search(text))
     detector = _DETECTORS.get(answer_type)
     return True if detector is None else detector(text)
@@ -73,7 +78,8 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"|\b(?:runtime|running time)\b")),
     ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhen was \w+(?: \w+)? born\b|\bbirth")),
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
-    ("number", re.compile(r"\bhow many\b|\bwhat (?:number|percentage|score)\b")),
+    ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b")),
+    ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),
     ("year", re.compile(r"\b(?:what|which) (?:year|decade)\b")),
 )
 # Otherwise the first question word decides: "what does X want when he finds out" is not a
@@ -96,8 +102,10 @@ def expected_type(folded_question: str) -> AnswerType:
         if rule.search(q):
             return answer_type
     wh = _WH.search(q)
-    if _AUX.match(q) and (wh is None or wh.start() > 20):
-        return "yesno"
+    if _AUX.match(q):
+        return "yesno"  # "did the men who advised…": a relative "who" asks for no one
+    if wh is not None and re.search(r"\bname\b", q) and wh.group(1) in ("what", "whats", "which"):
+        return "name"  # "whats the cellmates name": a name beside the one asked about
     if wh is None:
         return "other"
     word, rest = wh.group(1), q[wh.start():]

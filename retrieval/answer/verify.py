@@ -55,6 +55,8 @@ class Candidate:
     name_share: float  # share (by count) of the name-like anchors the passage holds
     is_evidence: bool
     field_stated: bool  # the quote states the asked infobox field (its words, or the film)
+    new_name: bool = True  # the quote names someone the question does not (a "who" answer)
+    near_name: bool = True  # a name stands beside the question's words ("his cell-mate, X")
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -96,11 +98,14 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     if kind in CHECKABLE:
         fits = [i for i, c in enumerate(candidates)
                 if holds_type(c.quote, kind, names)
+                and (kind != "person" or c.new_name or c.is_evidence)
+                and (kind != "name" or c.near_name)
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
                 and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)
                      and c.name_share >= ANCHOR_SHARE
-                     or c.is_evidence and (c.passage_share >= 0.99 if analysis.by_field
-                                           else c.name_share >= 1.0))]
+                     or c.is_evidence and (analysis.described
+                                           or (c.passage_share >= 0.99 if analysis.by_field
+                                               else c.name_share >= 1.0)))]
         if not fits:
             why = (f"the article leaves the {analysis.fields[0]} blank and no passage states it"
                    if blank_field and analysis.fields else
