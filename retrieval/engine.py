@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -86,6 +87,7 @@ class Engine:
         self._numbered_title = (re.compile(r"\b(?:" + "|".join(map(re.escape, title_words))
                                            + r") (\d+|[ivx]+)\b") if title_words else None)
         self.abstain_message = abstain_message(titles[0].name if titles else None)
+        self._film_ids = frozenset(e.id for e in titles)
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
@@ -142,6 +144,8 @@ class Engine:
         qvec = self.encoder.encode([q])[0]
         clock.lap("encode")
         analysis = analyse(q, self.knowledge, self._is_name)
+        if self._numbered_title and set(self._numbered_title.findall(fold(q))) - self._title_terms:
+            analysis = replace(analysis, other_film=True)
         clock.lap("analyse")
         found = self._retrieve(q, qvec, analysis)
         clock.lap("retrieve")
@@ -306,7 +310,9 @@ class Engine:
                 i in evidence,
                 self._states_field(shown.quotes[i], p.kind, analysis, field_words),
                 new_name=bool(self._name_runs(shown.quotes[i]) - asked_names),
-                near_name=self._name_near(shown.quotes[i], anchors, asked_names, relation_stems)))
+                near_name=self._name_near(shown.quotes[i], anchors, asked_names, relation_stems),
+                proper_share=anchor_share(terms | term_set(p.text), anchors,
+                                          passage_names.__contains__, proper_only=True)))
         blank = bool(analysis.fields) and analysis.fields[0] in self._blank_fields
         return verify(analysis, candidates, base, blank_field=blank, names=self._names,
                       threshold=self.settings.abstain_threshold)
@@ -393,7 +399,7 @@ class Engine:
             if word in numbered and stems.isdisjoint(self._title_terms):
                 # "pusher 3" when the film is "pusher 2": another film of the series, which
                 # the answer must name too.
-                out.append(Anchor(stems, self._max_idf, None, True, True))
+                out.append(Anchor(stems, self._max_idf, None, True, True, proper=True))
                 continue
             if word in analysis.consumed or stems & self._title_terms or len(word) < 2:
                 continue
@@ -401,8 +407,11 @@ class Engine:
             weight = (max(self._idf.get(s, 0.0) for s in stems) if known
                       else UNKNOWN_WEIGHT * self._max_idf)
             entity = next((e for e, text in analysis.mentions if word in text.split()), None)
+            proper = (entity is not None and entity not in self._film_ids) or (
+                known and self._is_name(word))
             out.append(Anchor(stems, weight, entity,
-                              entity is not None or not known or self._is_name(word), known))
+                              entity is not None or not known or self._is_name(word), known,
+                              proper=proper))
         return out
 
     def _mentioned(self, text: str) -> set[int]:

@@ -88,6 +88,7 @@ class Analysis:
     unresolved: bool = False  # a relation was asked of someone known, and no link states it
     wants_actor: bool = False  # "who plays …": the answer is an actor
     described: bool = False  # the character was found by the question's description of them
+    other_film: bool = False  # "pusher 3" asked of the documents of "pusher 2"
 
     def to_dict(self, knowledge: Knowledge) -> dict:
         """The `"analysis"` object of `ask --json`."""
@@ -118,10 +119,13 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
     entities, spans, mentions = _find_entities(question, words, knowledge, is_name,
                                                lenient=asks_actor or answer_type == "person")
     someone = any(knowledge.entity(e).kind != "film" for e in entities)
-    fields = tuple(f for f in fields_named(folded, strong_only=someone)
+    spelled = _field_spelling(folded)  # "languge" asks for the language
+    strong = fields_named(spelled, strong_only=True)
+    fields = tuple(f for f in fields_named(spelled, strong_only=someone)
                    if answer_type in _COMPATIBLE.get(FIELD_TYPES.get(f, "other"), set())
-                   or (answer_type == "other" and len(content) <= 4))
+                   or (answer_type == "other" and len(content) <= 4 and f in strong))
     if fields and answer_type == "other":
+        # Only a field's own word sets the type: "what camera" is no question about a person.
         answer_type = {"date": "date", "duration": "duration", "amount": "amount",
                        "person": "person"}.get(FIELD_TYPES.get(fields[0], ""), "other")
     hops: list[Hop] = []
@@ -136,7 +140,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
         if not owners and knowledge.protagonist is not None and PRONOUNS & set(words):
             owners = [knowledge.protagonist]  # "the mother of his kid": the lead's
             notes.append(f"taking the pronoun as {knowledge.entity(owners[0]).name}")
-        chain = _follow_chain(knowledge, owners, relation, relation_groups(folded))
+        # "x's father's ex-wife" chains relations; "his friend who gets married" does not.
+        chain = _follow_chain(knowledge, owners, relation, relation_groups(folded),
+                              chained=_chained(folded))
         # "who is x's dad" and "x's dad?" ask for the person; "does x kill his dad" asks
         # about an event, where the relation only says whom to search for.
         asks_person = answer_type == "person" or asks_actor or _asks_identity(
@@ -162,7 +168,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
                 evidence.extend(k.passage for k in links[:3])
                 targets = [links[0].subject]
                 reached.append(links[0].subject)
-    elif answer_type in ("person", "other") and (asks_actor or (
+    elif answer_type in ("person", "other") and not _DESCRIBED.search(folded) and (asks_actor or (
             answer_type == "person" and not relation and bool(_ASKS_ACTOR.search(folded)))):
         for c in [t for t in targets if knowledge.entity(t).kind == "character"]:
             links = _best_first(knowledge.links_from.get(c, ()), "played_by")
@@ -217,7 +223,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
         answer_type=answer_type, fields=fields, relation=relation, entities=tuple(entities),
         targets=tuple(dict.fromkeys(targets)), hops=tuple(hops),
         evidence=tuple(dict.fromkeys(evidence)), expansion=tuple(expansion),
-        terse=len(words) <= 2 or not any(c.isalpha() for w in content for c in w),
+        terse=_not_a_question(question, words, content, is_name),
         notes=tuple(notes), mentions=tuple(mentions), consumed=frozenset(consumed),
         focus=_focus(folded), by_field=by_field, position=position, unresolved=unresolved,
         wants_actor=asks_actor and answer_type in ("person", "other"),
@@ -257,6 +263,25 @@ def _focus(folded: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _chained(folded: str) -> bool:
+    """A relation's relation: "fathers ex-wife", "father's wife", "the wife of his father"."""
+    tokens = re.findall(r"[a-z][a-z'’-]*", folded)
+    for i, w in enumerate(tokens):
+        base = re.sub(r"(?:'s|’s)$", "", w).removeprefix("ex-")
+        possessive = base != w or (w.endswith("s") and relation_word(w[:-1]) is not None)
+        after = tokens[i + 1:i + 3]
+        if relation_word(base) and possessive and any(relation_word(a.removeprefix("ex-"))
+                                                      for a in after):
+            return True
+        if relation_word(base) and after[:1] == ["of"] and any(
+                relation_word(a) for a in tokens[i + 2:i + 5]):
+            return True
+    return False
+
+
+# "who plays the guy who bashed x": the subject is described, not the person named in it.
+_DESCRIBED = re.compile(r"\b(?:the|that|this) (?:guy|man|woman|girl|boy|person|one|dude|chick|"
+                        r"lady|character|bloke|fella|kid) (?:who|that|with|from|in)\b")
 _IDENTITY_WORDS = frozenset("who whos is was are were the exactly again actually he she this "
                             "that character his her s".split())
 
@@ -312,6 +337,36 @@ def by_description(analysis: Analysis, knowledge: Knowledge, character: int,
                    evidence=tuple(dict.fromkeys(k.passage for k in links[:3])),
                    expansion=tuple(knowledge.entity(character).aliases),
                    notes=(*analysis.notes, f"the description fits {name}"), described=True)
+
+
+_CODE = re.compile(r"[;={}<>|`$\\]|--|\*/|/\*")
+
+
+def _not_a_question(question: str, words: list[str], content: list[str],
+                    is_name: Callable[[str], bool]) -> bool:
+    """Two words or fewer that are not names ("hey", "true"), no word with a letter
+    ("{{7*7}}"), or code ("'; DROP TABLE films; --")."""
+    if len(_CODE.findall(question)) >= 2 or not any(c.isalpha() for w in content for c in w):
+        return True
+    named = [w for w in content if any(c.isalpha() for c in w)]
+    return len(words) <= 2 and not (named and all(is_name(w) for w in named))
+
+
+def _field_spelling(folded: str) -> str:
+    """The question with words one letter away from a field word (7+ letters) corrected."""
+    out = []
+    for w in folded.split(" "):
+        core = w.strip("?.,!")
+        if len(core) >= 7 and core not in _FIELD_SINGLE:
+            fix = next((f for f in _FIELD_SINGLE if f[0] == core[0] and _one_edit(core, f)), None)
+            if fix:
+                w = w.replace(core, fix)
+        out.append(w)
+    return " ".join(out)
+
+
+_FIELD_SINGLE = sorted({w for ws in FIELD_WORDS.values() for w in ws
+                        if " " not in w and len(w) >= 7})
 
 
 def _possessive_relation(words: list[str], spans: set[int]) -> bool:
@@ -384,12 +439,16 @@ def _follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[st
 
 
 def _follow_chain(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...],
-                  groups: list[tuple[str, ...]]) -> list[list[Link]]:
+                  groups: list[tuple[str, ...]], *, chained: bool) -> list[list[Link]]:
     """Hops for the asked relation: all its words as one relation ("the mother of x's child"),
-    else one relation after another ("x's father's ex-wife"), in either order."""
+    else, when the question chains them, one after another ("x's father's ex-wife", either
+    order); else the first one alone ("his friend who gets married": the friend)."""
     whole = _follow_relation(knowledge, owners, relation)
     if whole or len(groups) < 2:
         return [whole] if whole else []
+    if not chained:
+        first = _follow_relation(knowledge, owners, groups[0])
+        return [first] if first else []
     for order in (groups, groups[::-1]):
         chain: list[list[Link]] = []
         current = owners

@@ -11,7 +11,7 @@ AnswerType = str  # person year date duration amount number place reason yesno o
 
 # Types whose presence in a quote can be checked, and whose absence means "not answered".
 CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
-                       "colour", "name"})
+                       "colour", "name", "birth"})
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
@@ -19,7 +19,7 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
                  "fifty|sixty|hundred|thousand|a few|several|a couple of|a|an|half an?")
 _NUM = rf"(?:\d[\d.,]*|{_NUMBER_WORDS})"
-_UNITS = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?)"
+_UNITS = r"(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|yrs|decades?)"
 
 _YEAR = re.compile(r"(?<![\d.,])(?:1[89]\d\d|20\d\d)(?![\d.,]\d)|\b(?:19|20)\d0s\b")
 _DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\b|\b(?:{_MONTHS}) \d{{1,2}}\b"
@@ -45,7 +45,10 @@ _AGE = re.compile(rf"\b{_NUM}[ -]years?[ -]old\b|\baged? {_NUM}\b|\bat (?:the ag
 _COLOUR = re.compile(r"\b(?:red|green|blue|black|white|yellow|orange|purple|pink|brown|grey|gray|"
                      r"silver|gold|golden|beige|crimson|scarlet|violet|turquoise|maroon|navy)\b")
 
+_BIRTH = re.compile(r"\bborn\b|\bbirth")
+
 _DETECTORS: dict[str, Callable[[str], bool]] = {
+    "birth": lambda t: bool(_BIRTH.search(fold(t))),
     "colour": lambda t: bool(_COLOUR.search(fold(t))),
     "age": lambda t: bool(_AGE.search(fold(t))),
     "year": lambda t: bool(_YEAR.search(t) or _DATE.search(fold(t))),
@@ -73,10 +76,13 @@ def holds_type(text: str, answer_type: AnswerType, names: Callable[[str], bool] 
 
 # Questions that say their type outright, wherever the phrase stands ("how long", "how much").
 _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("duration", re.compile(r"\bhow (?:long|many (?:minutes|hours|years|days|weeks|months)|much "
+    ("duration", re.compile(r"\bhow (?:long|many (?:minutes|mins|hours|hrs|years|yrs|days|weeks|months)|much "
                             r"time)\b"
                             r"|\b(?:runtime|running time)\b")),
-    ("age", re.compile(r"\bhow old\b|\bwhat age\b|\bwhen was \w+(?: \w+)? born\b|\bbirth")),
+    ("age", re.compile(r"\bhow old\b|\bwhat age\b")),
+    ("birth", re.compile(r"\bborn\b|\bbirth")),  # "when was X born", "X's birthplace"
+    ("date", re.compile(r"\b(?:exact|release|premiere|opening) date\b")),
+    ("name", re.compile(r"\b(?:last|first|full|real|sur)\s?name\b|\bsurname\b")),
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
     ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b")),
     ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),

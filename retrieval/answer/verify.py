@@ -42,6 +42,7 @@ class Anchor:
     entity: int | None
     name_like: bool  # a name, or a word the corpus never uses: what a subject is made of
     known: bool = True  # the corpus uses the word (or a close form of it)
+    proper: bool = False  # a name the corpus knows, or another film of the series ("part 3")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class Candidate:
     field_stated: bool  # the quote states the asked infobox field (its words, or the film)
     new_name: bool = True  # the quote names someone the question does not (a "who" answer)
     near_name: bool = True  # a name stands beside the question's words ("his cell-mate, X")
+    proper_share: float = 1.0  # share (by count) of the question's names the passage holds
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -67,10 +69,11 @@ def semantic_confidence(best_sentence_cos: float, missing_share: float, covered:
 
 
 def anchor_share(terms: frozenset[str], anchors: list[Anchor], mentioned: Callable[[int], bool],
-                 *, names_only: bool = False) -> float:
+                 *, names_only: bool = False, proper_only: bool = False) -> float:
     """Share, by weight, of the anchors a text holds (1.0 when there are none); with
-    `names_only`, the share by count of the name-like anchors."""
-    chosen = [a for a in anchors if a.name_like or not names_only]
+    `names_only` (`proper_only`), the share by count of the name-like (proper) anchors."""
+    chosen = [a for a in anchors if (a.proper if proper_only else a.name_like or not names_only)]
+    names_only = names_only or proper_only
     weight = (lambda a: 1.0) if names_only else (lambda a: a.weight)
     total = sum(weight(a) for a in chosen)
     if not total:
@@ -93,6 +96,10 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     if analysis.unresolved and analysis.answer_type == "person":
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        "the documents name no one in that relation")
+    if analysis.other_film and candidates[0].proper_share < 1.0:
+        return Verdict(False, min(confidence, threshold - 0.01), 0,
+                       "the question is about another film of the series, which the closest "
+                       "passage does not name")
     first = 0
     kind = analysis.answer_type
     if kind in CHECKABLE:

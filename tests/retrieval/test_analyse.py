@@ -41,7 +41,7 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("why does tonny stab the duke", "reason"),
     ("how come tonny leaves the party", "reason"),
     ("how old is the duke", "age"),
-    ("when was leif sylvester born", "age"),
+    ("when was leif sylvester born", "birth"),
     ("is red in the movie", "yesno"),
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),

@@ -192,3 +192,35 @@ def test_ask_json_has_the_analysis(engine, index_dir) -> None:
     assert analysis["hops"][0]["from"] == "Tonny" and analysis["hops"][0]["to"] == "Smeden"
     assert analysis["hops"][0]["text"]
     assert analysis["decision"] == "answered through the knowledge graph"
+
+
+# --- described people, relation chains, other films of the series, more answer types -----------
+
+@pytest.mark.parametrize(("question", "actor"), [
+    ("who plays the serbian drug lord", "Zlatko"),          # the description fits Milo
+    ("who plays the gun dealer", "Ilyas Agac"),             # … Muhammed
+    ("the guy with respect tattooed on his head who plays him", "Mads Mikkelsen"),
+    ("who plays the guy who bashed tonny with a baseball bat", "Kim Bodnia"),  # not Tonny
+])
+def test_a_described_character_is_resolved_through_the_best_passages(engine, question,
+                                                                       actor) -> None:
+    answer = engine.answer(question)
+    assert answer.answered, (question, answer.analysis)
+    assert_quoted(answer, actor)
+
+
+def test_a_relative_clause_is_no_relation_chain(engine) -> None:
+    # "his friend who gets married": the friend (Ø), not the friend's girlfriend.
+    answer = engine.answer("his friend who gets married - who plays him?")
+    assert_quoted(answer, "Hagen-Traberg")
+
+
+@pytest.mark.parametrize("question", ["how long is pusher 3", "how does pusher 3 end",
+                                      "whats the cellmates name", "charlotte's last name?",
+                                      "what color is the ferrari tonny steals",
+                                      "where was leif sylvester born",
+                                      "'; DROP TABLE films; --"])
+def test_questions_the_documents_do_not_answer_abstain(engine, question) -> None:
+    answer = engine.answer(question)
+    assert not answer.answered, (question, answer.analysis["decision"])
+    assert answer.message == engine.abstain_message
