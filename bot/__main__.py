@@ -52,15 +52,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+FULL_COLLECTION_EVERY = 1000  # gen-1 collections between full ones (the default is 10)
+
+
 def load_engine(core: Settings) -> AnswerEngine:
     """Load the model and the index (slow: seconds); the bot shares this one engine."""
     from retrieval.engine import Engine  # heavy imports (torch, faiss) only when running
 
     engine = Engine.load(core)
-    engine.answer("warm-up")  # lazy parts (encoder session, caches) load now, not on a user's question
+    engine.warm_up()  # lazy parts (encoder session, caches) load now, not on a user's question
     # The engine's objects live as long as the process: freezing them keeps the collector's full
     # passes (which run on whichever thread allocates, often the event loop) short.
     gc.freeze()
+    # Answers keep small caches (term sets, quote names) that count as long-lived objects; with
+    # the default thresholds full passes over them ran every few hundred answers and stalled
+    # the event loop for up to 70 ms (python -m bot.bench). Young collections are unchanged.
+    gen0, gen1, _ = gc.get_threshold()
+    gc.set_threshold(gen0, gen1, FULL_COLLECTION_EVERY)
     return engine
 
 

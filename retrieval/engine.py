@@ -53,7 +53,8 @@ from retrieval.text import words as words_of
 
 Mode = Literal["hybrid", "bm25", "dense"]
 RERANK_DEPTH = 10  # top passages whose sentences set the confidence and may be quoted
-RERANK_HEAD = 8  # of those, re-ordered by their best sentence window
+WARM_PASSAGES = 5_000  # passages whose caches `warm_up` fills (all of a small corpus)
+RERANK_HEAD = 5  # of those, re-ordered by their best sentence window
 WINDOW_RERANK = 0.3
 
 
@@ -134,6 +135,18 @@ class Engine:
             raise QuestionError(f"the question is too long ({len(q)} characters; the limit is "
                                 f"{self.settings.max_question_chars})")
         return q
+
+    def warm_up(self) -> None:
+        """Fill the per-passage caches (terms, answer types, names) and answer once, so that
+        later answers allocate little. A long-lived process then freezes what this built out
+        of the garbage collector's way (the bot does)."""
+        for p in self.index.passages[:WARM_PASSAGES]:
+            for text in (p.text, p.context, *(p.text[s:e] for s, e in p.sentences)):
+                term_set(text)
+                self._mentioned(text)
+            for kind in CHECKABLE - {"person", "name"}:
+                self._holds(p.id, kind)
+        self.answer("who is in it and what happens?")
 
     def answer(self, question: str, top_k: int | None = None, *, mode: Mode = "hybrid",
                timings: dict[str, float] | None = None) -> Answer:
@@ -293,6 +306,7 @@ class Engine:
         asked_names |= {w for w in words_of(q)}
         relation_stems = {stem(w) for w in words_of(q) if relation_word(w)}
         evidence = set(analysis.evidence)
+        kind = analysis.answer_type
         candidates = []
         for i in shown.top:
             p = ix.passages[i]
@@ -309,10 +323,14 @@ class Engine:
                              names_only=True),
                 i in evidence,
                 self._states_field(shown.quotes[i], p.kind, analysis, field_words),
-                new_name=bool(self._name_runs(shown.quotes[i]) - asked_names),
-                near_name=self._name_near(shown.quotes[i], anchors, asked_names, relation_stems),
-                proper_share=anchor_share(terms | term_set(p.text), anchors,
-                                          passage_names.__contains__, proper_only=True)))
+                # The checks below matter to one answer type each: computed only for it.
+                new_name=(kind != "person"
+                          or bool(self._name_runs(shown.quotes[i]) - asked_names)),
+                near_name=(kind != "name" or self._name_near(shown.quotes[i], anchors,
+                                                              asked_names, relation_stems)),
+                proper_share=(anchor_share(terms | term_set(p.text), anchors,
+                                           passage_names.__contains__, proper_only=True)
+                              if analysis.other_film else 1.0)))
         blank = bool(analysis.fields) and analysis.fields[0] in self._blank_fields
         return verify(analysis, candidates, base, blank_field=blank, names=self._names,
                       threshold=self.settings.abstain_threshold)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from retrieval.text import fold
 
@@ -70,6 +71,12 @@ def holds_type(text: str, answer_type: AnswerType, names: Callable[[str], bool] 
     """
     if answer_type in ("person", "name"):
         return (names(text) if names else False) or bool(_CAP_PAIR.search(text))
+    return _holds_pattern(text, answer_type)
+
+
+@lru_cache(maxsize=1 << 16)
+def _holds_pattern(text: str, answer_type: AnswerType) -> bool:
+    """The pattern-matched types, cached: passages' sentences recur across questions."""
     detector = _DETECTORS.get(answer_type)
     return True if detector is None else detector(text)
 

@@ -190,25 +190,23 @@ WEAK_FIELD_WORDS = frozenset({"how long", "long is", "last", "lasts", "length", 
                               "release", "direct", "write", "produce", "nation"})
 
 
-def _field_pattern(words: list[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    longest_first = sorted(words, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in longest_first) + r")\b")
-
-
-# One pattern per field (all its words, and its strong words only), compiled once.
-_FIELD_PATTERNS = {f: (_field_pattern(list(ws)),
-                       _field_pattern([w for w in ws if w not in WEAK_FIELD_WORDS]))
-                   for f, ws in FIELD_WORDS.items()}
+# One alternation over every field word, longest first, compiled once: a question is scanned
+# once, not once per field.
+_FIELD_OF: dict[str, list[str]] = {}
+for _field, _words in FIELD_WORDS.items():
+    for _w in _words:
+        _FIELD_OF.setdefault(_w, []).append(_field)
+_FIELD_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_FIELD_OF, key=len,
+                                                                        reverse=True)) + r")\b")
 
 
 def fields_named(folded: str, *, strong_only: bool = False) -> list[str]:
     """Infobox fields whose vocabulary appears in folded question text, the longest match first."""
-    hits: list[tuple[int, str]] = []
-    for field, patterns in _FIELD_PATTERNS.items():
-        pattern = patterns[1] if strong_only else patterns[0]
-        m = pattern.search(folded) if pattern else None
-        if m:
-            hits.append((-len(m.group(0)), field))
-    return [f for _, f in sorted(hits)]
+    best: dict[str, int] = {}
+    for m in _FIELD_RE.finditer(folded):
+        word = m.group(0)
+        if strong_only and word in WEAK_FIELD_WORDS:
+            continue
+        for field in _FIELD_OF[word]:
+            best[field] = max(best.get(field, 0), len(word))
+    return [f for f, _ in sorted(best.items(), key=lambda fw: -fw[1])]
