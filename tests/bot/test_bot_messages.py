@@ -44,8 +44,10 @@ def assert_answers(reply: discord.Message, answer: Answer) -> None:
     hidden = top.passage.spoiler
     assert fmt.quote_markdown(top.quote, hidden=hidden) in embed.description
     assert fmt.escape(top.citation) in embed.description
+    # Further results are compact: fitted the way the bot fits them.
     assert [f.value for f in embed.fields] == [
-        fmt.quote_markdown(r.quote, hidden=r.passage.spoiler) for r in answer.results[1:3]
+        fmt.fit_quote(r.quote, fmt.COMPACT_QUOTE_CHARS, hidden=r.passage.spoiler)
+        for r in answer.results[1:3]
     ]
 
 
