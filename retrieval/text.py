@@ -89,3 +89,18 @@ def content_terms(text: str) -> list[str]:
 def term_set(text: str) -> frozenset[str]:
     """The content terms of a text as a set, cached: passages' sentences recur across questions."""
     return frozenset(content_terms(text))
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether two words are equal or one edit apart: a substitution, an insertion or deletion,
+    or two neighbouring letters swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

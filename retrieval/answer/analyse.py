@@ -23,7 +23,7 @@ from retrieval.knowledge.lexicon import (
     relation_tokens,
     relation_word,
 )
-from retrieval.text import STOPWORDS, fold
+from retrieval.text import STOPWORDS, fold, one_edit
 
 # "who plays X", "which actor", "X is played by": the question wants the actor of a character.
 _ASKS_ACTOR = re.compile(r"\b(?:who (?:plays?|played|portrays?|portrayed|is playing|acts?|"
@@ -358,7 +358,7 @@ def _field_spelling(folded: str) -> str:
     for w in folded.split(" "):
         core = w.strip("?.,!")
         if len(core) >= 7 and core not in _FIELD_SINGLE:
-            fix = next((f for f in _FIELD_SINGLE if f[0] == core[0] and _one_edit(core, f)), None)
+            fix = next((f for f in _FIELD_SINGLE if f[0] == core[0] and one_edit(core, f)), None)
             if fix:
                 w = w.replace(core, fix)
         out.append(w)
@@ -402,20 +402,9 @@ def _near(word: str, knowledge: Knowledge) -> tuple[int, ...]:
         keys = {k for d in {cand} | {cand[:i] + cand[i + 1:] for i in range(len(cand))}
                 for k in index.get(d, ())}
         for key in sorted(keys):
-            if key[0] == cand[0] and _one_edit(cand, key):
+            if key[0] == cand[0] and one_edit(cand, key):
                 out.extend(i for i in aliases[key] if i not in out)
     return tuple(out)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.text import STOPWORDS, content_terms, fold, stem
+from retrieval.text import STOPWORDS, content_terms, fold, one_edit, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,13 +240,6 @@ def _deletes(word: str) -> set[str]:
 
 
 def _close(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if a[0] != b[0]:
+    if not a or not b or a[0] != b[0]:
         return False  # names are rarely misspelt in their first letter; guards "jonny"/"ponny"
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return one_edit(a, b)
