@@ -417,7 +417,7 @@ class Engine:
             if word in numbered and stems.isdisjoint(self._title_terms):
                 # "pusher 3" when the film is "pusher 2": another film of the series, which
                 # the answer must name too.
-                out.append(Anchor(stems, self._max_idf, None, True, True, proper=True))
+                out.append(Anchor(stems, self._max_idf, None, True, proper=True))
                 continue
             if word in analysis.consumed or stems & self._title_terms or len(word) < 2:
                 continue
@@ -428,7 +428,7 @@ class Engine:
             proper = (entity is not None and entity not in self._film_ids) or (
                 known and self._is_name(word))
             out.append(Anchor(stems, weight, entity,
-                              entity is not None or not known or self._is_name(word), known,
+                              entity is not None or not known or self._is_name(word),
                               proper=proper))
         return out
 

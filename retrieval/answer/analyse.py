@@ -82,7 +82,6 @@ class Analysis:
     notes: tuple[str, ...] = field(default=())
     mentions: tuple[tuple[int, str], ...] = ()  # (entity, the question's words naming it)
     consumed: frozenset[str] = frozenset()  # question words the analysis itself accounts for
-    focus: tuple[str, ...] = ()  # the noun a what/which question asks for ("awards")
     position: int | None = None  # the plot passage a "how does it start / end" points at
     by_field: bool = False  # the evidence is an infobox line the question asks for
     unresolved: bool = False  # a relation was asked of someone known, and no link states it
@@ -225,7 +224,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
         evidence=tuple(dict.fromkeys(evidence)), expansion=tuple(expansion),
         terse=_not_a_question(question, words, content, is_name),
         notes=tuple(notes), mentions=tuple(mentions), consumed=frozenset(consumed),
-        focus=_focus(folded), by_field=by_field, position=position, unresolved=unresolved,
+        by_field=by_field, position=position, unresolved=unresolved,
         wants_actor=asks_actor and answer_type in ("person", "other"),
     )
 
@@ -243,24 +242,6 @@ def _position(folded: str, knowledge: Knowledge) -> int | None:
     return None
 
 
-_FOCUS = re.compile(r"\b(?:what|which|whats)(?:'s)? (?:(?:exact|other|kind of|type of|sort of|"
-                    r"specific|particular) )*(?P<noun>[a-z]+(?: [a-z]+)?)")
-_NOT_NOUN = frozenset("is was are were did does do has have had will would can could should "
-                      "the a an he she it they his her its their this that there happens "
-                      "happened about".split())
-
-
-def _focus(folded: str) -> tuple[str, ...]:
-    """The words a what/which question asks for: "what awards did it win" → ("awards",)."""
-    m = _FOCUS.search(folded)
-    if not m:
-        return ()
-    out = []
-    for w in m.group("noun").split():
-        if w in _NOT_NOUN or w in STOPWORDS:
-            break
-        out.append(w)
-    return tuple(out)
 
 
 def _chained(folded: str) -> bool:

@@ -41,7 +41,6 @@ class Anchor:
     weight: float
     entity: int | None
     name_like: bool  # a name, or a word the corpus never uses: what a subject is made of
-    known: bool = True  # the corpus uses the word (or a close form of it)
     proper: bool = False  # a name the corpus knows, or another film of the series ("part 3")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -82,18 +83,12 @@ class Knowledge:
     @cached_property
     def links_from(self) -> dict[int, tuple[Link, ...]]:
         """Links by subject."""
-        out: dict[int, list[Link]] = {}
-        for link in self.links:
-            out.setdefault(link.subject, []).append(link)
-        return {k: tuple(v) for k, v in out.items()}
+        return _grouped(self.links, lambda link: link.subject)
 
     @cached_property
     def links_to(self) -> dict[int, tuple[Link, ...]]:
         """Links by object."""
-        out: dict[int, list[Link]] = {}
-        for link in self.links:
-            out.setdefault(link.object, []).append(link)
-        return {k: tuple(v) for k, v in out.items()}
+        return _grouped(self.links, lambda link: link.object)
 
     @property
     def protagonist(self) -> int | None:
@@ -129,6 +124,13 @@ class Knowledge:
             raise ValueError("knowledge links name unknown entities")
         fields = {str(f): int(p) for f, p in d.get("fields", {}).items()}
         return cls(entities, links, fields)
+
+
+def _grouped(links: tuple[Link, ...], key: Callable[[Link], int]) -> dict[int, tuple[Link, ...]]:
+    out: dict[int, list[Link]] = {}
+    for link in links:
+        out.setdefault(key(link), []).append(link)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def alias_keys(alias: str) -> tuple[str, ...]:
