@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -30,8 +31,10 @@ from retrieval.answer.retrieve import (
     dense_candidates,
     top_positive,
 )
+from retrieval.answer.series import Series
 from retrieval.answer.types import CHECKABLE, holds_type
 from retrieval.answer.verify import (
+    ANCHOR_SHARE,
     Anchor,
     Candidate,
     Verdict,
@@ -82,11 +85,8 @@ class Engine:
         self.knowledge: Knowledge = index.knowledge
         titles = [e for e in self.knowledge.entities if e.kind == "film"]
         self._title_terms = {t for e in titles for a in e.aliases for t in content_terms(a)}
-        title_words = sorted({w for e in titles for a in e.aliases for w in words_of(a)
-                              if not w.isdigit() and len(w) > 2})
-        # "<title word> <number>": another film of a series ("part 3" when this is part 2).
-        self._numbered_title = (re.compile(r"\b(?:" + "|".join(map(re.escape, title_words))
-                                           + r") (\d+|[ivx]+)\b") if title_words else None)
+        # "part 3" or "the first part" when this is part 2: another film of the series.
+        self._series = Series(a for e in titles for a in e.aliases)
         self.abstain_message = abstain_message(titles[0].name if titles else None)
         self._film_ids = frozenset(e.id for e in titles)
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
@@ -157,8 +157,10 @@ class Engine:
         qvec = self.encoder.encode([q])[0]
         clock.lap("encode")
         analysis = analyse(q, self.knowledge, self._is_name)
-        if self._numbered_title and set(self._numbered_title.findall(fold(q))) - self._title_terms:
-            analysis = replace(analysis, other_film=True)
+        if self._series.other_parts(fold(q)):
+            # This film's infobox and lead state this film's fields, not the other part's.
+            analysis = replace(analysis, other_film=True,
+                               evidence=() if analysis.fields else analysis.evidence)
         clock.lap("analyse")
         found = self._retrieve(q, qvec, analysis)
         clock.lap("retrieve")
@@ -214,6 +216,10 @@ class Engine:
                 if term not in have:
                     have.add(term)
                     terms.append(QueryTerm(term, EXPANSION_WEIGHT))
+        for stems in self._series.other_parts(fold(q)).values():
+            # "the first X" is written "the original X (1996)" as often as not
+            terms.extend(QueryTerm(t, EXPANSION_WEIGHT) for t in sorted(stems - have)
+                         if t in self._idf)
         terms = [QueryTerm(t.term, t.weight * TITLE_WEIGHT) if t.term in self._title_terms
                  else t for t in terms]
         lexical_all = ix.bm25.scores(terms)
@@ -263,6 +269,10 @@ class Engine:
         cuts = np.cumsum([b - a for a, b in bounds])[:-1]
         sims_of = dict(zip(shortlist, np.split(sims_all, cuts), strict=True))
         typed = (analysis.answer_type if analysis.answer_type in CHECKABLE else None)
+        # The film's own year or date is the one stated beside its title.
+        own_date = (typed in ("year", "date") and not analysis.other_film
+                    and all(e in self._film_ids for e in analysis.entities))
+        beside = frozenset(self._title_terms) if own_date else None
         quotes: dict[int, str] = {}
         windows: dict[int, tuple[int, int, float]] = {}
 
@@ -270,7 +280,7 @@ class Engine:
             if i not in windows:
                 windows[i] = choose_quote(ix.passages[i], sims_of[i], weights,
                                           self.settings.quote_max_chars, self.quote_weights,
-                                          typed, self._names)
+                                          typed, self._names, beside)
             return windows[i]
 
         def quote_of(i: int) -> str:
@@ -328,12 +338,32 @@ class Engine:
                           or bool(self._name_runs(shown.quotes[i]) - asked_names)),
                 near_name=(kind != "name" or self._name_near(shown.quotes[i], anchors,
                                                               asked_names, relation_stems)),
-                proper_share=(anchor_share(terms | term_set(p.text), anchors,
-                                           passage_names.__contains__, proper_only=True)
+                proper_share=(self._names_other_part(shown.quotes[i], anchors,
+                                                     passage_names.__contains__)
                               if analysis.other_film else 1.0)))
-        blank = bool(analysis.fields) and analysis.fields[0] in self._blank_fields
+        blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
+                 and not analysis.other_film)  # the other part's field is not this one's
         return verify(analysis, candidates, base, blank_field=blank, names=self._names,
                       threshold=self.settings.abstain_threshold)
+
+    @staticmethod
+    def _names_other_part(quote: str, anchors: list[Anchor], mentioned: Callable[[int], bool]
+                          ) -> float:
+        """1.0 when two neighbouring sentences of the quote name the other part of the series
+        and hold at least half of the question's other words: "at the end of Pusher. This
+        reveals… The third film is Pusher 3, which follows…" does not say how the third ends."""
+        proper = [a for a in anchors if a.proper]
+        rest = [a for a in anchors if not a.proper]
+        sentences = re.split(r"(?<=[.!?])\s+", quote)
+        # as much of the rest as the whole quote holds, up to half: those words must stand
+        # beside the other part's name
+        wanted = min(ANCHOR_SHARE, anchor_share(term_set(quote), rest, mentioned))
+        for i in range(len(sentences)):
+            terms = term_set(" ".join(sentences[i:i + 2]))
+            if (anchor_share(terms, proper, mentioned) >= 1.0
+                    and anchor_share(terms, rest, mentioned) >= wanted):
+                return 1.0
+        return 0.0
 
     def _states_field(self, quote: str, kind: str, analysis: Analysis,
                       field_words: frozenset[str]) -> bool:
@@ -360,7 +390,11 @@ class Engine:
                    relation_stems: set[str]) -> bool:
         """Whether a name the question does not use stands within a few words of one of its
         other words: "his cell-mate, Jon," names the cell-mate; a name four clauses on does not."""
-        tokens = re.findall(r"[\w’'-]+", quote)
+        found = list(re.finditer(r"[\w’'-]+", quote))
+        tokens = [m.group(0) for m in found]
+        # A capital that opens a sentence says nothing about a name.
+        opens = [not quote[:m.start()].rstrip() or quote[:m.start()].rstrip()[-1] in ".!?:"
+                 for m in found]
         stems = [stem(fold(w)) for w in tokens]
         wanted = set().union(*(a.stems for a in anchors if a.entity is None)) if anchors else set()
         wanted |= relation_stems
@@ -369,7 +403,7 @@ class Engine:
                 continue
             for j in range(max(0, i - NAME_WINDOW), min(len(tokens), i + NAME_WINDOW + 1)):
                 w = tokens[j]
-                if j != i and w[:1].isupper() and fold(w) not in asked and j > 0:
+                if j != i and w[:1].isupper() and fold(w) not in asked and not opens[j]:
                     return True
         return False
 
@@ -412,12 +446,12 @@ class Engine:
         """The question's words an answer must be near (retrieval/answer/verify.py)."""
         bm25 = self.index.bm25
         out = []
-        numbered = set(self._numbered_title.findall(fold(q))) if self._numbered_title else set()
+        other_parts = self._series.other_parts(fold(q))
         for word, stems in bm25.term_groups(q):
-            if word in numbered and stems.isdisjoint(self._title_terms):
+            if word in other_parts:
                 # "pusher 3" when the film is "pusher 2": another film of the series, which
-                # the answer must name too.
-                out.append(Anchor(stems, self._max_idf, None, True, proper=True))
+                # the answer must name too ("the original" names the first).
+                out.append(Anchor(other_parts[word], self._max_idf, None, True, proper=True))
                 continue
             if word in analysis.consumed or stems & self._title_terms or len(word) < 2:
                 continue

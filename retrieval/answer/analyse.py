@@ -88,6 +88,7 @@ class Analysis:
     wants_actor: bool = False  # "who plays …": the answer is an actor
     described: bool = False  # the character was found by the question's description of them
     other_film: bool = False  # "pusher 3" asked of the documents of "pusher 2"
+    typed_by_words: bool = True  # the question's own words set the type, not a field it names
 
     def to_dict(self, knowledge: Knowledge) -> dict:
         """The `"analysis"` object of `ask --json`."""
@@ -123,6 +124,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
     fields = tuple(f for f in fields_named(spelled, strong_only=someone)
                    if answer_type in _COMPATIBLE.get(FIELD_TYPES.get(f, "other"), set())
                    or (answer_type == "other" and len(content) <= 4 and f in strong))
+    typed_by_words = answer_type != "other"
     if fields and answer_type == "other":
         # Only a field's own word sets the type: "what camera" is no question about a person.
         answer_type = {"date": "date", "duration": "duration", "amount": "amount",
@@ -196,7 +198,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
             evidence.extend(k.passage for k in
                             _best_first(knowledge.links_from.get(e, ()), "played_by")[:1])
             evidence.extend(k.passage for k in knowledge.links_to.get(e, ())
-                            if k.relation.startswith("rel:"))
+                            if k.relation.startswith(("rel:", "field:")))
     position = _position(folded, knowledge)
     rest = [w for i, w in enumerate(content) if not _START.fullmatch(w) and not _END.fullmatch(w)
             and w not in _FILLER and w not in ("happen", "happens", "does", "film", "movie")]
@@ -209,6 +211,10 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
     for e in [*entities, *reached]:
         ent = knowledge.entity(e)
         if ent.kind == "film" or (e in entities and ent.kind != "character"):
+            said = [w for m, text in mentions if m == e for w in text.split()]
+            if ent.kind != "film" and said and not any(map(is_name, said)):
+                # initials the passages never write ("jfk"): search for the name itself
+                expansion.append(ent.name)
             continue  # a crew name's other forms would pull in every infobox line
         expansion.extend(a for a in ent.aliases
                          if a not in expansion and fold(a) not in named_text)
@@ -226,6 +232,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
         notes=tuple(notes), mentions=tuple(mentions), consumed=frozenset(consumed),
         by_field=by_field, position=position, unresolved=unresolved,
         wants_actor=asks_actor and answer_type in ("person", "other"),
+        typed_by_words=typed_by_words,
     )
 
 

@@ -26,10 +26,13 @@ class QuoteWeights:
 
 def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[str, float],
                  max_chars: int, qw: QuoteWeights = QuoteWeights(), answer_type: str | None = None,
-                 names: Callable[[str], bool] | None = None) -> tuple[int, int, float]:
+                 names: Callable[[str], bool] | None = None,
+                 typed_beside: frozenset[str] | None = None) -> tuple[int, int, float]:
     """(first, last, score) of the best window of sentences, inclusive indexes.
 
-    With an answer type ("year", "amount"…), windows holding an instance of it score higher.
+    With an answer type ("year", "amount"…), windows holding an instance of it score higher;
+    with `typed_beside`, only where the same sentence holds one of those terms (the film's
+    title beside the film's year, not the year of another film it mentions).
     """
     spans = passage.sentences
     if not spans:
@@ -38,6 +41,7 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
     asked = weights.keys()
     terms = [term_set(passage.text[s:e]) & asked for s, e in spans]  # only question words count
     typed = [bool(answer_type) and holds_type(passage.text[s:e], answer_type or "", names)
+             and (typed_beside is None or bool(typed_beside & term_set(passage.text[s:e])))
              for s, e in spans]
     best = (0, 0, -1e9)
     for i in range(len(spans)):

@@ -12,7 +12,7 @@ AnswerType = str  # person year date duration amount number place reason yesno o
 
 # Types whose presence in a quote can be checked, and whose absence means "not answered".
 CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
-                       "colour", "name", "birth"})
+                       "colour", "name", "birth", "measure"})
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
@@ -32,7 +32,7 @@ _AMOUNT = re.compile(
     r"|\b\d[\d.,]*\s?(?:[a-z]+ )?(?:kroner|krone|kronor|krónur|dkk|sek|nok|usd|eur|euros?|dollars?|pounds?|"
     r"bucks|yen|francs?|marks?)\b"
     r"|\b(?:million|billion|thousand|hundred) (?:dollars?|euros?|pounds?|kroner|krónur)\b", re.I)
-_NUMBER = re.compile(rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS.replace('|a|an|half an?', '')})\b",
+_NUMBER = re.compile(rf"(?<!#)\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS.replace('|a|an|half an?', '')})\b",
                      re.I)
 _PLACE = re.compile(
     r"\b(?:in|at|inside|outside|near|around|to|from|into|across|throughout) (?:the |a |an |his |her "
@@ -48,8 +48,14 @@ _COLOUR = re.compile(r"\b(?:red|green|blue|black|white|yellow|orange|purple|pink
 
 _BIRTH = re.compile(r"\bborn\b|\bbirth")
 
+# A height, weight, distance or speed: a number with its unit.
+_MEASURE = re.compile(r"\b\d[\d.,]*\s?(?:cm|mm|m|km|metres?|meters?|kilometres?|kilometers?|"
+                      r"inch(?:es)?|in|ft|feet|foot|yards?|miles?|kg|kilos?|kilograms?|g|grams?|"
+                      r"lbs?|pounds?|stones?|mph|km/h|kph)\b|\b\d['’]\s?\d{1,2}\b")
+
 _DETECTORS: dict[str, Callable[[str], bool]] = {
     "birth": lambda t: bool(_BIRTH.search(fold(t))),
+    "measure": lambda t: bool(_MEASURE.search(fold(t))),
     "colour": lambda t: bool(_COLOUR.search(fold(t))),
     "age": lambda t: bool(_AGE.search(fold(t))),
     "year": lambda t: bool(_YEAR.search(t) or _DATE.search(fold(t))),
@@ -87,9 +93,13 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"time)\b"
                             r"|\b(?:runtime|running time)\b")),
     ("age", re.compile(r"\bhow old\b|\bwhat age\b")),
+    ("measure", re.compile(r"\bhow (?:tall|short|heavy|high|far|fast|wide|deep)\b|\bheight\b|"
+                           r"\bweigh")),
     ("birth", re.compile(r"\bborn\b|\bbirth")),  # "when was X born", "X's birthplace"
     ("date", re.compile(r"\b(?:exact|release|premiere|opening) date\b")),
-    ("name", re.compile(r"\b(?:last|first|full|real|sur)\s?name\b|\bsurname\b")),
+    ("name", re.compile(r"\b(?:last|first|full|real|sur)\s?name\b|\bsurname\b"
+                        # "what model of car", "what are they naming the baby": a proper name
+                        r"|\b(?:what|which) (?:model|make|brand|breed)\b")),
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
     ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b")),
     ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),
@@ -117,7 +127,8 @@ def expected_type(folded_question: str) -> AnswerType:
     wh = _WH.search(q)
     if _AUX.match(q):
         return "yesno"  # "did the men who advised…": a relative "who" asks for no one
-    if wh is not None and re.search(r"\bname\b", q) and wh.group(1) in ("what", "whats", "which"):
+    if wh is not None and re.search(r"\bnam(?:e|es|ed|ing)\b", q) and wh.group(1) in (
+            "what", "whats", "which"):
         return "name"  # "whats the cellmates name": a name beside the one asked about
     if wh is None:
         return "other"

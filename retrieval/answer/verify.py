@@ -20,6 +20,7 @@ RESOLVED_CONFIDENCE = 0.6  # a quote read through the knowledge graph is as good
 TYPED_CONFIDENCE = 0.45  # a quote holding the asked kind of answer beside the question's words
 ANCHOR_SHARE = 0.5  # share (by rarity) of the question's anchor terms a typed quote must hold
 PASSAGE_ANCHOR_SHARE = 0.67  # the same, when only the quote's whole passage holds them
+FOREIGN_SHARE = 0.2  # below this share of its words, with none of its names, a passage is off
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,20 +96,30 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     if analysis.unresolved and analysis.answer_type == "person":
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        "the documents name no one in that relation")
-    if analysis.other_film and candidates[0].proper_share < 1.0:
+    named = [c.proper_share >= 1.0 for c in candidates]
+    if analysis.other_film and not any(named):
+        return Verdict(False, min(confidence, threshold - 0.01), 0,
+                       "the question is about another film of the series, which the closest "
+                       "passages do not name")
+    kind = analysis.answer_type
+    if analysis.other_film and kind not in CHECKABLE and not named[0]:
+        # Untyped, only the closest passage is judged: a lower one that names the other part
+        # is seldom about what was asked of it.
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        "the question is about another film of the series, which the closest "
                        "passage does not name")
     first = 0
-    kind = analysis.answer_type
     if kind in CHECKABLE:
         fits = [i for i, c in enumerate(candidates)
-                if holds_type(c.quote, kind, names)
+                if named[i] and holds_type(c.quote, kind, names)
                 and (kind != "person" or c.new_name or c.is_evidence)
                 and (kind != "name" or c.near_name)
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
                 and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)
                      and c.name_share >= ANCHOR_SHARE
+                     # the asked field's own line: "behind the camera" need not be in it
+                     or c.is_evidence and c.field_stated and c.name_share >= 1.0
+                     and analysis.typed_by_words
                      or c.is_evidence and (analysis.described
                                            or (c.passage_share >= 0.99 if analysis.by_field
                                                else c.name_share >= 1.0)))]
@@ -126,6 +137,13 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     elif blank_field:
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        f"the article leaves the {analysis.fields[0]} blank")
+    elif (not candidates[first].is_evidence and candidates[first].name_share == 0.0
+          and candidates[first].passage_share < FOREIGN_SHARE):
+        # Nothing the question names, and next to none of its words, is in the passage: its
+        # subject ("awards", "netflix") is foreign to the documents, however close the meaning.
+        return Verdict(False, min(confidence, threshold - 0.01), first,
+                       "the closest passage holds none of the names and few of the words "
+                       "the question is about")
     resolved = candidates[first].is_evidence and bool(analysis.evidence)
     if resolved:
         confidence = max(confidence, RESOLVED_CONFIDENCE)

@@ -15,7 +15,7 @@ from retrieval.ingest.files import SEED_SUFFIXES, corpus_hash, seed_files
 if TYPE_CHECKING:
     from retrieval.passage import Passage
 
-CHUNKER_VERSION = "5"  # bump whenever chunk boundaries or passage text can change
+CHUNKER_VERSION = "6"  # bump whenever chunk boundaries or passage text can change
 
 __all__ = ["CHUNKER_VERSION", "SEED_SUFFIXES", "ChunkSettings", "build_passages", "corpus_hash",
            "seed_files"]

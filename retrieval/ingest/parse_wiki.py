@@ -9,11 +9,15 @@ from retrieval.ingest.segment import Segment
 _HEADING = re.compile(r"^(={2,6})\s*(.+?)\s*\1\s*$")
 _FIELD = re.compile(r"^\|\s*(?P<name>[\w ]+?)\s*=\s*(?P<value>.*?)\s*$")
 _CAST = re.compile(r"^(?P<actor>[^:]+?) as (?P<role>[^:]+?)(?::\s*(?P<desc>.*))?$")
-# A link remnant such as "Heat (1995 film)|Heat": the target (capitalised words, often with
-# a parenthesised disambiguator) and the pipe go, the label stays.
-LINK_REMNANT = re.compile(
-    r"(?:[A-Z][\w'’.-]*(?: [\w'’.-]+){0,3} \([^()|\n]+\)|[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})\|(?=\w)"
-)
+# A link remnant such as "Heat (film)|Heat": the target (often with a parenthesised
+# disambiguator) and the pipe go, the label stays. Lowercase words before a target ("The
+# original Heat (1995 film)|Heat") belong to the sentence: a target with lowercase words is
+# only taken when the label echoes it, which the backreference checks.
+_WORDS = r"[\w'’.-]+(?: [\w'’.-]+){0,3}"
+_CAPS = r"[A-Z][\w'’.-]*(?: [A-Z0-9][\w'’.-]*){0,3}"
+# "Heat (1995 film)|Heat", "Eurotrash (term)|eurotrashy": the label begins with the title.
+_QUALIFIED_ECHO = re.compile(rf"\b({_WORDS}) \([^()|\n]+\)\|(?=\1)", re.I)
+LINK_REMNANT = re.compile(rf"(?:{_CAPS} \([^()|\n]+\)|{_CAPS})\|(?=\w)")
 # Media fields describe the page, not the film.
 _SKIP_FIELDS = {"image", "caption", "alt", "image_size", "border"}
 # The labels Wikipedia's {{Infobox film}} template renders for its fields: an infobox fact
@@ -57,6 +61,7 @@ _ECHOED_REMNANT = re.compile(r"\b([A-Z][\w'’.-]*(?: [\w'’.-]+){0,3})\|(?=\1\
 
 def unlink(text: str) -> str:
     """Turn `Target|Label` link remnants into their label."""
+    text = _QUALIFIED_ECHO.sub("", text)
     return _ECHOED_REMNANT.sub("", LINK_REMNANT.sub("", text))
 
 

@@ -221,6 +221,9 @@ def _person_aliases(name: str) -> Iterable[str]:
     words = name.split()
     if len(words) >= 2 and len(words[-1]) >= 4:
         yield words[-1]  # reviews say "Doe", "Smith"
+    if len(words) >= 3 and all(w[:1].isalpha() for w in words):
+        # Three or more initials name one person ("JFK"); two letters would name many.
+        yield "".join(w[0] for w in words).upper()
 
 
 def _infobox(b: _Builder, p: Passage, film: int) -> None:

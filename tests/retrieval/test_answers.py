@@ -143,12 +143,15 @@ def test_an_unresolved_relation_never_answers_with_its_owners_actor(engine, ques
         assert_quoted(answer, actor)
 
 
-@pytest.mark.xfail(strict=True, reason="near-domain questions the documents do not answer are "
-                   "still answered: 'how long was Tonny in prison' quotes 'about a year after its "
-                   "predecessor left off' (conf 0.71); 'what brand is the gun Tonny buys' quotes "
-                   "the plot's 'help buy him a gun' (conf 0.37)")
-@pytest.mark.parametrize("question", ["how long was Tonny in prison",
-                                      "what brand is the gun Tonny buys"])
+@pytest.mark.parametrize("question", [
+    "what brand is the gun Tonny buys",  # a name beside "gun": none stands there
+    "what model of ferrari does tonny steal",
+    "how tall is mads mikkelsen",  # a height: no passage gives one
+    "what awards did pusher ii win",  # the subject is foreign to the documents
+    pytest.param("how long was Tonny in prison", marks=pytest.mark.xfail(
+        strict=True, reason="quotes 'about a year after its predecessor left off' (a duration "
+                            "beside the question's words, about something else)")),
+])
 def test_near_domain_questions_the_documents_do_not_answer_abstain(engine, question) -> None:
     assert not engine.answer(question).answered
 

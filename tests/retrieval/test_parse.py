@@ -75,6 +75,10 @@ def test_wiki_sections_cast_and_spoilers() -> None:
 def test_link_remnants_become_labels() -> None:
     assert unlink("the Pusher (film series)|Pusher trilogy") == "the Pusher trilogy"
     assert unlink('most "Eurotrash (term)|eurotrashy" music') == 'most "eurotrashy" music'
+    # The sentence's own words before a link stay: only the link's target goes.
+    assert (unlink("The original Heat (1995 film)|Heat was a success")
+            == "The original Heat was a success")
+    assert unlink("as in the Heat (film)|Heat remake") == "as in the Heat remake"
 
 
 def test_seed_kinds_are_detected() -> None:

@@ -1,0 +1,70 @@
+"""Another film of the series: "pusher 3" or "the first pusher", asked of part 2's documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from retrieval.text import stem
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
+          "x": 10}
+_ORDINALS = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3,
+             "3rd": 3, "three": 3, "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5}
+_NAMES = {1: ("first", "1st", "one"), 2: ("second", "2nd", "two"), 3: ("third", "3rd", "three"),
+          4: ("fourth", "4th", "four"), 5: ("fifth", "5th", "five")}
+# Words that place a film relative to this one: "the original", "the next one".
+_RELATIVE = {"original": -99, "previous": -1, "earlier": -1, "prior": -1, "next": 1,
+             "following": 1, "later": 1}
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return _ROMAN.get(word) or _ORDINALS.get(word)
+
+
+class Series:
+    """Which words of a question name another part of this film's series, from its titles."""
+
+    def __init__(self, titles: Iterable[str]) -> None:
+        words: set[str] = set()
+        self.part: int | None = None
+        for title in titles:
+            tokens = re.findall(r"[a-z0-9]+", title.lower())
+            if len(tokens) >= 2 and _number(tokens[-1]) is not None:
+                self.part = self.part or _number(tokens[-1])
+            words.update(t for t in tokens if not t.isdigit() and t not in _ROMAN and len(t) > 2)
+        title = "|".join(sorted(map(re.escape, words)))
+        self._after = re.compile(rf"\b(?:{title}) (\d+|[ivx]+|one|two|three|four|five)\b"
+                                 if title else r"(?!)")
+        self._before = re.compile(
+            rf"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|original|previous|earlier|"
+            rf"prior|next|following|later) (?:(?:{title}) )*(?:{title})\b" if title else r"(?!)")
+
+    def other_parts(self, folded_question: str) -> dict[str, frozenset[str]]:
+        """The question's words that name another part, each with the stems a passage about
+        that part may use instead ("original" for the first film, "3" for "third")."""
+        out: dict[str, frozenset[str]] = {}
+        for m in self._after.finditer(folded_question):
+            n = _number(m.group(1))
+            if n is not None and n != self.part:
+                out[m.group(1)] = self._stems(n)
+        if self.part is None:
+            return out  # without a number in the title, "the original X" may be this film
+        for m in self._before.finditer(folded_question):
+            word = m.group(1)
+            shift = _RELATIVE.get(word)
+            n = 1 if shift == -99 else (self.part + shift if shift is not None
+                                        else _ORDINALS.get(word))
+            if n is not None and n >= 1 and n != self.part:
+                out[word] = self._stems(n) | {stem(word)}
+        return out
+
+    @staticmethod
+    def _stems(n: int) -> frozenset[str]:
+        roman = next((r for r, v in _ROMAN.items() if v == n), "")
+        # Not "one" or a lone "i": passages use those for everything else.
+        words = {str(n), *_NAMES.get(n, ())[:2]} | ({roman} if len(roman) > 1 else set())
+        words |= {"original"} if n == 1 else set()
+        return frozenset(stem(w) for w in words)
