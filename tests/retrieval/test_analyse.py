@@ -43,6 +43,9 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("how old is the duke", "age"),
     ("when was leif sylvester born", "birth"),
     ("is red in the movie", "yesno"),
+    ("how tall is mads mikkelsen", "measure"),
+    ("what model of ferrari does tonny steal", "name"),
+    ("what are they naming the baby", "name"),
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),
 ])
@@ -85,6 +88,11 @@ def test_a_year_question_is_pointed_at_the_lead(engine) -> None:
     ("He shot it in Copenhagen.", "place", True),
     ("He is forty years old.", "age", True),
     ("He is a notorious gangster.", "age", False),
+    ("He stands 1.83 m tall.", "measure", True),
+    ("He is six feet tall, 6'1 in his boots.", "measure", True),
+    ("He is a tall man.", "measure", False),
+    ("Maya Ababadjani as Luder #1", "number", False),  # a label, not a count
+    ("only three characters are real actors", "number", True),
 ])
 def test_holds_type(text, answer_type, holds) -> None:
     assert holds_type(text, answer_type) is holds

@@ -40,6 +40,22 @@ def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line
     assert answer.analysis["decision"] == "answered through the knowledge graph"
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("who is nwr", "director = Nicolas Winding Refn"),  # initials of a three-word name
+    ("who was behind the camera on pusher 2? like the dp", "Morten Søborg"),
+    ("who else produced it apart from refn", "Johnny Andersen"),
+])
+def test_people_by_initials_and_fields_by_any_wording(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
+def test_the_first_part_of_the_series_is_another_film(engine) -> None:
+    answer = engine.answer("when did the first pusher come out")
+    assert answer.analysis["decision"] != "answered through the knowledge graph"
+    # this film's lead year is no answer about the first film
+    assert not (answer.answered and "2004 Danish" in answer.results[0].quote)
+
+
 def test_milos_actor_is_quoted_from_a_review(engine) -> None:
     answer = engine.answer("who plays milo")
     assert_quoted(answer, "Milo (Zlatko Buric)")

@@ -95,6 +95,11 @@ def test_milos_actor_comes_from_a_review_although_his_cast_bullet_is_broken(real
     assert actor in starring
 
 
+def test_three_initials_name_a_person_two_do_not(real: Read, invented: Read) -> None:
+    assert real.one("NWR") == real.one("Nicolas Winding Refn")
+    assert invented.k.by_alias.get("hb") is None  # "Hrafnkell Bárðarson": two words, no alias
+
+
 def test_kurt_the_cunt_is_kusse_kurt(real: Read) -> None:
     kurt = real.one("Kurt the Cunt")
     assert real.one("Kusse-Kurt") == real.one("kusse kurt") == kurt

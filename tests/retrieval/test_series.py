@@ -1,0 +1,36 @@
+"""Another part of a film series, named by number or by ordinal (pure logic, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer.series import Series
+
+PART_TWO = Series(["Heat II", "Heat II: Blood on the Docks"])
+
+
+@pytest.mark.parametrize(("question", "word", "stands_for"), [
+    ("is al in heat 3 too", "3", {"3", "third", "iii"}),
+    ("when did the first heat come out", "first", {"1", "first", "origin"}),
+    ("what year was the original heat", "original", {"1", "first", "origin"}),
+    ("who was the main guy in heat 1", "1", {"1", "first", "origin"}),
+    ("whats the next heat film about", "next", {"3", "third"}),
+    ("was the previous heat any good", "previous", {"1", "origin"}),
+])
+def test_other_parts_by_number_or_ordinal(question, word, stands_for) -> None:
+    parts = PART_TWO.other_parts(question)
+    assert list(parts) == [word]
+    assert stands_for <= parts[word]
+    assert "i" not in parts[word] and "one" not in parts[word]  # words for everything else
+
+
+@pytest.mark.parametrize("question", ["whats heat ii about", "the second heat", "heat 2 cast",
+                                      "what happened in the first scene", "who plays heat"])
+def test_this_part_and_other_firsts_are_not_another_part(question) -> None:
+    assert PART_TWO.other_parts(question) == {}
+
+
+def test_without_a_number_in_the_title_the_original_may_be_this_film() -> None:
+    series = Series(["Heat"])
+    assert series.other_parts("the original heat") == {}
+    assert list(series.other_parts("heat 2 cast")) == ["2"]
