@@ -15,6 +15,7 @@ from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, Lin
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
+    LEAD_FIELDS,
     PRONOUNS,
     fields_named,
     relation_groups,
@@ -182,8 +183,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
                 reached.append(links[0].object)
     by_field = False
     for f in fields:
-        if f in knowledge.fields and not evidence:
-            evidence.append(knowledge.fields[f])
+        line = LEAD if f in LEAD_FIELDS else f
+        if line in knowledge.fields and not evidence:
+            evidence.append(knowledge.fields[line])
             by_field = True
             if knowledge.entities:
                 hops.extend(_hop(knowledge, k) for k in knowledge.links_from.get(0, ())

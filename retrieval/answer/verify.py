@@ -137,8 +137,12 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     elif blank_field:
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        f"the article leaves the {analysis.fields[0]} blank")
-    elif (not candidates[first].is_evidence and candidates[first].name_share == 0.0
-          and candidates[first].passage_share < FOREIGN_SHARE):
+    elif analysis.by_field and not analysis.other_film:
+        # the line of the field asked for ("the subtitle": the lead) states it outright
+        first = next((i for i, c in enumerate(candidates) if c.is_evidence), 0)
+    if (kind not in CHECKABLE and not candidates[first].is_evidence
+            and candidates[first].name_share == 0.0
+            and candidates[first].passage_share < FOREIGN_SHARE):
         # Nothing the question names, and next to none of its words, is in the passage: its
         # subject ("awards", "netflix") is foreign to the documents, however close the meaning.
         return Verdict(False, min(confidence, threshold - 0.01), first,

@@ -167,6 +167,10 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "budget": ("budget", "cost", "costs", "spent", "spend", "money to make"),
     "gross": ("gross", "grossed", "box office", "earned", "earn", "made at the box office",
               "revenue", "takings"),
+    # Not an infobox line: the lead states a film's other titles ("also known as …").
+    "title": ("subtitle", "full title", "other title", "alternative title", "alternate title",
+              "english title", "original title", "also known as", "aka", "other name",
+              "alternative name", "working title"),
 }
 # The kind of value each field holds, for matching the question's expected answer type.
 FIELD_TYPES: dict[str, str] = {
@@ -175,8 +179,10 @@ FIELD_TYPES: dict[str, str] = {
     "cinematography": "person", "editing": "person", "studio": "organisation",
     "distributor": "organisation", "released": "date", "runtime": "duration",
     "country": "place", "language": "other", "budget": "amount", "gross": "amount",
-    "based_on": "other",
+    "based_on": "other", "title": "other",
 }
+# Fields an article states in its lead paragraph rather than on an infobox line of their own.
+LEAD_FIELDS = frozenset({"title"})
 # Fields whose value is a list of people: their infobox lines name crew and cast.
 PERSON_FIELDS = frozenset(f for f, t in FIELD_TYPES.items() if t == "person")
 

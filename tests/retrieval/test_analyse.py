@@ -120,6 +120,8 @@ def test_an_amount_with_an_adjective_before_its_currency() -> None:
     ("what was the budget", "budget"),
     ("how long is the runtime", "runtime"),
     ("who is in the cast", "starring"),
+    ("whats the subtitle", "title"),  # the lead's "also known as", not an infobox line
+    ("what's the english title", "title"),
 ])
 def test_infobox_vocabulary(engine, question, field) -> None:
     assert read(engine, question).fields[:1] == (field,)

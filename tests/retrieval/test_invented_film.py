@@ -84,6 +84,8 @@ def test_an_actor_named_only_in_a_review(invented) -> None:
     ("how long does it last", "112 minutes"),
     ("who edited it", "Søren Højgaard"),
     ("how much money did runars mom borrow from the baron", "4 million krónur"),
+    ("whats the english title", "Harbour Thieves"),
+    ("when did the first one come out", "1998"),  # no number in the title: this film
 ])
 def test_answer_types_and_infobox_fields(invented, question, needle) -> None:
     quoted(invented.answer(question), needle)
