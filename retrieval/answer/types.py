@@ -99,7 +99,10 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("date", re.compile(r"\b(?:exact|release|premiere|opening) date\b")),
     ("name", re.compile(r"\b(?:last|first|full|real|sur)\s?name\b|\bsurname\b"
                         # "what model of car", "what are they naming the baby": a proper name
-                        r"|\b(?:what|which) (?:model|make|brand|breed)\b")),
+                        r"|\b(?:what|which) (?:model|make|brand|breed)\b"
+                        # "which song", "what tv show": a title, written as a name
+                        r"|\b(?:what|which) (?:\w+ ){0,2}(?:songs?|tracks?|albums?|bands?|shows?|"
+                        r"series|books?|novels?)\b")),
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
     ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b")),
     ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),

@@ -46,6 +46,8 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("how tall is mads mikkelsen", "measure"),
     ("what model of ferrari does tonny steal", "name"),
     ("what are they naming the baby", "name"),
+    ("which phil collins song plays in it", "name"),
+    ("what tv show was he in after this", "name"),
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),
 ])
