@@ -80,8 +80,8 @@ class Resolver:
             return Resolution(question)
         folded = " ".join(fold(question).split())
         if _MORE.match(folded):
-            return Resolution(previous.resolved, True,
-                              f"(more on “{_short(previous.resolved)}”)", more=True)
+            return Resolution(previous.resolved, True, "(more passages for the last question)",
+                              more=True)
         if _WHY.match(folded):
             return self._why(previous)
         ellipsis = _ELLIPSIS.match(folded)
@@ -141,7 +141,8 @@ class Resolver:
         if previous.quote:
             asked = f"{asked}: {previous.quote}"
         asked = asked[:MAX_RESOLVED_CHARS]
-        return Resolution(asked, True, f"(taking *why?* as: why {_short(body)}?)")
+        about = f"“{_short(previous.quote)}”" if previous.quote else f"“{_short(body)}?”"
+        return Resolution(asked, True, f"(taking *why?* as asking why, about {about})")
 
     def _ellipsis(self, x: str, previous: Turn) -> Resolution:
         k = self.knowledge
