@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from retrieval.answer.result import Answer, Result
 from retrieval.conversation.context import Turn
 from retrieval.conversation.dialogue import Dialogue
 from retrieval.errors import PusherbotError
@@ -102,8 +103,8 @@ def evaluate_conversations(engine: Any, conversations: list[Conversation]) -> di
     return report
 
 
-def _score(answer: Any, answers: tuple[str, ...]) -> dict[str, Any]:
-    results = answer.results if answer is not None else ()
+def _score(answer: Answer | None, answers: tuple[str, ...]) -> dict[str, Any]:
+    results: tuple[Result, ...] = answer.results if answer is not None else ()
     hits = [contains_answer(r.passage.text, answers) for r in results] if answers else []
     return {
         "scored": bool(answers),
