@@ -6,7 +6,7 @@ import asyncio
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import discord
@@ -16,6 +16,8 @@ from bot.feedback import FeedbackLog, without_mentions
 from bot.settings import PASSAGES_PER_PAGE, BotSettings
 from bot.views import NO_MENTIONS, AnswerView
 from retrieval.answer.result import Answer
+from retrieval.conversation.context import Turn
+from retrieval.conversation.dialogue import Dialogue
 from retrieval.errors import QuestionError
 from retrieval.index.stats import CorpusStats
 
@@ -60,6 +62,7 @@ class Answerer:
         # Its own small pool rather than asyncio.to_thread's (cores + 4 threads): more threads
         # than cores only queue on the GIL, and the event loop then waits its turn behind them.
         self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="pusherbot-answer")
+        self.dialogue = Dialogue.of(engine)  # follow-ups and small talk, over the same engine
 
     def close(self) -> None:
         """Stop the worker threads (answers in progress finish)."""
@@ -92,6 +95,43 @@ class Answerer:
             # logged without mentions: the log must not collect Discord user ids
             log.exception("answering %r failed", without_mentions(question[:200]))
             return Reply(content=fmt.ERROR_TEXT)
+        return self._reply_for(answer, asker_id=asker_id, guild_id=guild_id,
+                               show_spoilers=show_spoilers, deadline=deadline)
+
+    async def converse(
+        self,
+        question: str,
+        previous: Turn | None,
+        *,
+        asker_id: int,
+        guild_id: int | None,
+        show_spoilers: bool = False,
+        deadline: float | None = None,
+    ) -> tuple[Reply, Turn | None]:
+        """The reply to a message of a conversation (retrieval/conversation/), and the turn
+        to remember (None: nothing new to remember). Never raises for a failing engine."""
+        call = functools.partial(self.dialogue.respond, question, previous, self.settings.top_k)
+        try:
+            exchange = await asyncio.get_running_loop().run_in_executor(self._pool, call)
+        except QuestionError as e:
+            return Reply(content=fmt.question_error_text(e)), None
+        except Exception:
+            log.exception("answering %r failed", without_mentions(question[:200]))
+            return Reply(content=fmt.ERROR_TEXT), None
+        if exchange.answer is None:  # small talk: plain text, no buttons
+            return Reply(content=fmt.fit_message(exchange.smalltalk or "")), None
+        # The embed's title is what the user asked; the note says how it was read.
+        answer = replace(exchange.answer, question=question)
+        reply = self._reply_for(answer, asker_id=asker_id, guild_id=guild_id,
+                                show_spoilers=show_spoilers, deadline=deadline)
+        if exchange.note:
+            reply = Reply(content=fmt.note_text(exchange.note, reply.content),
+                          embed=reply.embed, view=reply.view)
+        return reply, exchange.turn
+
+    def _reply_for(self, answer: Answer, *, asker_id: int, guild_id: int | None,
+                   show_spoilers: bool, deadline: float | None) -> Reply:
+        """An answer as a message: the abstention line, or the embed with its buttons."""
         if not answer.answered or not answer.results:
             return Reply(content=fmt.abstain_text(answer))
         view = AnswerView(

@@ -141,8 +141,9 @@ class Resolver:
         if previous.quote:
             asked = f"{asked}: {previous.quote}"
         asked = asked[:MAX_RESOLVED_CHARS]
-        about = f"“{_short(previous.quote)}”" if previous.quote else f"“{_short(body)}?”"
-        return Resolution(asked, True, f"(taking *why?* as asking why, about {about})")
+        # The note names the user's own question, never the quote: a plot quote is a spoiler.
+        return Resolution(asked, True,
+                          f"(taking *why?* as asking why, after “{_short(previous.question)}”)")
 
     def _ellipsis(self, x: str, previous: Turn) -> Resolution:
         k = self.knowledge
