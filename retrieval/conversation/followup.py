@@ -151,6 +151,9 @@ class Resolver:
         x_analysis = self.analyse(x)
         x_people = [e for e in x_analysis.entities if k.entity(e).kind != "film"]
         slot = self._entity_slot(base, previous)
+        if len(x_people) == 1 and x_analysis.mentions and " ".join(
+                x_analysis.mentions[0][1].split()) == " ".join(re.findall(r"[a-z0-9]+", fold(x))):
+            x = k.entity(x_people[0]).name  # "and krissi?" → "… Krissi?", as the documents write it
         # X takes the named entity's place when it is someone too, or a topic where the
         # entity was an object ("what did people think of X" → "… of the ending").
         if slot is not None and (x_people or self._after_preposition(base, slot)):

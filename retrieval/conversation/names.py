@@ -13,9 +13,7 @@ _CAP_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'-]*(?: [A-ZÀ-ÖØ-Þ][\w’'-]*)*
 
 # Relation tokens as a note says them; spouse and partner follow the person's gender.
 _SAID = {"child": "child", "ex+spouse": "ex-{spouse}", "spouse": "{spouse}",
-         "partner": "{partner}", "ex+partner": "ex-{partner}", "associate": "partner",
-         "mother+child": "the mother of {owner}'s child",
-         "father+child": "the father of {owner}'s child"}
+         "partner": "{partner}", "ex+partner": "ex-{partner}", "associate": "partner"}
 _BY_GENDER = {"m": {"spouse": "husband", "partner": "boyfriend"},
               "f": {"spouse": "wife", "partner": "girlfriend"}}
 
@@ -60,7 +58,11 @@ def describe(entity: int, knowledge: Knowledge, genders: dict[int, str]) -> str 
             token = link.relation[4:]
             owner = knowledge.entity(link.subject).name
             words = _BY_GENDER.get(genders.get(entity, ""), {})
-            said = _SAID.get(token, token.replace("+", " "))
+            parts = token.split("+")
+            if len(parts) == 2 and parts[0] in ("mother", "father"):
+                said = f"the {parts[0]} of {{owner}}'s {parts[1]}"  # "the mother of X's son"
+            else:
+                said = _SAID.get(token, token.replace("+", " "))
             said = said.format(owner=owner, spouse=words.get("spouse", "spouse"),
                                partner=words.get("partner", "partner"))
             return said if said.startswith("the ") else f"{owner}'s {said}"
