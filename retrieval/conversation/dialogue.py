@@ -76,6 +76,9 @@ class Dialogue:
         chat = self.smalltalk(question)
         if chat is not None:
             return Exchange(question, smalltalk=chat)
+        validate = getattr(self.engine, "validate", None)
+        if validate is not None:  # not text, empty or too long: refused before any reading
+            question = validate(question)
         resolution = self.resolver.resolve(question, None if fresh else previous)
         if resolution.more and previous is not None:
             answer = self._more(resolution, previous, top_k)

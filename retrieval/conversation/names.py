@@ -59,8 +59,10 @@ def describe(entity: int, knowledge: Knowledge, genders: dict[int, str]) -> str 
             owner = knowledge.entity(link.subject).name
             words = _BY_GENDER.get(genders.get(entity, ""), {})
             parts = token.split("+")
-            if len(parts) == 2 and parts[0] in ("mother", "father"):
-                said = f"the {parts[0]} of {{owner}}'s {parts[1]}"  # "the mother of X's son"
+            parent = [t for t in parts if t in ("mother", "father")]
+            if len(parts) == 2 and len(parent) == 1:  # "the mother of X's son", either order
+                other = next(t for t in parts if t != parent[0])
+                said = f"the {parent[0]} of {{owner}}'s {other}"
             else:
                 said = _SAID.get(token, token.replace("+", " "))
             said = said.format(owner=owner, spouse=words.get("spouse", "spouse"),
