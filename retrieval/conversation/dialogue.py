@@ -87,7 +87,7 @@ class Dialogue:
         shown = tuple(r.passage.id for r in answer.results) if answer.answered else ()
         top = answer.results[0].quote if answer.results else None
         turn = self.resolver.turn(question, resolution, None if fresh else previous, top,
-                                  shown, answer.answered)
+                                  shown, answer.answered, answer.analysis)
         return Exchange(question, answer,
                         resolution.question if resolution.resolved else None,
                         resolution.note if resolution.resolved else None, turn=turn)

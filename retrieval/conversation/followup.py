@@ -19,8 +19,9 @@ gender evidence of `gender.py`):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from retrieval.answer.analyse import Analysis, analyse
 from retrieval.conversation.context import MAX_FOCUS, Turn
@@ -55,6 +56,16 @@ MAX_ELLIPSIS_WORDS = 5
 
 
 @dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a turn needs of a question's analysis."""
+
+    answer_type: str
+    mentions: tuple[tuple[int, str], ...]
+    entities: tuple[int, ...]
+    targets: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """The question to put to the engine, and how a follow-up was taken."""
 
@@ -73,6 +84,9 @@ class Resolver:
         self.knowledge = knowledge
         self.is_name = is_name
         self.genders = genders
+        self._ids: dict[str, int] = {}  # entity name → id, as `Answer.analysis` names them
+        for e in knowledge.entities:
+            self._ids.setdefault(e.name, e.id)
 
     def resolve(self, question: str, previous: Turn | None) -> Resolution:
         """The question as the engine should read it, given the last turn (None: a new talk)."""
@@ -94,18 +108,20 @@ class Resolver:
         return self._pronouns(question, previous)
 
     def turn(self, question: str, resolution: Resolution, previous: Turn | None,
-             top_quote: str | None, shown: tuple[int, ...], answered: bool) -> Turn:
-        """The record the next question is read against."""
-        analysis = self.analyse(resolution.question)
+             top_quote: str | None, shown: tuple[int, ...], answered: bool,
+             explained: Mapping[str, Any] | None = None) -> Turn:
+        """The record the next question is read against; `explained` is the engine's
+        `Answer.analysis` of it (read again from the question when missing)."""
+        read = self._reading(resolution.question, explained)
         k = self.knowledge
-        named = [(e, words) for e, words in analysis.mentions if k.entity(e).kind != "film"]
-        reached = [t for t in analysis.targets if t not in analysis.entities
+        named = [(e, words) for e, words in read.mentions if k.entity(e).kind != "film"]
+        reached = [t for t in read.targets if t not in read.entities
                    and k.entity(t).kind != "film"]
         # Whom a relation led to is what a "who" question was about ("who is X's dad?": the
         # dad); otherwise who was named is ("what did X do to his dad": X). An actor looked
         # up for a named role comes after the role itself.
         focus: list[int] = []
-        if analysis.answer_type in ("person", "name"):
+        if read.answer_type in ("person", "name"):
             focus += [t for t in reached if k.entity(t).kind == "character"]
         # Who is named only as the owner of a thing ("what happens at X's wedding") is not
         # what the question is about: whom the answer names comes first.
@@ -121,16 +137,33 @@ class Resolver:
             focus += previous.focus  # older entities stay in mind, after the new ones
         if resolution.more and previous is not None:
             shown = (*previous.shown, *shown)
-        aspect = "end" if analysis.position is not None and _END_WORDS.search(
-            fold(resolution.question)) else ("start" if analysis.position is not None else None)
+        folded = fold(resolution.question)
+        aspect = ("end" if _END_WORDS.search(folded)
+                  else "start" if _START_WORDS.search(folded) else None)
         return Turn(question=question, resolved=resolution.question,
                     focus=tuple(dict.fromkeys(focus))[:MAX_FOCUS], named=tuple(named),
-                    answer_type=analysis.answer_type, aspect=aspect, shown=shown,
+                    answer_type=read.answer_type, aspect=aspect, shown=shown,
                     answered=answered, quote=top_quote if answered else None)
 
     def analyse(self, question: str) -> Analysis:
         """The engine's own question analysis (cheap: regular expressions and look-ups)."""
         return analyse(question, self.knowledge, self.is_name)
+
+    def _reading(self, question: str, explained: Mapping[str, Any] | None) -> _Reading:
+        """Who a question named and reached, from the engine's explained analysis when there
+        is one (no second analysis), else by analysing it."""
+        ids = self._ids
+        try:
+            if explained is not None:
+                return _Reading(
+                    str(explained["type"]),
+                    tuple((ids[n["entity"]], str(n["words"])) for n in explained["named"]),
+                    tuple(ids[name] for name in explained["entities"]),
+                    tuple(ids[name] for name in explained["resolved"]))
+        except (KeyError, TypeError):
+            pass  # another engine's analysis: read the question again
+        a = self.analyse(question)
+        return _Reading(a.answer_type, a.mentions, a.entities, a.targets)
 
     # -- the kinds of follow-up -------------------------------------------------------------
 
@@ -175,6 +208,8 @@ class Resolver:
         return Resolution(asked, True, f"(taking it as “{asked}”)", entities=tuple(x_people))
 
     def _pronouns(self, question: str, previous: Turn) -> Resolution:
+        if not _PRONOUN.search(question) and not _IT.search(question):
+            return Resolution(question)  # nothing to resolve: no analysis needed
         k = self.knowledge
         analysis = self.analyse(question)
         own = [e for e in analysis.entities if k.entity(e).kind != "film"]
