@@ -55,8 +55,10 @@ class Dialogue:
         self.engine = engine
         self.knowledge = knowledge if knowledge is not None else EMPTY
         surface = getattr(getattr(getattr(engine, "index", None), "bm25", None), "surface", {})
+        texts = [p.text for p in passages]
         self.resolver = Resolver(self.knowledge, lambda w: _is_name(surface, w),
-                                 genders(self.knowledge, passages))
+                                 genders(self.knowledge, passages),
+                                 lambda pid: texts[pid] if 0 <= pid < len(texts) else None)
 
     @classmethod
     def of(cls, engine: Any) -> Dialogue:

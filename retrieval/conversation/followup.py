@@ -28,7 +28,7 @@ from retrieval.conversation.context import MAX_FOCUS, Turn
 from retrieval.conversation.names import describe, named_entities, spoken_name
 from retrieval.knowledge.graph import Knowledge
 from retrieval.knowledge.lexicon import FIELD_WORDS, fields_named, relation_word
-from retrieval.text import STOPWORDS, fold
+from retrieval.text import STOPWORDS, content_terms, fold
 
 _MALE = {"he": "subject", "him": "object", "his": "possessive", "himself": "object"}
 _FEMALE = {"she": "subject", "her": "object", "hers": "possessive", "herself": "object"}
@@ -53,6 +53,15 @@ _LEADING_WH = re.compile(r"^(?:what|who|whom|whose|which|how|when|where|why)(?:'
                          re.IGNORECASE)
 _PREPOSITIONS = frozenset("of about with on for to by from in at".split())
 MAX_ELLIPSIS_WORDS = 5
+# Words that say nothing of what happened ("why does he …", "when he gets out"): everyday
+# verbs and the film's own vocabulary, as stems.
+_PRONOUN_STEMS = frozenset(content_terms("happen happens happened do does did why what who "
+                                         "where when how want wants get gets got getting out "
+                                         "go goes went come comes came make makes made take "
+                                         "takes took give gives gave put say says said tell "
+                                         "tells told see sees saw know knows knew think thinks "
+                                         "like likes need needs end ending start beginning "
+                                         "film movie scene"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +89,10 @@ class Resolver:
     """Reads follow-ups against a conversation's last turn; one per engine (it is stateless)."""
 
     def __init__(self, knowledge: Knowledge, is_name: Callable[[str], bool],
-                 genders: dict[int, str]) -> None:
+                 genders: dict[int, str],
+                 passage_text: Callable[[int], str | None] = lambda _pid: None) -> None:
         self.knowledge = knowledge
+        self.passage_text = passage_text  # a shown passage's text, by id
         self.is_name = is_name
         self.genders = genders
         self._ids: dict[str, int] = {}  # entity name → id, as `Answer.analysis` names them
@@ -213,6 +224,8 @@ class Resolver:
         k = self.knowledge
         analysis = self.analyse(question)
         own = [e for e in analysis.entities if k.entity(e).kind != "film"]
+        named_terms = {t for _, words in analysis.mentions for t in content_terms(words)}
+        actors = self._doing(question, previous, named_terms)
         out: list[str] = []
         taken: list[tuple[str, int]] = []
         cursor = 0
@@ -223,8 +236,9 @@ class Resolver:
                     self._fits(e, gender) for e in own):
                 continue  # "what does X do to his father": his is X
             other = {e for w, e in taken if _gender_of(w) != gender}
-            candidates = [e for e in previous.focus
+            candidates = [e for e in (*actors, *previous.focus)
                           if e not in own and e not in other and self._fits(e, gender)]
+            candidates = list(dict.fromkeys(candidates))
             if not candidates:
                 continue
             if gender == "plural":
@@ -286,6 +300,23 @@ class Resolver:
         if folded[max(0, start - 4):start] == "the ":
             start -= 4
         return where[start], where[m.end()]
+
+    def _doing(self, question: str, previous: Turn, named_terms: set[str]) -> list[int]:
+        """Who the last answer's passage names in the sentences about what the question asks
+        ("why does he attack her?" → the sentence that says who attacks whom), in order."""
+        text = self.passage_text(previous.shown[0]) if previous.shown else previous.quote
+        if not text:
+            return []
+        wanted = {t for t in content_terms(question)
+                  if t not in _PRONOUN_STEMS and t not in named_terms}  # the deed, not names
+        if not wanted:
+            return []
+        found: list[int] = []
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if wanted & set(content_terms(sentence)):
+                found.extend(e for e in named_entities(sentence, self.knowledge)
+                             if e not in found and self.knowledge.entity(e).kind == "character")
+        return found
 
     def _possessed_thing(self, previous: Turn) -> str | None:
         """"Tonny's tattoo" when the last question asked about a thing someone has."""
