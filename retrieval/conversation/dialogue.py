@@ -30,7 +30,7 @@ class Exchange:
     question: str  # as the user wrote it
     answer: Answer | None = None  # None for small talk
     resolved: str | None = None  # the question the engine was asked, when it was rewritten
-    note: str | None = None  # "(taking *him* as Smeden, Tonny's father)"
+    note: str | None = None  # "(taking *him* as Sam, Ann's father)"
     smalltalk: str | None = None  # the friendly reply, for small talk
     turn: Turn | None = None  # what the next question is read against (None: keep the last)
 

@@ -43,7 +43,7 @@ _WHY = re.compile(r"^(?:and |but |so |ok |okay )?(?:why|how come|why so|for what
                   r"why would (?:he|she|they) do (?:that|it))[\s.!?]*$")
 _ELLIPSIS = re.compile(r"^(?:(?:and|but|also|so|ok|okay)[, ]+)?(?:(?:what|how) about|what of|"
                        r"and|also|same for|same with)\s+(?P<x>.+?)[\s.!?]*$")
-# A phrase that opens a question of its own: "and who's the duke's ex wife?" stands alone.
+# A phrase that opens a question of its own: "and who's the boss's ex wife?" stands alone.
 _OPENS_QUESTION = re.compile(r"^(?:who|whos|who's|what|whats|what's|when|where|which|why|how|"
                              r"is|was|are|were|does|did|do|can|could|has|have|had|will|would|"
                              r"should|tell|give|show|list|name)\b")
@@ -80,7 +80,7 @@ class Resolution:
 
     question: str  # what the engine is asked
     resolved: bool = False  # whether it differs from what the user wrote
-    note: str | None = None  # "(taking *him* as Smeden, Tonny's father)"
+    note: str | None = None  # "(taking *him* as Sam, Ann's father)"
     more: bool = False  # "more": the previous question's passages not shown yet
     entities: tuple[int, ...] = ()  # whom the follow-up was taken to mean
 
@@ -197,7 +197,7 @@ class Resolver:
         slot = self._entity_slot(base, previous)
         if len(x_people) == 1 and x_analysis.mentions and " ".join(
                 x_analysis.mentions[0][1].split()) == " ".join(re.findall(r"[a-z0-9]+", fold(x))):
-            x = k.entity(x_people[0]).name  # "and krissi?" → "… Krissi?", as the documents write it
+            x = k.entity(x_people[0]).name  # "and sam?" → "… Sam?", as the documents write it
         # X takes the named entity's place when it is someone too, or a topic where the
         # entity was an object ("what did people think of X" → "… of the ending").
         if slot is not None and (x_people or self._after_preposition(base, slot)):
@@ -205,7 +205,7 @@ class Resolver:
         elif (field_slot := self._field_slot(base)) is not None and fields_named(fold(x)):
             asked = base[:field_slot[0]] + _bare(x) + base[field_slot[1]:]
         elif x_people:
-            asked = x  # "and Frank?" after a question that named no one
+            asked = x  # "and Sam?" after a question that named no one
         elif _END_WORDS.search(fold(x)) or _START_WORDS.search(fold(x)):
             part = "end" if _END_WORDS.search(fold(x)) else "start"
             if previous.focus and k.entity(previous.focus[0]).kind == "character":
@@ -319,7 +319,7 @@ class Resolver:
         return found
 
     def _possessed_thing(self, previous: Turn) -> str | None:
-        """"Tonny's tattoo" when the last question asked about a thing someone has."""
+        """"Ann's tattoo" when the last question asked about a thing someone has."""
         for e, words in previous.named:
             if self.knowledge.entity(e).kind not in ("character", "person"):
                 continue
@@ -365,8 +365,8 @@ def _role(word: str, question: str, end: int) -> tuple[str, str]:
 
 
 def _owns_thing(question: str, words: str) -> str | None:
-    """The noun after a possessive name in a question ("tonnys tattoo" → "tattoo"), unless
-    it is a relation ("tonnys dad" is a person) or a grammar word."""
+    """The noun after a possessive name in a question ("anns tattoo" → "tattoo"), unless
+    it is a relation ("anns dad" is a person) or a grammar word."""
     name = r"[\s'’]*".join(map(re.escape, words.split()))
     m = re.search(rf"\b{name}(?:'s|’s|s)\s+([a-z][a-z-]+)\b", fold(question))
     if m and m.group(1) not in STOPWORDS and relation_word(m.group(1)) is None:

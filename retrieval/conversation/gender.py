@@ -4,8 +4,8 @@ Generic evidence only, read once from the knowledge graph and the passages:
 - a relation the documents state about someone ("Xs estranged father" makes the father a man,
   "the mother of Xs child" a woman);
 - gendered nouns describing a character in its cast line ("a prostitute and the mother of…");
-- the pronoun that follows a sentence about one named character ("Ø watches and reveals that
-  he…", "Charlotte … She refuses").
+- the pronoun that follows a sentence about one named character ("Sam watches and reveals that
+  he…", "Ann … She refuses").
 An actor takes the gender of the role they play. Unknown stays unknown: a pronoun may then
 mean that entity whatever its gender.
 """

@@ -1,6 +1,6 @@
 """How a conversation names the entities it talks about, all read from the knowledge graph:
 which entities a text names, the name to put in a question, and a short description for the
-note that says how a pronoun was taken ("Smeden, Tonny's father")."""
+note that says how a pronoun was taken ("Sam, Ann's father")."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def spoken_name(entity: int, knowledge: Knowledge, used: str | None = None) -> s
 
 
 def describe(entity: int, knowledge: Knowledge, genders: dict[int, str]) -> str | None:
-    """A few words saying who an entity is, from the graph: "Tonny's father", "played by X",
+    """A few words saying who an entity is, from the graph: "Ann's father", "played by X",
     "who plays Y"; None when the graph says nothing."""
     ent = knowledge.entity(entity)
     if ent.kind == "character":

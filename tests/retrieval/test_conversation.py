@@ -122,6 +122,11 @@ def test_two_pronouns_of_different_gender_mean_two_people(dialogue: Dialogue) ->
     assert "child support" in top(last)
 
 
+def test_pronouns_follow_who_does_what_in_the_last_answers_passage(dialogue: Dialogue) -> None:
+    *_, last = talk(dialogue, "what happens at ø's wedding", "why does he attack her?")
+    assert last.resolved == "why does Tonny attack Charlotte?"
+
+
 def test_an_object_pronoun_never_means_the_questions_own_subject(dialogue: Dialogue) -> None:
     *_, last = talk(dialogue, "who is tonnys dad", "does Tonny kill him?")
     assert last.resolved == "does Tonny kill Smeden?"
