@@ -59,6 +59,7 @@ class Dialogue:
         self.resolver = Resolver(self.knowledge, lambda w: _is_name(surface, w),
                                  genders(self.knowledge, passages),
                                  lambda pid: texts[pid] if 0 <= pid < len(texts) else None)
+        self.resolver.learn_names(texts)
 
     @classmethod
     def of(cls, engine: Any) -> Dialogue:

