@@ -68,36 +68,6 @@ class Answerer:
         """Stop the worker threads (answers in progress finish)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    async def answer(self, question: str) -> Answer:
-        """The engine's answer, computed in a worker thread so the event loop never waits."""
-        call = functools.partial(self.engine.answer, question, self.settings.top_k)
-        return await asyncio.get_running_loop().run_in_executor(self._pool, call)
-
-    async def reply(
-        self,
-        question: str,
-        *,
-        asker_id: int,
-        guild_id: int | None,
-        show_spoilers: bool = False,
-        deadline: float | None = None,
-    ) -> Reply:
-        """The reply to `question`; never raises for a failing engine (it logs and apologises).
-
-        `deadline` is when the reply stops being editable (an interaction's token expires), if
-        it ever does: the buttons stop working before then.
-        """
-        try:
-            answer = await self.answer(question)
-        except QuestionError as e:
-            return Reply(content=fmt.question_error_text(e))
-        except Exception:
-            # logged without mentions: the log must not collect Discord user ids
-            log.exception("answering %r failed", without_mentions(question[:200]))
-            return Reply(content=fmt.ERROR_TEXT)
-        return self._reply_for(answer, asker_id=asker_id, guild_id=guild_id,
-                               show_spoilers=show_spoilers, deadline=deadline)
-
     async def converse(
         self,
         question: str,
@@ -108,14 +78,20 @@ class Answerer:
         show_spoilers: bool = False,
         deadline: float | None = None,
     ) -> tuple[Reply, Turn | None]:
-        """The reply to a message of a conversation (retrieval/conversation/), and the turn
-        to remember (None: nothing new to remember). Never raises for a failing engine."""
+        """The reply to a message read after `previous` (retrieval/conversation/), and the
+        turn to remember (None: nothing new). The engine runs in a worker thread, so the event
+        loop never waits; a failing engine is logged and apologised for, never raised.
+
+        `deadline` is when the reply stops being editable (an interaction's token expires), if
+        it ever does: the buttons stop working before then.
+        """
         call = functools.partial(self.dialogue.respond, question, previous, self.settings.top_k)
         try:
             exchange = await asyncio.get_running_loop().run_in_executor(self._pool, call)
         except QuestionError as e:
             return Reply(content=fmt.question_error_text(e)), None
         except Exception:
+            # logged without mentions: the log must not collect Discord user ids
             log.exception("answering %r failed", without_mentions(question[:200]))
             return Reply(content=fmt.ERROR_TEXT), None
         if exchange.answer is None:  # small talk: plain text, no buttons
