@@ -6,7 +6,7 @@ import asyncio
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import discord
@@ -16,6 +16,8 @@ from bot.feedback import FeedbackLog, without_mentions
 from bot.settings import PASSAGES_PER_PAGE, BotSettings
 from bot.views import NO_MENTIONS, AnswerView
 from retrieval.answer.result import Answer
+from retrieval.conversation.context import Turn
+from retrieval.conversation.dialogue import Dialogue
 from retrieval.errors import QuestionError
 from retrieval.index.stats import CorpusStats
 
@@ -60,38 +62,52 @@ class Answerer:
         # Its own small pool rather than asyncio.to_thread's (cores + 4 threads): more threads
         # than cores only queue on the GIL, and the event loop then waits its turn behind them.
         self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="pusherbot-answer")
+        self.dialogue = Dialogue.of(engine)  # follow-ups and small talk, over the same engine
 
     def close(self) -> None:
         """Stop the worker threads (answers in progress finish)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    async def answer(self, question: str) -> Answer:
-        """The engine's answer, computed in a worker thread so the event loop never waits."""
-        call = functools.partial(self.engine.answer, question, self.settings.top_k)
-        return await asyncio.get_running_loop().run_in_executor(self._pool, call)
-
-    async def reply(
+    async def converse(
         self,
         question: str,
+        previous: Turn | None,
         *,
         asker_id: int,
         guild_id: int | None,
         show_spoilers: bool = False,
         deadline: float | None = None,
-    ) -> Reply:
-        """The reply to `question`; never raises for a failing engine (it logs and apologises).
+    ) -> tuple[Reply, Turn | None]:
+        """The reply to a message read after `previous` (retrieval/conversation/), and the
+        turn to remember (None: nothing new). The engine runs in a worker thread, so the event
+        loop never waits; a failing engine is logged and apologised for, never raised.
 
         `deadline` is when the reply stops being editable (an interaction's token expires), if
         it ever does: the buttons stop working before then.
         """
+        call = functools.partial(self.dialogue.respond, question, previous, self.settings.top_k)
         try:
-            answer = await self.answer(question)
+            exchange = await asyncio.get_running_loop().run_in_executor(self._pool, call)
         except QuestionError as e:
-            return Reply(content=fmt.question_error_text(e))
+            return Reply(content=fmt.question_error_text(e)), None
         except Exception:
             # logged without mentions: the log must not collect Discord user ids
             log.exception("answering %r failed", without_mentions(question[:200]))
-            return Reply(content=fmt.ERROR_TEXT)
+            return Reply(content=fmt.ERROR_TEXT), None
+        if exchange.answer is None:  # small talk: plain text, no buttons
+            return Reply(content=fmt.fit_message(exchange.smalltalk or "")), None
+        # The embed's title is what the user asked; the note says how it was read.
+        answer = replace(exchange.answer, question=question)
+        reply = self._reply_for(answer, asker_id=asker_id, guild_id=guild_id,
+                                show_spoilers=show_spoilers, deadline=deadline)
+        if exchange.note:
+            reply = Reply(content=fmt.note_text(exchange.note, reply.content),
+                          embed=reply.embed, view=reply.view)
+        return reply, exchange.turn
+
+    def _reply_for(self, answer: Answer, *, asker_id: int, guild_id: int | None,
+                   show_spoilers: bool, deadline: float | None) -> Reply:
+        """An answer as a message: the abstention line, or the embed with its buttons."""
         if not answer.answered or not answer.results:
             return Reply(content=fmt.abstain_text(answer))
         view = AnswerView(

@@ -179,6 +179,7 @@ async def _drive(
     burst = list(latencies)
     bot_log.removeHandler(errors)
     bot_log.propagate = True
+    memory = _conversation_memory(bot, N_CONVERSATIONS)
     # no bot.close(): dpytest's fake gateway cannot be closed; asyncio.run cleans up
     return {
         "errors": errors.count,
@@ -204,7 +205,65 @@ async def _drive(
         "paced_latency_max_ms": max(paced) * 1000,
         "paced_loop_stall_max_ms": max(paced_monitor.stalls) * 1000,
         "loop_cpu_ms_per_question": sum(monitor.busy) / n_burst * 1000,
+        **memory,
     }
+
+
+N_CONVERSATIONS = 10_000  # live conversations whose memory is measured (target: <= 50 MB)
+
+
+def _rss_bytes() -> int | None:
+    """This process's resident memory now (Linux /proc), or None where it cannot be read."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+def _conversation_memory(bot: Any, n: int) -> dict[str, Any]:
+    """RSS added by `n` live conversations, each as the bot keeps one after a real answer: the
+    user's last turn, the turn of the reply, and the question record an edit would use. The
+    turns are the engine's own for the benchmark's questions, with every string made distinct
+    (as n different users' questions and quotes would be)."""
+    import gc
+
+    from retrieval.conversation.context import Turn
+
+    samples: list[Turn] = []
+    previous: Turn | None = None
+    for q in QUESTIONS:
+        exchange = bot.answerer.dialogue.respond(q, previous, bot.settings.top_k)
+        if exchange.turn is not None:
+            samples.append(exchange.turn)
+            previous = exchange.turn
+    conversations = bot.conversations
+    conversations.turns.clear()
+    conversations.replies.clear()
+    conversations.asked.clear()
+    gc.collect()
+    before = _rss_bytes()
+    base_id = 10**17
+    for i in range(n):
+        t = samples[i % len(samples)]
+        q = f"{t.question} ({i})"
+        quote = t.quote[:-1] + t.quote[-1:] if t.quote else None  # a string of its own
+        turn = Turn(question=q, resolved=f"{t.resolved} ({i})", focus=t.focus, named=t.named,
+                    answer_type=t.answer_type, aspect=t.aspect, shown=tuple(t.shown),
+                    answered=t.answered, quote=quote)
+        conversations.remember(base_id + i % 50, base_id + i, turn, base_id + 3 * i + 1,
+                               question_id=base_id + 3 * i + 2, previous=previous, text=q)
+    gc.collect()
+    after = _rss_bytes()
+    live = len(conversations)
+    added = (after - before) / 1e6 if before is not None and after is not None else None
+    conversations.turns.clear()
+    conversations.replies.clear()
+    conversations.asked.clear()
+    return {"conversations": live, "conversations_rss_mb": added}
 
 
 def run(
@@ -240,6 +299,9 @@ def _table(r: dict[str, Any]) -> str:
         ("  longest loop CPU run", f"{r['loop_busy_max_ms']:.1f} ms"),
         ("  loop CPU per question", f"{r['loop_cpu_ms_per_question']:.2f} ms"),
         ("failed answers (all phases)", str(r["errors"])),
+        (f"memory of {r['conversations']:,} live conversations",
+         "n/a" if r["conversations_rss_mb"] is None
+         else f"{r['conversations_rss_mb']:.1f} MB RSS  (target ≤ 50)"),
     ]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{width}}  {v}".rstrip() for k, v in rows)

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answering import AnswerEngine, Answerer
+from bot.conversations import Conversations
 from bot.cooldown import UserCooldowns
 from bot.feedback import FeedbackLog
 from bot.settings import BotSettings
@@ -69,6 +70,7 @@ class PusherBot(commands.Bot):
         self.feedback = FeedbackLog(settings.feedback_file)
         self.answerer = Answerer(engine, settings, self.feedback)
         self.cooldowns = UserCooldowns(settings.cooldown_rate, settings.cooldown_per)
+        self.conversations = Conversations(settings.core.context_ttl, settings.core.context_max)
         self.sync_commands = sync_commands
 
     async def setup_hook(self) -> None:

@@ -32,7 +32,6 @@ ZERO_WIDTH_SPACE = "\u200b"
 BLANK = ZERO_WIDTH_SPACE  # Discord rejects empty field names and values
 
 ERROR_TEXT = "Sorry, something went wrong while answering. Please try again in a moment."
-EMPTY_QUESTION_TEXT = "Ask me something about *Pusher II*, for example: who plays the Duke?"
 ONLY_ASKER_TEXT = "Only the person who asked can page through these passages."
 ALREADY_VOTED_TEXT = "You have already rated this answer."
 THANKS_TEXT = "Thanks for the feedback!"
@@ -244,6 +243,14 @@ def answer_embed(
 def abstain_text(answer: Answer) -> str:
     """The short polite reply when the core abstains."""
     return fit_message(answer.message or ABSTAIN_MESSAGE)
+
+
+def note_text(note: str, content: str | None = None) -> str:
+    """How a follow-up was taken, above the answer: "(taking *him* as Smeden, …)". The note's
+    own *emphasis* stays; everything else in it is escaped."""
+    shown = "*".join(escape(part) for part in note.split("*"))
+    text = fit_markdown(shown, MESSAGE_LIMIT // 2)
+    return fit_message(f"{text}\n{content}") if content else text
 
 
 def question_error_text(error: Exception) -> str:

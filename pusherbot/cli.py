@@ -49,9 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also show how the question was read: answer type, names and "
                           "aliases, the chain of links used, and why it answered or abstained")
 
-    sub.add_parser("chat", parents=[common], help="interactive questions, model loaded once",
-                   description="Ask questions interactively (line editing and history). "
-                               "Ctrl-D or 'quit' leaves.")
+    chat = sub.add_parser("chat", parents=[common], help="a conversation, model loaded once",
+                          description="Ask questions interactively (line editing and history), "
+                                      "in one conversation: follow-ups such as 'who plays him?' "
+                                      "or 'and Charlotte?' are read against the last question. "
+                                      "'/new' starts over; Ctrl-D or 'quit' leaves. Piped lines "
+                                      "are one conversation too.")
+    chat.add_argument("--json", action="store_true",
+                      help="one JSON object per line: ask --json's, plus resolved_question")
 
     index = sub.add_parser("index", parents=[common], help="build or validate the index",
                            description="Build the index if it is missing or stale, else validate it.")
@@ -64,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", parents=[common], help="score retrieval on a question file",
                         description="quote@1, passage@3, MRR and abstention rates for hybrid, "
                                     "BM25-only and dense-only rankings.")
-    ev.add_argument("file", type=Path, help="JSONL: {id, question, answers, category} per line")
+    ev.add_argument("file", type=Path, help="JSONL: {id, question, answers, category} per line, "
+                                            "or conversations: {id, turns: [{question, answers, "
+                                            "standalone}]}")
     ev.add_argument("--json", action="store_true", help="machine-readable report")
 
     bench = sub.add_parser("bench", parents=[common], help="measure speed, memory and scale",
@@ -150,6 +157,10 @@ def cmd_ask(args, settings, parser) -> int:
         _err("error: the question is not valid text (invalid UTF-8 or a lone surrogate)")
         return EXIT_USAGE
     engine = _load_engine(settings)
+    chat = _smalltalk(engine, args.question, args.json)
+    if chat is not None:
+        print(chat)
+        return EXIT_OK
     try:
         answer = engine.answer(args.question, settings.top_k)
     except QuestionError as e:
@@ -178,6 +189,10 @@ def _ask_stream(args, settings) -> int:
         try:
             if not complete:
                 raise QuestionError(_too_long(settings))
+            chat = _smalltalk(engine, question, args.json) if question.strip() else None
+            if chat is not None:
+                print(chat if args.json else f"Q: {printable(question)}\n{chat}\n", flush=True)
+                continue
             answer = engine.answer(question, settings.top_k)
         except QuestionError as e:
             rejected += 1
@@ -194,6 +209,18 @@ def _ask_stream(args, settings) -> int:
         else:
             print(f"Q: {printable(answer.question)}\n{render_answer(answer)}\n", flush=True)
     return EXIT_USAGE if rejected else EXIT_OK
+
+
+def _smalltalk(engine, question: str, as_json: bool) -> str | None:
+    """The friendly reply to a greeting, thanks or "help" (as JSON with --json), else None."""
+    from retrieval.conversation.dialogue import Dialogue, Exchange
+
+    message = Dialogue.of(engine).smalltalk(question)
+    if message is None:
+        return None
+    if as_json:
+        return json.dumps(Exchange(question, smalltalk=message).to_dict(), ensure_ascii=False)
+    return message
 
 
 def read_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[bytes, bool]]:
@@ -244,41 +271,31 @@ def _is_text(question: str) -> bool:
 
 
 def cmd_chat(args, settings, parser) -> int:
-    """pusherbot chat."""
-    from pusherbot.output import render_answer
-    from retrieval.errors import QuestionError
+    """pusherbot chat: one conversation (pusherbot/chat.py)."""
+    from pusherbot.chat import interactive, run_chat
+    from retrieval.conversation.dialogue import Dialogue
 
     history = Path(os.environ.get("PUSHERBOT_HISTORY", Path.home() / ".pusherbot_history"))
+    typed = interactive()
     try:
         import readline
 
         readline.set_history_length(1000)
-        if history.exists():
+        if typed and history.exists():
             readline.read_history_file(history)
     except (ImportError, OSError):
         readline = None  # type: ignore[assignment]
     engine = _load_engine(settings)
-    interactive = sys.stdin.isatty()
-    if interactive:
-        print("Ask about Pusher II (Ctrl-D or 'quit' to leave).")
+    if typed and not args.json:
+        print("Ask about Pusher II; follow-ups work ('who plays him?'). "
+              "'/new' starts over, Ctrl-D or 'quit' leaves.")
     try:
-        for question in _chat_lines(interactive, settings):
-            if question is None:
-                _err(f"error: {_too_long(settings)}")
-                continue
-            if question.strip().lower() in ("quit", "exit", ":q"):
-                break
-            if not question.strip():
-                continue
-            try:
-                print(render_answer(engine.answer(question, settings.top_k)) + "\n", flush=True)
-            except QuestionError as e:
-                _err(f"error: {e}")
+        return run_chat(Dialogue.of(engine), _chat_lines(typed, settings), settings.top_k,
+                        as_json=args.json, err=_err, too_long=_too_long(settings))
     finally:
-        if readline is not None:
+        if readline is not None and typed:
             with contextlib.suppress(OSError):
                 readline.write_history_file(history)
-    return EXIT_OK
 
 
 def _chat_lines(interactive: bool, settings) -> Iterator[str | None]:
@@ -330,8 +347,11 @@ def cmd_index(args, settings, parser) -> int:
 
 def cmd_eval(args, settings, parser) -> int:
     """pusherbot eval."""
+    from retrieval.conversation.score import is_conversation_file
     from retrieval.evaluate import evaluate, format_report, load_questions
 
+    if is_conversation_file(args.file):
+        return _eval_conversations(args, settings)
     questions = load_questions(args.file)
     engine = _load_engine(settings)
     report = evaluate(engine, questions)
@@ -340,6 +360,24 @@ def cmd_eval(args, settings, parser) -> int:
     else:
         print(f"{args.file}: {len(questions)} questions")
         print(format_report(report))
+    return EXIT_OK
+
+
+def _eval_conversations(args, settings) -> int:
+    """pusherbot eval on a conversations file: follow-ups as asked against standalone."""
+    from retrieval.conversation.score import (
+        evaluate_conversations,
+        format_conversation_report,
+        load_conversations,
+    )
+
+    conversations = load_conversations(args.file)
+    report = evaluate_conversations(_load_engine(settings), conversations)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(f"{args.file}: {len(conversations)} conversations")
+        print(format_conversation_report(report))
     return EXIT_OK
 
 

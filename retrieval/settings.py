@@ -316,6 +316,20 @@ class Settings:
         400, Var("PUSHERBOT_QUOTE_MAX_CHARS", "int", "Longest quote, in characters.", lo=40, hi=4000)
     )
 
+    # Conversations (retrieval/conversation/): how long a follow-up may come after the last
+    # question, and how many conversations are kept in memory at once (least recent out).
+    context_ttl: float = setting(
+        300.0,
+        Var("PUSHERBOT_CONTEXT_TTL", "float",
+            "Seconds a conversation is remembered after its last question.",
+            lo=0, above=True, hi=86_400),
+    )
+    context_max: int = setting(
+        10_000,
+        Var("PUSHERBOT_CONTEXT_MAX", "int", "Conversations kept in memory at most.",
+            lo=1, hi=100_000),
+    )
+
     def __post_init__(self) -> None:
         check_fields(self)
         if self.max_question_chars < 1:

@@ -33,6 +33,7 @@ class AskCog(commands.Cog):
         question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
         private: bool = False,
         spoilers: bool = False,
+        follow_up: bool = False,
     ) -> None:
         """Ask a question about the film Pusher II; the answer is a quote with its source.
 
@@ -44,6 +45,8 @@ class AskCog(commands.Cog):
             Only you see the answer.
         spoilers
             Show plot spoilers as plain text (only you see the answer then).
+        follow_up
+            Read the question after your last one here ("who plays him?").
         """
         received = time.monotonic()  # the interaction's token, which edits the reply, lives from now
         decision = self.bot.cooldowns.hit(interaction.user.id)
@@ -58,8 +61,12 @@ class AskCog(commands.Cog):
         ephemeral = private or spoilers
         # Discord drops an interaction not acknowledged within 3 s; the work comes after.
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        reply = await self.bot.answerer.reply(
+        conversations = self.bot.conversations
+        channel = interaction.channel_id or 0
+        previous = conversations.previous(channel, interaction.user.id, None) if follow_up else None
+        reply, turn = await self.bot.answerer.converse(
             question,
+            previous,
             asker_id=interaction.user.id,
             guild_id=interaction.guild_id,
             show_spoilers=spoilers,
@@ -70,6 +77,8 @@ class AskCog(commands.Cog):
         )
         if reply.view is not None:
             reply.view.message = message
+        if turn is not None:  # a mention or the next /ask follow_up can go on from here
+            conversations.remember(channel, interaction.user.id, turn, message.id)
 
     @app_commands.command()
     async def about(self, interaction: discord.Interaction) -> None:

@@ -11,6 +11,7 @@ import discord
 from discord.ext import commands
 
 from bot import format as fmt
+from bot.conversations import Asked
 from bot.views import NO_MENTIONS
 
 if TYPE_CHECKING:
@@ -59,24 +60,7 @@ class MentionsCog(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Answer the message if it is a question for us; never raises."""
-        if (
-            message.author.bot  # ourselves and other bots
-            or message.webhook_id is not None
-            or message.type not in _QUESTION_TYPES  # joins, pins, boosts, ...
-            or self.bot.user is None
-        ):
-            return
-        me = self.bot.user.id
-        role = message.guild.self_role if message.guild is not None else None
-        question = question_from(
-            message.content,
-            bot_id=me,
-            role_id=role.id if role is not None else None,
-            is_dm=message.guild is None,
-            # the mention metadata, not only the text: a reply that pings us has no <@id> in it
-            mentioned=any(user.id == me for user in message.mentions)
-            or (role is not None and role in message.role_mentions),
-        )
+        question = self._question(message)
         if question is None:
             return
         try:
@@ -88,6 +72,45 @@ class MentionsCog(commands.Cog):
             with contextlib.suppress(discord.HTTPException):  # the log already has the cause
                 await reply_to(message, content=fmt.ERROR_TEXT, allowed_mentions=NO_MENTIONS)
 
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edited question (within the TTL) is answered again, and our reply edited in
+        place; never raises."""
+        message = payload.message
+        question = self._question(message)
+        if question is None:
+            return
+        asked = self.bot.conversations.edited(message.id, message.content)
+        if asked is None:
+            return
+        try:
+            await self._answer_edit(message, question, asked)
+        except discord.HTTPException as e:  # the reply was deleted, no permission, ...
+            log.warning("could not edit a reply in channel %s: %s", message.channel.id, e)
+        except Exception:
+            log.exception("handling an edit failed")
+
+    def _question(self, message: discord.Message) -> str | None:
+        """The question a message asks us, or None when it is not for us."""
+        if (
+            message.author.bot  # ourselves and other bots
+            or message.webhook_id is not None
+            or message.type not in _QUESTION_TYPES  # joins, pins, boosts, ...
+            or self.bot.user is None
+        ):
+            return None
+        me = self.bot.user.id
+        role = message.guild.self_role if message.guild is not None else None
+        return question_from(
+            message.content,
+            bot_id=me,
+            role_id=role.id if role is not None else None,
+            is_dm=message.guild is None,
+            # the mention metadata, not only the text: a reply that pings us has no <@id> in it
+            mentioned=any(user.id == me for user in message.mentions)
+            or (role is not None and role in message.role_mentions),
+        )
+
     async def _answer(self, message: discord.Message, question: str) -> None:
         # Every message we would reply to counts, bare mentions too: each one costs a reply.
         decision = self.bot.cooldowns.hit(message.author.id)
@@ -96,14 +119,51 @@ class MentionsCog(commands.Cog):
                 text = fmt.cooldown_text(decision.retry_after)
                 await reply_to(message, content=text, allowed_mentions=NO_MENTIONS)
             return
-        if not question:
-            await reply_to(message, content=fmt.EMPTY_QUESTION_TEXT, allowed_mentions=NO_MENTIONS)
-            return
-        reply = await self.bot.answerer.reply(
+        conversations = self.bot.conversations
+        replied = message.reference.message_id if message.reference is not None else None
+        previous = conversations.previous(message.channel.id, message.author.id, replied)
+        reply, turn = await self.bot.answerer.converse(
             question,
+            previous,
             asker_id=message.author.id,
             guild_id=message.guild.id if message.guild is not None else None,
         )
         sent = await reply_to(message, **reply.send_kwargs())
         if reply.view is not None:
             reply.view.message = sent
+            conversations.views[sent.id] = reply.view
+        if turn is not None:
+            conversations.remember(message.channel.id, message.author.id, turn, sent.id,
+                                   question_id=message.id, previous=previous,
+                                   text=message.content)
+
+    async def _answer_edit(self, message: discord.Message, question: str, asked: Asked) -> None:
+        decision = self.bot.cooldowns.hit(message.author.id)
+        if not decision.allowed:
+            return  # an edit is never worth a warning of its own
+        reply, turn = await self.bot.answerer.converse(
+            question,
+            asked.previous,
+            asker_id=message.author.id,
+            guild_id=message.guild.id if message.guild is not None else None,
+        )
+        ours = await message.channel.fetch_message(asked.reply_id)
+        conversations = self.bot.conversations
+        old = conversations.views.pop(ours.id, None)
+        if old is not None:
+            old.stop()  # its timeout must not grey out (and so overwrite) the new reply
+        kwargs = reply.send_kwargs()
+        # Whatever the old reply had and the new one has not goes: text, embed, buttons.
+        await ours.edit(
+            content=kwargs.get("content"),
+            embed=kwargs.get("embed"),
+            view=kwargs.get("view"),
+            allowed_mentions=NO_MENTIONS,
+        )
+        if reply.view is not None:
+            reply.view.message = ours
+            conversations.views[ours.id] = reply.view
+        if turn is not None:
+            conversations.remember(message.channel.id, message.author.id, turn, ours.id,
+                                   question_id=message.id, previous=asked.previous,
+                                   text=message.content)

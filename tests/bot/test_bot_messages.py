@@ -134,10 +134,12 @@ async def test_an_off_topic_question_gets_the_short_abstention(
     assert reply.content == fmt.abstain_text(expected) and not reply.embeds
 
 
-async def test_a_bare_mention_gets_a_hint(make_bot: BotFactory) -> None:
+async def test_a_bare_mention_gets_the_friendly_help(make_bot: BotFactory) -> None:
     bot = await make_bot()
     await dpytest.message(mention(bot, "  "))
-    assert only_reply().content == fmt.EMPTY_QUESTION_TEXT
+    reply = only_reply()
+    assert reply.content == bot.answerer.dialogue.smalltalk("")
+    assert reply.content.startswith("Hi! I'm a bot") and not reply.embeds
 
 
 async def test_bare_mentions_count_towards_the_cooldown(make_bot: BotFactory) -> None:
@@ -147,7 +149,7 @@ async def test_bare_mentions_count_towards_the_cooldown(make_bot: BotFactory) ->
     replies = []
     while not dpytest.verify().message().nothing():
         replies.append(dpytest.get_message().content)
-    assert replies[:2] == [fmt.EMPTY_QUESTION_TEXT] * 2
+    assert replies[:2] == [bot.answerer.dialogue.smalltalk("")] * 2
     assert len(replies) == 3 and replies[2].startswith("Slow down")  # then silence
     await dpytest.message(mention(bot, DUKE))  # and a question is still limited too
     assert dpytest.verify().message().nothing()

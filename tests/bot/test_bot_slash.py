@@ -212,7 +212,7 @@ async def test_a_failing_command_is_logged_and_apologised_for(
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(bot.answerer, "reply", broken)
+    monkeypatch.setattr(bot.answerer, "converse", broken)
     with caplog.at_level(logging.ERROR):
         token = await discord_api.slash("ask", question=DUKE)
     defer, apology = discord_api.requests_of(token)

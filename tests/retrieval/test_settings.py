@@ -26,6 +26,7 @@ def test_defaults() -> None:
     assert (s.chunk_chars, s.chunk_overlap, s.dense_weight) == (550, 1, 0.5)
     assert (s.abstain_threshold, s.quote_max_chars, s.max_question_chars) == (0.32, 400, 1000)
     assert s.follow_external_links is False
+    assert (s.context_ttl, s.context_max) == (300.0, 10_000)
 
 
 def test_every_documented_variable_is_read(tmp_path: Path) -> None:
@@ -42,8 +43,11 @@ def test_every_documented_variable_is_read(tmp_path: Path) -> None:
         "PUSHERBOT_CHUNK_OVERLAP": "0",
         "PUSHERBOT_QUOTE_MAX_CHARS": "200",
         "PUSHERBOT_FOLLOW_EXTERNAL_LINKS": "yes",
+        "PUSHERBOT_CONTEXT_TTL": "90.5",
+        "PUSHERBOT_CONTEXT_MAX": "200",
     }
     s = Settings.from_env(env)
+    assert (s.context_ttl, s.context_max) == (90.5, 200)
     assert s.seeds_dir == tmp_path / "seeds" and s.index_dir == Path("~/index").expanduser()
     assert s.model_path == tmp_path
     assert (s.encoder, s.vector_index, s.top_k) == ("torch", "ivf", 7)
@@ -78,6 +82,9 @@ def test_empty_values_keep_the_default() -> None:
         ("PUSHERBOT_TOP_K", "51", "must be a whole number from 1 to 50, not '51'"),
         ("PUSHERBOT_TOP_K", "three", "must be a whole number from 1 to 50, not 'three'"),
         ("PUSHERBOT_DENSE_WEIGHT", "nan", "must be a finite number from 0 to 1"),
+        ("PUSHERBOT_CONTEXT_TTL", "0", "must be a finite number > 0 and <= 86400, not '0'"),
+        ("PUSHERBOT_CONTEXT_TTL", "nan", "must be a finite number > 0 and <= 86400"),
+        ("PUSHERBOT_CONTEXT_MAX", "0", "must be a whole number from 1 to 100000, not '0'"),
         ("PUSHERBOT_DENSE_WEIGHT", "2", "must be a finite number from 0 to 1"),
         ("PUSHERBOT_CHUNK_CHARS", "99", "must be a whole number from 100 to 20000"),
         ("PUSHERBOT_CHUNK_OVERLAP", "-1", "must be a whole number from 0 to 10"),
