@@ -47,6 +47,7 @@ from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
 from retrieval.knowledge.graph import Knowledge, alias_keys
 from retrieval.knowledge.lexicon import FIELD_TYPES, FIELD_WORDS, relation_word
 from retrieval.passage import citation
+from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.settings import Settings
 from retrieval.text import content_terms, fold, stem, term_set
 from retrieval.text import words as words_of
@@ -92,6 +93,9 @@ class Engine:
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
+        # Questions about the reviews themselves (records, opinions): retrieval/reviews/.
+        self.reviews = ReviewDesk(index, film_words([a for e in titles for a in e.aliases]),
+                                  self.abstain_message, self._idf, self._max_idf)
 
     @classmethod
     def load(cls, settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,
@@ -153,6 +157,9 @@ class Engine:
         """Analyse → retrieve → fuse → quote → verify: a verbatim quote, or an abstention."""
         q = self.validate(question)
         k = top_k or self.settings.top_k
+        about_reviews = self.reviews.answer(q, self.encoder, timings)
+        if about_reviews is not None:
+            return about_reviews
         clock = _Clock(timings)
         qvec = self.encoder.encode([q])[0]
         clock.lap("encode")

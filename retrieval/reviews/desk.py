@@ -1,0 +1,214 @@
+"""Answers about the reviews themselves: record questions from the parsed records, and opinion
+questions as a stance summary over every review that discusses the asked aspect.
+
+Which reviews discuss an aspect is retrieval, not a word list: every review sentence is scored
+against the aspect by its dense cosine (the index's sentence vectors) plus the IDF-weighted share
+of the aspect's terms it holds (BM25's stems and close spellings); a review discusses the
+aspect when its best sentence scores at least DISCUSS_THRESHOLD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from retrieval.answer.result import Answer, Result
+from retrieval.index.store import LoadedIndex
+from retrieval.reviews import sentiment
+from retrieval.reviews.records import (
+    RecordAnswer,
+    ReviewRecord,
+    answer_records,
+    average_rating,
+    rating_counts,
+    record_question,
+    review_records,
+)
+from retrieval.reviews.stance import Voice, asks_opinion, aspect_text, order_voices, side
+from retrieval.reviews.summary import ReviewSummary
+from retrieval.text import term_set
+from retrieval.text import words as words_of
+
+# Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
+# and every film; README, "Reviews").
+LEXICAL_WEIGHT = 0.35  # a sentence holding all of the aspect's terms
+DENSE_FROM = "max"  # the question's vector, the aspect's, or the better of both per sentence
+DISCUSS_THRESHOLD = 0.5  # best sentence score for a review to count as discussing the aspect
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """The reviews that discuss an aspect, each with its best sentence and side, best first."""
+
+    aspect: str
+    voices: tuple[Voice, ...]
+    summary: ReviewSummary
+
+
+class ReviewDesk:
+    """The review records and sentences of one loaded index, ready for record and stance answers."""
+
+    def __init__(self, index: LoadedIndex, title_words: frozenset[str], abstain_message: str,
+                 idf: Mapping[str, float], max_idf: float) -> None:
+        self.index = index
+        self.passages = index.passages
+        self.records: tuple[ReviewRecord, ...] = review_records(index.passages)
+        self.title_words = title_words
+        self.abstain_message = abstain_message
+        self._idf = idf
+        self._max_idf = max_idf
+        rec_of = {pid: n for n, r in enumerate(self.records) for pid in r.passages}
+        rows, spans = [], []
+        for pid, n in sorted(rec_of.items()):
+            p = index.passages[pid]
+            first = int(index.sentence_offsets[pid])
+            for j, (s, e) in enumerate(p.sentences):
+                rows.append(int(index.passage_sentences[first + j]))
+                spans.append((n, pid, s, e))
+        self._spans = spans
+        self._sentence_record = np.asarray([sp[0] for sp in spans], dtype=np.int64)
+        self._vectors = (np.ascontiguousarray(index.sentence_vectors[np.asarray(rows, dtype=np.int64)])
+                         if rows else np.zeros((0, index.vectors.shape[1]), dtype=np.float32))
+        self._texts = [index.passages[pid].text[s:e] for _n, pid, s, e in spans]
+        self._titles = [term_set(r.title) for r in self.records]
+        self.all_ratings = rating_counts(self.records)
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def route(self, question: str) -> str | None:
+        """"record", "stance" or None (a question for the ordinary answer path)."""
+        if not self.records:
+            return None
+        if record_question(question, self.records, self.title_words) is not None:
+            return "record"
+        return "stance" if asks_opinion(question) else None
+
+    def answer(self, question: str, encoder: Any, timings: dict[str, float] | None = None
+               ) -> Answer | None:
+        """The answer to a record or opinion question; None for any other question."""
+        if not self.records:
+            return None
+        rq = record_question(question, self.records, self.title_words)
+        if rq is not None:
+            return self._record_answer(question, answer_records(rq, self.records), encoder)
+        if not asks_opinion(question):
+            return None
+        stance = self.stance(question, encoder)
+        return self._stance_answer(question, stance)
+
+    # -- stance ----------------------------------------------------------------------------
+
+    def stance(self, question: str, encoder: Any, aspect: str | None = None) -> Stance:
+        """Which reviews discuss the question's aspect (or `aspect`, when given), and how."""
+        if aspect is None:
+            aspect = aspect_text(question, self.title_words)
+        overall = not aspect
+        if overall or DENSE_FROM == "question":
+            dense = self._vectors @ encoder.encode([question])[0]
+        elif DENSE_FROM == "aspect":
+            dense = self._vectors @ encoder.encode([aspect])[0]
+        else:
+            both = encoder.encode([question, aspect])
+            dense = np.maximum(self._vectors @ both[0], self._vectors @ both[1])
+        lexical = np.zeros(len(self._texts), dtype=np.float32)
+        if not overall:
+            lexical = self._lexical(aspect)
+        scores = dense + LEXICAL_WEIGHT * lexical
+        voices = []
+        for n, record in enumerate(self.records):
+            mine = np.flatnonzero(self._sentence_record == n)
+            if not len(mine):
+                continue
+            best = int(mine[np.argmax(scores[mine])])
+            score = float(scores[best])
+            title_hit = not overall and self._title_share(n, aspect) >= 0.99
+            if not overall and score < DISCUSS_THRESHOLD and not title_hit:
+                continue
+            _n, pid, s, e = self._spans[best]
+            c = sentiment.compound(self._texts[best])
+            voices.append(Voice(n, pid, s, e, score, side(record.rating, c, overall=overall), c))
+        negative_first = sentiment.compound(question) <= -sentiment.LEAN
+        ordered = tuple(order_voices(voices, negative_first))
+        return Stance(aspect, ordered, self._summary(aspect, ordered,
+                                                     "negative" if negative_first else None))
+
+    def _lexical(self, aspect: str) -> np.ndarray:
+        """Per sentence: the IDF-weighted share of the aspect's words it holds (close spellings
+        and stems count, as in BM25)."""
+        groups = self.index.bm25.term_groups(aspect)
+        weights = [max(self._idf.get(s, self._max_idf) for s in stems) for _w, stems in groups]
+        total = sum(weights)
+        out = np.zeros(len(self._texts), dtype=np.float32)
+        if not total:
+            return out
+        for i, text in enumerate(self._texts):
+            terms = term_set(text)
+            out[i] = sum(w for (_w, stems), w in zip(groups, weights, strict=True)
+                         if stems & terms) / total
+        return out
+
+    def _title_share(self, n: int, aspect: str) -> float:
+        groups = self.index.bm25.term_groups(aspect)
+        if not groups:
+            return 0.0
+        return sum(bool(stems & self._titles[n]) for _w, stems in groups) / len(groups)
+
+    def _summary(self, aspect: str, voices: tuple[Voice, ...], leaning: str | None
+                 ) -> ReviewSummary:
+        chosen = [self.records[v.record] for v in voices]
+        return ReviewSummary(
+            aspect=aspect, total=len(self.records), discussing=len(voices),
+            positive=sum(v.side == "positive" for v in voices),
+            mixed=sum(v.side == "mixed" for v in voices),
+            negative=sum(v.side == "negative" for v in voices),
+            unrated=sum(r.rating is None for r in chosen),
+            ratings=rating_counts(chosen), average=average_rating(chosen),
+            all_ratings=self.all_ratings, sides=tuple(v.side for v in voices), leaning=leaning)
+
+    def _stance_answer(self, question: str, stance: Stance) -> Answer:
+        results = tuple(
+            Result(rank=r + 1, score=v.score, quote=self.passages[v.passage].text[v.start:v.end],
+                   passage=self.passages[v.passage])
+            for r, v in enumerate(stance.voices))
+        answered = bool(results)
+        analysis = {"type": "opinion", "aspect": stance.aspect or "the film overall",
+                    "fields": [], "relation": [], "entities": [], "named": [], "resolved": [],
+                    "hops": [], "notes": [stance.summary.line], "evidence": [],
+                    "decision": ("a stance summary over the reviews that discuss the aspect"
+                                 if answered else "no review discusses the aspect")}
+        return Answer(question=question, answered=answered, results=results,
+                      confidence=max((v.score for v in stance.voices), default=0.0),
+                      message=None if answered else self.abstain_message, analysis=analysis,
+                      summary=stance.summary.line if answered else None,
+                      reviews=stance.summary if answered else None)
+
+    # -- records ---------------------------------------------------------------------------
+
+    def _record_answer(self, question: str, ra: RecordAnswer, encoder: Any) -> Answer:
+        # Each review is cited by its sentence closest to the question ("I gave it 7/10
+        # stars." for a question about its rating).
+        sims = self._vectors @ encoder.encode([question])[0] if ra.records else None
+        index_of = {r.key: n for n, r in enumerate(self.records)}
+        results: list[Result] = []
+        for r in ra.records:
+            mine = np.flatnonzero(self._sentence_record == index_of[r.key])
+            if sims is None or not len(mine):
+                continue
+            _n, pid, s, e = self._spans[int(mine[np.argmax(sims[mine])])]
+            p = self.passages[pid]
+            results.append(Result(rank=len(results) + 1, score=1.0, quote=p.text[s:e], passage=p))
+        analysis = {"type": "record", "record": ra.question.kind, "value": ra.question.value,
+                    "fields": [], "relation": [], "entities": [], "named": [], "resolved": [],
+                    "hops": [], "notes": [ra.line], "evidence": [],
+                    "decision": "answered from the review records"}
+        return Answer(question=question, answered=True, results=tuple(results), confidence=1.0,
+                      analysis=analysis, summary=ra.line)
+
+
+def film_words(aliases: list[str]) -> frozenset[str]:
+    """The folded words of the film's titles (they say nothing about an aspect)."""
+    return frozenset(w for a in aliases for w in words_of(a))
+
