@@ -35,7 +35,8 @@ from retrieval.text import words as words_of
 # Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
 # and every film; README, "Reviews").
 LEXICAL_WEIGHT = 0.35  # a sentence holding all of the aspect's terms
-DENSE_FROM = "max"  # the question's vector, the aspect's, or the better of both per sentence
+PREFIX = 6  # letters two words must share at their start to count as one (see _lexical)
+DENSE_FROM = "question"  # the question's vector, the aspect's, or the better of both per sentence
 DISCUSS_THRESHOLD = 0.5  # best sentence score for a review to count as discussing the aspect
 
 
@@ -46,6 +47,11 @@ class Stance:
     aspect: str
     voices: tuple[Voice, ...]
     summary: ReviewSummary
+
+
+# What `pusherbot reviews` asks when no aspect is given: which sentence of each review best
+# states its verdict (never shown; every figure and quote comes from the reviews).
+OVERVIEW_QUESTION = "what did reviewers think of the film overall, is it worth watching?"
 
 
 class ReviewDesk:
@@ -70,6 +76,9 @@ class ReviewDesk:
                 spans.append((n, pid, s, e))
         self._spans = spans
         self._sentence_record = np.asarray([sp[0] for sp in spans], dtype=np.int64)
+        # Each record's sentence rows (a review's passages are consecutive, but need not be).
+        self._rows_of = [np.flatnonzero(self._sentence_record == n)
+                         for n in range(len(self.records))]
         self._vectors = (np.ascontiguousarray(index.sentence_vectors[np.asarray(rows, dtype=np.int64)])
                          if rows else np.zeros((0, index.vectors.shape[1]), dtype=np.float32))
         self._texts = [index.passages[pid].text[s:e] for _n, pid, s, e in spans]
@@ -97,9 +106,13 @@ class ReviewDesk:
         if not asks_opinion(question):
             return None
         stance = self.stance(question, encoder)
-        return self._stance_answer(question, stance)
+        return self.stance_answer(question, stance)
 
     # -- stance ----------------------------------------------------------------------------
+
+    def overview(self, encoder: Any, aspect: str = "") -> Stance:
+        """`pusherbot reviews`: every review's verdict on the film, or on `aspect` when given."""
+        return self.stance(aspect or OVERVIEW_QUESTION, encoder, aspect=aspect)
 
     def stance(self, question: str, encoder: Any, aspect: str | None = None) -> Stance:
         """Which reviews discuss the question's aspect (or `aspect`, when given), and how."""
@@ -114,17 +127,18 @@ class ReviewDesk:
             both = encoder.encode([question, aspect])
             dense = np.maximum(self._vectors @ both[0], self._vectors @ both[1])
         lexical = np.zeros(len(self._texts), dtype=np.float32)
-        if not overall:
-            lexical = self._lexical(aspect)
+        groups = self.index.bm25.term_groups(aspect) if not overall else []
+        if groups:
+            lexical = self._lexical(groups)
         scores = dense + LEXICAL_WEIGHT * lexical
         voices = []
         for n, record in enumerate(self.records):
-            mine = np.flatnonzero(self._sentence_record == n)
+            mine = self._rows_of[n]
             if not len(mine):
                 continue
             best = int(mine[np.argmax(scores[mine])])
             score = float(scores[best])
-            title_hit = not overall and self._title_share(n, aspect) >= 0.99
+            title_hit = bool(groups) and all(stems & self._titles[n] for _w, stems in groups)
             if not overall and score < DISCUSS_THRESHOLD and not title_hit:
                 continue
             _n, pid, s, e = self._spans[best]
@@ -135,26 +149,24 @@ class ReviewDesk:
         return Stance(aspect, ordered, self._summary(aspect, ordered,
                                                      "negative" if negative_first else None))
 
-    def _lexical(self, aspect: str) -> np.ndarray:
-        """Per sentence: the IDF-weighted share of the aspect's words it holds (close spellings
-        and stems count, as in BM25)."""
-        groups = self.index.bm25.term_groups(aspect)
+    def _lexical(self, groups: list[tuple[str, frozenset[str]]]) -> np.ndarray:
+        """Per sentence: the IDF-weighted share of the aspect's words it holds. Stems and close
+        spellings count, as in BM25, and so does a long shared beginning, which the stemmer
+        misses between word classes ("violent" and "violence", "realistic" and "realism")."""
         weights = [max(self._idf.get(s, self._max_idf) for s in stems) for _w, stems in groups]
         total = sum(weights)
         out = np.zeros(len(self._texts), dtype=np.float32)
         if not total:
             return out
+        prefixes = [tuple(s[:PREFIX] for s in stems if len(s) >= PREFIX) for _w, stems in groups]
         for i, text in enumerate(self._texts):
             terms = term_set(text)
-            out[i] = sum(w for (_w, stems), w in zip(groups, weights, strict=True)
-                         if stems & terms) / total
+            got = 0.0
+            for (_w, stems), w, pre in zip(groups, weights, prefixes, strict=True):
+                if stems & terms or (pre and any(t.startswith(pre) for t in terms)):
+                    got += w
+            out[i] = got / total
         return out
-
-    def _title_share(self, n: int, aspect: str) -> float:
-        groups = self.index.bm25.term_groups(aspect)
-        if not groups:
-            return 0.0
-        return sum(bool(stems & self._titles[n]) for _w, stems in groups) / len(groups)
 
     def _summary(self, aspect: str, voices: tuple[Voice, ...], leaning: str | None
                  ) -> ReviewSummary:
@@ -168,7 +180,8 @@ class ReviewDesk:
             ratings=rating_counts(chosen), average=average_rating(chosen),
             all_ratings=self.all_ratings, sides=tuple(v.side for v in voices), leaning=leaning)
 
-    def _stance_answer(self, question: str, stance: Stance) -> Answer:
+    def stance_answer(self, question: str, stance: Stance) -> Answer:
+        """A stance as an Answer: the summary line, then one quote per discussing review."""
         results = tuple(
             Result(rank=r + 1, score=v.score, quote=self.passages[v.passage].text[v.start:v.end],
                    passage=self.passages[v.passage])
@@ -194,7 +207,7 @@ class ReviewDesk:
         index_of = {r.key: n for n, r in enumerate(self.records)}
         results: list[Result] = []
         for r in ra.records:
-            mine = np.flatnonzero(self._sentence_record == index_of[r.key])
+            mine = self._rows_of[index_of[r.key]]
             if sims is None or not len(mine):
                 continue
             _n, pid, s, e = self._spans[int(mine[np.argmax(sims[mine])])]
