@@ -92,6 +92,8 @@ class Answerer:
             # logged without mentions: the log must not collect Discord user ids
             log.exception("answering %r failed", without_mentions(question[:200]))
             return Reply(content=fmt.ERROR_TEXT)
+        if answer.answered and answer.summary and not answer.results:
+            return Reply(content=fmt.summary_text(answer.summary))  # "0 reviews are from 2030."
         if not answer.answered or not answer.results:
             return Reply(content=fmt.abstain_text(answer))
         view = AnswerView(

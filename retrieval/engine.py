@@ -115,7 +115,8 @@ class Engine:
 
     def stats(self) -> CorpusStats:
         """What the corpus holds, for /about and `pusherbot index`."""
-        return corpus_stats(self.index.directory, self.index.manifest)
+        stats = corpus_stats(self.index.directory, self.index.manifest)
+        return replace(stats, ratings=self.reviews.all_ratings) if self.reviews.records else stats
 
     def validate(self, question: str) -> str:
         """The question, control characters blanked; QuestionError if not text, empty or too long."""

@@ -27,7 +27,14 @@ from retrieval.reviews.records import (
     record_question,
     review_records,
 )
-from retrieval.reviews.stance import Voice, asks_opinion, aspect_text, order_voices, side
+from retrieval.reviews.stance import (
+    OVERRIDE,
+    Voice,
+    asks_opinion,
+    aspect_text,
+    order_voices,
+    side,
+)
 from retrieval.reviews.summary import ReviewSummary
 from retrieval.text import term_set
 from retrieval.text import words as words_of
@@ -35,6 +42,7 @@ from retrieval.text import words as words_of
 # Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
 # and every film; README, "Reviews").
 LEXICAL_WEIGHT = 0.35  # a sentence holding all of the aspect's terms
+VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
 PREFIX = 6  # letters two words must share at their start to count as one (see _lexical)
 DENSE_FROM = "question"  # the question's vector, the aspect's, or the better of both per sentence
 DISCUSS_THRESHOLD = 0.5  # best sentence score for a review to count as discussing the aspect
@@ -141,13 +149,34 @@ class ReviewDesk:
             title_hit = bool(groups) and all(stems & self._titles[n] for _w, stems in groups)
             if not overall and score < DISCUSS_THRESHOLD and not title_hit:
                 continue
+            if overall:
+                # The film overall: the review's verdict is its rating (or, unrated, all its
+                # words, title included), and its quote the on-topic sentence that says so.
+                whole = self._unrated_verdict(record, mine) if record.rating is None else 0.0
+                verdict = side(record.rating, whole, overall=True)
+                sign = {"positive": 1.0, "negative": -1.0}.get(verdict, 0.0)
+                agree = [scores[int(i)] + VERDICT_WEIGHT * sign * sentiment.compound(self._texts[int(i)])
+                         for i in mine]
+                best = int(mine[int(np.argmax(agree))])
+                c = sentiment.compound(self._texts[best])
+                voice_side = verdict
+            else:
+                c = sentiment.compound(self._texts[best])
+                voice_side = side(record.rating, c, overall=False)
             _n, pid, s, e = self._spans[best]
-            c = sentiment.compound(self._texts[best])
-            voices.append(Voice(n, pid, s, e, score, side(record.rating, c, overall=overall), c))
+            voices.append(Voice(n, pid, s, e, score, voice_side, c))
         negative_first = sentiment.compound(question) <= -sentiment.LEAN
         ordered = tuple(order_voices(voices, negative_first))
         return Stance(aspect, ordered, self._summary(aspect, ordered,
                                                      "negative" if negative_first else None))
+
+    def _unrated_verdict(self, record: ReviewRecord, rows: np.ndarray) -> float:
+        """An unrated review's verdict: its title's when the title clearly leans ("Amazing
+        film"), as a headline states the verdict; else the lean of all its words."""
+        title = sentiment.compound(record.title)
+        if abs(title) >= OVERRIDE:
+            return title
+        return sentiment.compound(" ".join([record.title, *(self._texts[int(i)] for i in rows)]))
 
     def _lexical(self, groups: list[tuple[str, frozenset[str]]]) -> np.ndarray:
         """Per sentence: the IDF-weighted share of the aspect's words it holds. Stems and close
