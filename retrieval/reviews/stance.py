@@ -71,15 +71,34 @@ def asks_opinion(question: str) -> bool:
 def aspect_words(question: str, title_words: Iterable[str] = ()) -> list[str]:
     """The question's words once its scaffolding and the film's own title are taken out."""
     titles = set(title_words)
-    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", fold(question))
-    return [w for w in words if w not in _SCAFFOLD and w not in titles and not w.isdigit()
-            and not w.endswith("'s") or (w.endswith("'s") and w[:-2] not in titles
-                                         and w[:-2] not in _SCAFFOLD)]
+    out = []
+    for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", fold(question)):
+        bare = w.removesuffix("'s")
+        if bare not in _SCAFFOLD and bare not in titles and not bare.isdigit():
+            out.append(w)
+    return out
 
 
 def aspect_text(question: str, title_words: Iterable[str] = ()) -> str:
-    """The aspect a question asks about, in its own words ("" for the film overall)."""
-    return " ".join(w.removesuffix("'s") for w in aspect_words(question, title_words))
+    """The aspect a question asks about, in its own words ("" for the film overall): the
+    stretch of the question from its first to its last aspect word, with the word before it
+    when that is a determiner ("the ending", "tonny's relationship with his dad")."""
+    kept = aspect_words(question, title_words)
+    if not kept:
+        return ""
+    folded = fold(question)
+    tokens = list(re.finditer(r"[a-z0-9]+(?:'[a-z]+)?", folded))
+    where = [i for i, m in enumerate(tokens) if m.group() in kept]
+    first, last = where[0], where[-1]
+    if first > 0 and tokens[first - 1].group() in _DETERMINERS:
+        first -= 1
+    span = folded[tokens[first].start():tokens[last].end()]
+    if re.search(r"[?!.;]", span) or last - first > len(kept) + 4:
+        return " ".join(kept)  # the words are scattered: name them, not the sentence between
+    return span
+
+
+_DETERMINERS = frozenset("the his her its their this that these those".split())
 
 
 def side_of_rating(rating: int | None) -> Polarity | None:

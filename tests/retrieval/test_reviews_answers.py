@@ -68,7 +68,7 @@ def test_a_review_is_cited_by_its_sentence_nearest_the_question(engine: Engine) 
 def test_an_opinion_question_gets_counts_a_split_and_quotes(engine: Engine) -> None:
     a = engine.answer("what did people think of the ending?")
     s = a.reviews
-    assert a.answered and s is not None and s.aspect == "ending"
+    assert a.answered and s is not None and s.aspect == "the ending"
     assert s.discussing == len(a.results) == s.positive + s.mixed + s.negative
     assert s.total == 25 and sum(s.ratings.values()) == s.discussing - s.unrated
     assert {"gotchast", "PAolo-10"} <= set(reviewers(a))

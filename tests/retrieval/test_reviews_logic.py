@@ -149,9 +149,12 @@ def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> 
 
 
 def test_the_aspect_is_what_remains_of_the_question() -> None:
-    assert aspect_text("what did people think of the ending?") == "ending"
+    assert aspect_text("what did people think of the ending?") == "the ending"
     assert aspect_text("What did reviewers say about Mads Mikkelsen's performance?") == \
-        "mads mikkelsen performance"
+        "mads mikkelsen's performance"
+    assert aspect_text("what do reviewers say about tonny's relationship with his dad") == \
+        "tonny's relationship with his dad"
+    assert aspect_text("is it slow? how's the pacing") == "slow pacing"
     assert aspect_text("what did people think of film x overall?", {"x"}) == ""  # the film itself
     assert aspect_text("did anyone hate it?") == ""
 
