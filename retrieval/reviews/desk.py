@@ -41,11 +41,11 @@ from retrieval.text import words as words_of
 
 # Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
 # and every film; README, "Reviews").
-LEXICAL_WEIGHT = 0.35  # a sentence holding all of the aspect's terms
+LEXICAL_WEIGHT = 0.8  # a sentence holding all of the aspect's terms
 VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
 PREFIX = 6  # letters two words must share at their start to count as one (see _lexical)
 DENSE_FROM = "question"  # the question's vector, the aspect's, or the better of both per sentence
-DISCUSS_THRESHOLD = 0.5  # best sentence score for a review to count as discussing the aspect
+DISCUSS_THRESHOLD = 0.6  # best sentence score for a review to count as discussing the aspect
 
 
 @dataclass(frozen=True, slots=True)

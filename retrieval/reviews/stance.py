@@ -35,7 +35,7 @@ _ASKS_OPINION = re.compile(
     r"|\b(?:is|was|are|were) (?:it|this|the (?:film|movie)|the sequel)(?: \w+)? (?:any )?"
     r"(?:good|bad|great|decent|worth)\b|\bany good\b|\bhow (?:good|bad|great)\b"
     r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompare to\b"
-    r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?[\w'-]+(?: [\w'-]+)?\??$"
+    r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+\??$"
     rf"|^how {_MEASURES}\w+ (?:is|was) (?:it|this|the (?:film|movie))\b"
     r"|^is (?:it|the (?:film|movie)|the \w+) (?!a |an |the |in |on |at |about |based |set |from )\w+"
     r"(?: at all)?\??$"
