@@ -378,13 +378,16 @@ def cmd_reviews(args, settings, parser) -> int:
         _err("error: --aspect must be some text, at most "
              f"{settings.max_question_chars} characters")
         return EXIT_USAGE
-    engine = _load_engine(settings)
-    desk = engine.reviews
+    if aspect:
+        engine = _load_engine(settings)
+        desk, encoder = engine.reviews, engine.encoder
+    else:  # the film overall needs the index alone: the model is not even loaded
+        desk, encoder = _review_desk(settings), None
     if not desk.records:
         from retrieval.errors import PusherbotError
 
         raise PusherbotError(f"no reviews page among the seeds in {settings.seeds_dir}")
-    stance = desk.overview(engine.encoder, aspect)
+    stance = desk.overview(encoder, aspect)
     answer = desk.stance_answer(aspect or "what do the reviews say?", stance)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -393,6 +396,22 @@ def cmd_reviews(args, settings, parser) -> int:
 
         print(render_reviews(answer, stance.summary))
     return EXIT_OK
+
+
+def _review_desk(settings):
+    """The reviews of the index, without the query encoder (built first if need be)."""
+    from pusherbot.output import ProgressBar
+    from retrieval.embed.encoder import SentenceTransformerEncoder
+    from retrieval.index.store import open_index
+    from retrieval.reviews.desk import ReviewDesk
+
+    bar = ProgressBar("building index")
+    try:
+        index, _ = open_index(settings, lambda: SentenceTransformerEncoder(
+            settings.resolved_model_path), warn=lambda m: _err(f"warning: {m}"), progress=bar)
+    finally:
+        bar.close()
+    return ReviewDesk.for_index(index)
 
 
 def cmd_bench(args, settings, parser) -> int:

@@ -9,13 +9,14 @@ aspect when its best sentence scores at least DISCUSS_THRESHOLD.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from retrieval.answer.result import Answer, Result
+from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.index.store import LoadedIndex
 from retrieval.reviews import sentiment
 from retrieval.reviews.records import (
@@ -44,7 +45,6 @@ from retrieval.text import words as words_of
 LEXICAL_WEIGHT = 0.8  # a sentence holding all of the aspect's terms
 VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
 PREFIX = 6  # letters two words must share at their start to count as one (see _lexical)
-DENSE_FROM = "question"  # the question's vector, the aspect's, or the better of both per sentence
 DISCUSS_THRESHOLD = 0.6  # best sentence score for a review to count as discussing the aspect
 
 
@@ -93,47 +93,58 @@ class ReviewDesk:
         self._titles = [term_set(r.title) for r in self.records]
         self.all_ratings = rating_counts(self.records)
 
-    # -- routing ---------------------------------------------------------------------------
-
-    def route(self, question: str) -> str | None:
-        """"record", "stance" or None (a question for the ordinary answer path)."""
-        if not self.records:
-            return None
-        if record_question(question, self.records, self.title_words) is not None:
-            return "record"
-        return "stance" if asks_opinion(question) else None
-
     def answer(self, question: str, encoder: Any, timings: dict[str, float] | None = None
                ) -> Answer | None:
         """The answer to a record or opinion question; None for any other question."""
         if not self.records:
             return None
+        started = time.perf_counter()
         rq = record_question(question, self.records, self.title_words)
         if rq is not None:
-            return self._record_answer(question, answer_records(rq, self.records), encoder)
-        if not asks_opinion(question):
+            answer = self._record_answer(question, answer_records(rq, self.records), encoder)
+        elif asks_opinion(question):
+            answer = self.stance_answer(question, self.stance(question, encoder))
+        else:
             return None
-        stance = self.stance(question, encoder)
-        return self.stance_answer(question, stance)
+        if timings is not None:
+            timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
+        return answer
+
+    @classmethod
+    def for_index(cls, index: LoadedIndex) -> ReviewDesk:
+        """A desk on an index alone (no engine, no encoder), for `pusherbot reviews`."""
+        bm25 = index.bm25
+        n = max(1, bm25.size)
+        df = np.diff(bm25.weights.indptr)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        titles = [e for e in index.knowledge.entities if e.kind == "film"]
+        return cls(index, film_words([a for e in titles for a in e.aliases]),
+                   abstain_message(titles[0].name if titles else None),
+                   {t: float(idf[c]) for t, c in bm25.vocab.items()},
+                   float(idf.max()) if len(idf) else 1.0)
 
     # -- stance ----------------------------------------------------------------------------
 
-    def overview(self, encoder: Any, aspect: str = "") -> Stance:
-        """`pusherbot reviews`: every review's verdict on the film, or on `aspect` when given."""
+    def overview(self, encoder: Any | None, aspect: str = "") -> Stance:
+        """`pusherbot reviews`: every review's verdict on the film, or on `aspect` when given.
+        The film overall needs no encoder (each review is then quoted by the sentence that
+        states its verdict most clearly), so the command can skip loading the model."""
         return self.stance(aspect or OVERVIEW_QUESTION, encoder, aspect=aspect)
 
-    def stance(self, question: str, encoder: Any, aspect: str | None = None) -> Stance:
-        """Which reviews discuss the question's aspect (or `aspect`, when given), and how."""
+    def stance(self, question: str, encoder: Any | None, aspect: str | None = None) -> Stance:
+        """Which reviews discuss the question's aspect (or `aspect`, when given), and how.
+
+        The question's vector scores the sentences (its aspect's alone, or the better of
+        both, were measured no better on tests/data/opinions.jsonl, for a second encoding)."""
         if aspect is None:
             aspect = aspect_text(question, self.title_words)
         overall = not aspect
-        if overall or DENSE_FROM == "question":
-            dense = self._vectors @ encoder.encode([question])[0]
-        elif DENSE_FROM == "aspect":
-            dense = self._vectors @ encoder.encode([aspect])[0]
+        if encoder is None:
+            if not overall:
+                raise ValueError("an aspect needs the encoder")
+            dense = np.zeros(len(self._texts), dtype=np.float32)
         else:
-            both = encoder.encode([question, aspect])
-            dense = np.maximum(self._vectors @ both[0], self._vectors @ both[1])
+            dense = self._vectors @ encoder.encode([question])[0]
         lexical = np.zeros(len(self._texts), dtype=np.float32)
         groups = self.index.bm25.term_groups(aspect) if not overall else []
         if groups:
@@ -158,6 +169,8 @@ class ReviewDesk:
                 agree = [scores[int(i)] + VERDICT_WEIGHT * sign * sentiment.compound(self._texts[int(i)])
                          for i in mine]
                 best = int(mine[int(np.argmax(agree))])
+                if encoder is None:  # no question to be near: the clearest verdict leads
+                    score = float(max(agree))
                 c = sentiment.compound(self._texts[best])
                 voice_side = verdict
             else:
