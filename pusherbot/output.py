@@ -21,7 +21,7 @@ def render_answer(answer: Answer, width: int = 100, limit: int | None = None) ->
         from dataclasses import replace
 
         body = render_answer(replace(answer, summary=None, results=answer.results[:limit]), width)
-        tail = f"\n  (and {more} more reviews)" if more > 0 else ""
+        tail = f"\n  (and {more} more review{'s' if more != 1 else ''})" if more > 0 else ""
         return f"{head}\n{body}{tail}"
     if not answer.results:
         return ABSTAIN_MESSAGE
@@ -69,7 +69,7 @@ def render_reviews(answer: Answer, summary: ReviewSummary, width: int = 100) -> 
             lines.append(f"     — {r.citation}{_spoiler(r.passage.spoiler)}")
     rest = len(answer.results) - len(shown)
     if rest > 0:
-        lines.append(f"(and {rest} more reviews: --json lists them all)")
+        lines.append(f"(and {rest} more review{'s' if rest != 1 else ''}: --json lists them all)")
     return "\n".join(printable(line) for line in lines)
 
 

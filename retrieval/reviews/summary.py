@@ -34,7 +34,7 @@ class ReviewSummary:
         if self.unrated:
             line += f"; {self.unrated} unrated, sided by {'its' if self.unrated == 1 else 'their'} words"
         if self.average is not None:
-            line += f". Average rating {self.average:.1f}/10"
+            line += f". {'Their average' if self.aspect else 'Average'} rating: {self.average:.1f}/10"
         return line + "."
 
     def to_dict(self) -> dict:

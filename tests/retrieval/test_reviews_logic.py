@@ -197,8 +197,8 @@ def test_summary_line_and_json_object() -> None:
     s = ReviewSummary(aspect="the ending", total=25, discussing=5, positive=3, mixed=1,
                       negative=1, unrated=1, ratings={"8": 3}, average=7.25)
     assert s.line == ("5 of the 25 reviews discuss the ending: 3 positive (7–10/10), 1 mixed "
-                      "(5–6/10), 1 negative (1–4/10); 1 unrated, sided by its words. Average "
-                      "rating 7.2/10.")
+                      "(5–6/10), 1 negative (1–4/10); 1 unrated, sided by its words. Their "
+                      "average rating: 7.2/10.")
     assert list(s.to_dict()) == ["aspect", "total", "discussing", "positive", "mixed",
                                  "negative", "unrated", "ratings", "average"]
     assert ReviewSummary("", 3, 3, 3, 0, 0, 0, {}, None).to_dict()["aspect"] == "the film overall"
