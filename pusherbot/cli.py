@@ -380,14 +380,14 @@ def cmd_reviews(args, settings, parser) -> int:
         return EXIT_USAGE
     if aspect:
         engine = _load_engine(settings)
-        desk, encoder = engine.reviews, engine.encoder
+        desk, qvec = engine.reviews, engine.encoder.encode([aspect])[0]
     else:  # the film overall needs the index alone: the model is not even loaded
-        desk, encoder = _review_desk(settings), None
+        desk, qvec = _review_desk(settings), None
     if not desk.records:
         from retrieval.errors import PusherbotError
 
         raise PusherbotError(f"no reviews page among the seeds in {settings.seeds_dir}")
-    stance = desk.overview(encoder, aspect)
+    stance = desk.overview(qvec, aspect)
     answer = desk.stance_answer(aspect or "what do the reviews say?", stance)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))

@@ -158,12 +158,14 @@ class Engine:
         """Analyse → retrieve → fuse → quote → verify: a verbatim quote, or an abstention."""
         q = self.validate(question)
         k = top_k or self.settings.top_k
-        about_reviews = self.reviews.answer(q, self.encoder, timings)
-        if about_reviews is not None:
-            return about_reviews
         clock = _Clock(timings)
         qvec = self.encoder.encode([q])[0]
         clock.lap("encode")
+        # A question about the reviews themselves (retrieval/reviews/): a record question is
+        # answered from the records; an opinion question gets a stance, led by this answer.
+        about = self.reviews.answer(q, qvec, timings)
+        if isinstance(about, Answer):
+            return about
         analysis = analyse(q, self.knowledge, self._is_name)
         if self._numbered_title and set(self._numbered_title.findall(fold(q))) - self._title_terms:
             analysis = replace(analysis, other_film=True)
@@ -194,10 +196,11 @@ class Engine:
             p = self.index.passages[hop["passage"]]
             hop["citation"] = citation(p)
             hop["text"] = p.text[hop["start"]:hop["end"]]
-        return Answer(question=q, answered=verdict.answered and bool(results), results=results,
-                      confidence=verdict.confidence,
-                      message=None if verdict.answered else self.abstain_message,
-                      analysis=explained)
+        ordinary = Answer(question=q, answered=verdict.answered and bool(results),
+                          results=results, confidence=verdict.confidence,
+                          message=None if verdict.answered else self.abstain_message,
+                          analysis=explained)
+        return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
 
     def _holds(self, pid: int, answer_type: str) -> bool:
         """Whether a passage holds an instance of an answer type (cached: passages repeat)."""

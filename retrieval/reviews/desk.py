@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -44,6 +43,7 @@ from retrieval.text import words as words_of
 # and every film; README, "Reviews").
 LEXICAL_WEIGHT = 0.8  # a sentence holding all of the aspect's terms
 VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
+AFTERWORD = 40  # characters of a following sentence short enough to join the quote
 PREFIX = 6  # letters two words must share at their start to count as one (see _lexical)
 DISCUSS_THRESHOLD = 0.6  # best sentence score for a review to count as discussing the aspect
 
@@ -75,6 +75,7 @@ class ReviewDesk:
         self._idf = idf
         self._max_idf = max_idf
         rec_of = {pid: n for n, r in enumerate(self.records) for pid in r.passages}
+        self._record_of = rec_of
         rows, spans = [], []
         for pid, n in sorted(rec_of.items()):
             p = index.passages[pid]
@@ -93,22 +94,22 @@ class ReviewDesk:
         self._titles = [term_set(r.title) for r in self.records]
         self.all_ratings = rating_counts(self.records)
 
-    def answer(self, question: str, encoder: Any, timings: dict[str, float] | None = None
-               ) -> Answer | None:
-        """The answer to a record or opinion question; None for any other question."""
+    def answer(self, question: str, qvec: np.ndarray, timings: dict[str, float] | None = None
+               ) -> Answer | Stance | None:
+        """A record question's answer; an opinion question's stance (the engine's own answer
+        then leads it, see `stance_answer`); None for any other question."""
         if not self.records:
             return None
         started = time.perf_counter()
         rq = record_question(question, self.records, self.title_words)
+        out: Answer | Stance | None = None
         if rq is not None:
-            answer = self._record_answer(question, answer_records(rq, self.records), encoder)
+            out = self._record_answer(question, answer_records(rq, self.records), qvec)
         elif asks_opinion(question):
-            answer = self.stance_answer(question, self.stance(question, encoder))
-        else:
-            return None
-        if timings is not None:
+            out = self.stance(question, qvec)
+        if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
-        return answer
+        return out
 
     @classmethod
     def for_index(cls, index: LoadedIndex) -> ReviewDesk:
@@ -125,13 +126,14 @@ class ReviewDesk:
 
     # -- stance ----------------------------------------------------------------------------
 
-    def overview(self, encoder: Any | None, aspect: str = "") -> Stance:
-        """`pusherbot reviews`: every review's verdict on the film, or on `aspect` when given.
-        The film overall needs no encoder (each review is then quoted by the sentence that
-        states its verdict most clearly), so the command can skip loading the model."""
-        return self.stance(aspect or OVERVIEW_QUESTION, encoder, aspect=aspect)
+    def overview(self, qvec: np.ndarray | None = None, aspect: str = "") -> Stance:
+        """`pusherbot reviews`: every review's verdict on the film, or on `aspect` (whose
+        vector is `qvec`). The film overall needs no vector (each review is then quoted by the
+        sentence that states its verdict most clearly), so the command skips the model."""
+        return self.stance(aspect or OVERVIEW_QUESTION, qvec, aspect=aspect)
 
-    def stance(self, question: str, encoder: Any | None, aspect: str | None = None) -> Stance:
+    def stance(self, question: str, qvec: np.ndarray | None, aspect: str | None = None
+               ) -> Stance:
         """Which reviews discuss the question's aspect (or `aspect`, when given), and how.
 
         The question's vector scores the sentences (its aspect's alone, or the better of
@@ -139,12 +141,12 @@ class ReviewDesk:
         if aspect is None:
             aspect = aspect_text(question, self.title_words)
         overall = not aspect
-        if encoder is None:
+        if qvec is None:
             if not overall:
-                raise ValueError("an aspect needs the encoder")
+                raise ValueError("an aspect needs the question's vector")
             dense = np.zeros(len(self._texts), dtype=np.float32)
         else:
-            dense = self._vectors @ encoder.encode([question])[0]
+            dense = self._vectors @ qvec
         lexical = np.zeros(len(self._texts), dtype=np.float32)
         groups = self.index.bm25.term_groups(aspect) if not overall else []
         if groups:
@@ -169,19 +171,29 @@ class ReviewDesk:
                 agree = [scores[int(i)] + VERDICT_WEIGHT * sign * sentiment.compound(self._texts[int(i)])
                          for i in mine]
                 best = int(mine[int(np.argmax(agree))])
-                if encoder is None:  # no question to be near: the clearest verdict leads
+                if qvec is None:  # no question to be near: the clearest verdict leads
                     score = float(max(agree))
                 c = sentiment.compound(self._texts[best])
                 voice_side = verdict
             else:
                 c = sentiment.compound(self._texts[best])
                 voice_side = side(record.rating, c, overall=False)
-            _n, pid, s, e = self._spans[best]
+            _n, pid, s, e = self._span(best)
             voices.append(Voice(n, pid, s, e, score, voice_side, c))
         negative_first = sentiment.compound(question) <= -sentiment.LEAN
         ordered = tuple(order_voices(voices, negative_first))
         return Stance(aspect, ordered, self._summary(aspect, ordered,
                                                      "negative" if negative_first else None))
+
+    def _span(self, row: int) -> tuple[int, int, int, int]:
+        """(record, passage, start, end) of the quote for a sentence: the sentence, and the
+        next one too when that is a short afterword completing it ("Slightly below average.")."""
+        n, pid, s, e = self._spans[row]
+        if row + 1 < len(self._spans):
+            n2, pid2, s2, e2 = self._spans[row + 1]
+            if pid2 == pid and e2 - s2 <= AFTERWORD:
+                return n, pid, s, e2
+        return n, pid, s, e
 
     def _unrated_verdict(self, record: ReviewRecord, rows: np.ndarray) -> float:
         """An unrated review's verdict: its title's when the title clearly leans ("Amazing
@@ -222,12 +234,37 @@ class ReviewDesk:
             ratings=rating_counts(chosen), average=average_rating(chosen),
             all_ratings=self.all_ratings, sides=tuple(v.side for v in voices), leaning=leaning)
 
-    def stance_answer(self, question: str, stance: Stance) -> Answer:
-        """A stance as an Answer: the summary line, then one quote per discussing review."""
+    def stance_answer(self, question: str, stance: Stance, lead: Answer | None = None) -> Answer:
+        """A stance as an Answer: the summary line, then one quote per discussing review.
+
+        `lead` is the ordinary answer to the question: when its best passage is a review that
+        discusses the aspect, that review speaks first, in the quote the engine chose for it
+        (the most on-point one). With no review discussing the aspect, `lead` is the answer."""
+        voices = list(stance.voices)
+        if not voices and lead is not None:
+            return lead
+        quotes = {v.record: self.passages[v.passage].text[v.start:v.end] for v in voices}
+        passages = {v.record: v.passage for v in voices}
+        top = lead.results[0] if lead is not None and lead.answered and lead.results else None
+        if top is not None and top.passage.id in self._record_of:
+            # The engine's best passage is a review: it discusses the aspect, whatever its
+            # sentences scored here, and it speaks first.
+            n = self._record_of[top.passage.id]
+            first = next((v for v in voices if v.record == n), None)
+            if first is None:
+                c = sentiment.compound(top.quote)
+                first = Voice(n, top.passage.id, 0, 0, float(top.score),
+                              side(self.records[n].rating, c, overall=not stance.aspect), c)
+            else:
+                voices.remove(first)
+            voices.insert(0, first)
+            quotes[n], passages[n] = top.quote, top.passage.id
         results = tuple(
-            Result(rank=r + 1, score=v.score, quote=self.passages[v.passage].text[v.start:v.end],
-                   passage=self.passages[v.passage])
-            for r, v in enumerate(stance.voices))
+            Result(rank=r + 1, score=v.score, quote=quotes[v.record],
+                   passage=self.passages[passages[v.record]])
+            for r, v in enumerate(voices))
+        summary = self._summary(stance.aspect, tuple(voices), stance.summary.leaning)
+        stance = Stance(stance.aspect, tuple(voices), summary)
         answered = bool(results)
         analysis = {"type": "opinion", "aspect": stance.aspect or "the film overall",
                     "fields": [], "relation": [], "entities": [], "named": [], "resolved": [],
@@ -242,17 +279,17 @@ class ReviewDesk:
 
     # -- records ---------------------------------------------------------------------------
 
-    def _record_answer(self, question: str, ra: RecordAnswer, encoder: Any) -> Answer:
+    def _record_answer(self, question: str, ra: RecordAnswer, qvec: np.ndarray) -> Answer:
         # Each review is cited by its sentence closest to the question ("I gave it 7/10
         # stars." for a question about its rating).
-        sims = self._vectors @ encoder.encode([question])[0] if ra.records else None
+        sims = self._vectors @ qvec if ra.records else None
         index_of = {r.key: n for n, r in enumerate(self.records)}
         results: list[Result] = []
         for r in ra.records:
             mine = self._rows_of[index_of[r.key]]
             if sims is None or not len(mine):
                 continue
-            _n, pid, s, e = self._spans[int(mine[np.argmax(sims[mine])])]
+            _n, pid, s, e = self._span(int(mine[np.argmax(sims[mine])]))
             p = self.passages[pid]
             results.append(Result(rank=len(results) + 1, score=1.0, quote=p.text[s:e], passage=p))
         analysis = {"type": "record", "record": ra.question.kind, "value": ra.question.value,

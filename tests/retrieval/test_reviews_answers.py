@@ -140,3 +140,31 @@ def test_sentiment_file_is_recognised_and_scored() -> None:
     assert kind == "sentiment"
     report = evaluate_sentiment(rows)
     assert report["n"] == len(rows) and 0 < report["accuracy"] <= 1
+
+
+@pytest.mark.parametrize("question", ["is it worth watching", "how good is mads in it",
+                                      "better or worse than pusher 1"])
+def test_the_engines_own_best_review_leads_the_stance(engine: Engine, question: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ordinary answer's quote, when it is from a review that discusses the aspect, speaks
+    first; the stance adds the counts and every other review's voice."""
+    stance = engine.answer(question)
+    with monkeypatch.context() as m:
+        m.setattr(engine.reviews, "answer", lambda *a, **k: None)
+        ordinary = engine.answer(question)
+    assert stance.reviews is not None
+    top = ordinary.results[0]
+    assert top.passage.source == "review"  # (so the lead applies to these questions)
+    assert stance.results[0].quote == top.quote and stance.results[0].passage == top.passage
+    assert len(set(reviewers(stance))) == len(stance.results) == stance.reviews.discussing
+
+
+def test_an_opinion_no_review_discusses_falls_back_to_the_ordinary_answer(engine: Engine) -> None:
+    a = engine.answer("which review thinks its way worse than the first one")
+    assert a.reviews is None and a.summary is None  # no stance to summarise
+    assert a.answered and a.results  # yet answered, as the ordinary path answers it
+
+
+def test_a_short_afterword_joins_the_quote(engine: Engine) -> None:
+    a = engine.answer("what's the worst rating anyone gave it in the reviews")
+    assert a.results[0].quote.endswith("I have rated it accordingly. Slightly below average.")
