@@ -82,7 +82,7 @@ def aspect_words(question: str, title_words: Iterable[str] = ()) -> list[str]:
 def aspect_text(question: str, title_words: Iterable[str] = ()) -> str:
     """The aspect a question asks about, in its own words ("" for the film overall): the
     stretch of the question from its first to its last aspect word, with the word before it
-    when that is a determiner ("the ending", "tonny's relationship with his dad")."""
+    when that is a determiner ("the ending", "the lead's relationship with his dad")."""
     kept = aspect_words(question, title_words)
     if not kept:
         return ""
