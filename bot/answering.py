@@ -108,6 +108,8 @@ class Answerer:
     def _reply_for(self, answer: Answer, *, asker_id: int, guild_id: int | None,
                    show_spoilers: bool, deadline: float | None) -> Reply:
         """An answer as a message: the abstention line, or the embed with its buttons."""
+        if answer.answered and answer.summary and not answer.results:
+            return Reply(content=fmt.summary_text(answer.summary))  # "0 reviews are from 2030."
         if not answer.answered or not answer.results:
             return Reply(content=fmt.abstain_text(answer))
         view = AnswerView(

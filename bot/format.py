@@ -7,13 +7,14 @@ all of it is testable without a client. Lengths are counted in characters (code 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from discord.utils import escape_mentions
 
 from retrieval.answer.result import ABSTAIN_MESSAGE, Answer, Result
 from retrieval.index.stats import CorpusStats
+from retrieval.reviews.chart import bar_chart, legend
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -209,11 +210,17 @@ def answer_embed(
     first, *rest = page
     hide = first.passage.spoiler and not show_spoilers
     label = "**Spoiler** " if hide else ""
+    # An answer about the reviews leads with its one line of counts and ratings.
+    if answer.summary:
+        label = f"**{fit_with(answer.summary, 600, escape)}**\n\n" + label
     citation = f"\n\n— *{escape(first.citation)}*"
     # The citation always shows in full, so the quote gets what the description has left.
     room = DESCRIPTION_LIMIT - len(label) - len(citation)
     description = label + fit_quote(first.quote, room, hidden=hide) + citation
     fields = []
+    if answer.reviews is not None:
+        fields.append(ratings_field(answer.reviews.all_ratings,
+                                    answer.reviews.ratings if answer.reviews.aspect else None))
     for r in rest:
         hidden = r.passage.spoiler and not show_spoilers
         fields.append(
@@ -238,6 +245,22 @@ def answer_embed(
             "type": "rich",
         }
     )
+
+
+def ratings_field(ratings: Mapping[str, int], highlight: Mapping[str, int] | None = None
+                  ) -> dict[str, Any]:
+    """The rating distribution as an embed field: a bar chart of block characters in a code
+    block (monospaced, and nothing in it is read as markdown), the discussing reviews solid."""
+    chart = "\n".join([*bar_chart(ratings, highlight, width=CHART_WIDTH), legend(highlight is not None)])
+    return {"name": "Ratings", "value": f"```\n{chart}\n```", "inline": False}
+
+
+CHART_WIDTH = 12  # bar characters at most: the chart must fit a phone's embed width
+
+
+def summary_text(summary: str) -> str:
+    """An answer about the reviews that has no review to quote: its summary line alone."""
+    return fit_with(summary, MESSAGE_LIMIT, escape)
 
 
 def abstain_text(answer: Answer) -> str:
@@ -284,6 +307,7 @@ def about_embed(stats: CorpusStats) -> dict[str, Any]:
                     "inline": True,
                 },
                 {"name": "Built", "value": escape(stats.built_at), "inline": True},
+                *([ratings_field(stats.ratings)] if stats.ratings else []),
             ],
             "color": EMBED_COLOUR,
             "type": "rich",

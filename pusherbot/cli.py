@@ -69,10 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", parents=[common], help="score retrieval on a question file",
                         description="quote@1, passage@3, MRR and abstention rates for hybrid, "
                                     "BM25-only and dense-only rankings.")
-    ev.add_argument("file", type=Path, help="JSONL: {id, question, answers, category} per line, "
-                                            "or conversations: {id, turns: [{question, answers, "
-                                            "standalone}]}")
+    ev.add_argument("file", type=Path, help="JSONL: {id, question, answers, category} per line; "
+                    "or conversations ({id, turns: [{question, answers, standalone}]}), "
+                    "labelled opinions ({kind: stance|record, question, reviewers, answers}) "
+                    "or sentiment ({sentence, label}) lines, recognised by their keys")
     ev.add_argument("--json", action="store_true", help="machine-readable report")
+
+    rv = sub.add_parser("reviews", parents=[common], help="what the reviews say: ratings chart, "
+                        "counts and quotes per side",
+                        description="The rating distribution as a bar chart, how many reviews "
+                                    "are positive, mixed and negative, and the best quote of "
+                                    "each side; with --aspect, only the reviews that discuss it "
+                                    "(highlighted in the chart).")
+    rv.add_argument("--aspect", metavar="TEXT", default=None,
+                    help="what the reviews should discuss, e.g. 'the ending' or 'the music'")
+    rv.add_argument("--json", action="store_true",
+                    help="one JSON object: the reviews summary and the quotes (as ask --json)")
 
     bench = sub.add_parser("bench", parents=[common], help="measure speed, memory and scale",
                            description="Cold start, warm latency and its split, build time, "
@@ -171,7 +183,7 @@ def cmd_ask(args, settings, parser) -> int:
     else:
         from pusherbot.output import render_answer, render_explanation
 
-        print(render_answer(answer))
+        print(render_answer(answer, limit=settings.top_k))
         if args.explain:
             print("\n" + render_explanation(answer))
     return EXIT_OK
@@ -349,9 +361,24 @@ def cmd_eval(args, settings, parser) -> int:
     """pusherbot eval."""
     from retrieval.conversation.score import is_conversation_file
     from retrieval.evaluate import evaluate, format_report, load_questions
+    from retrieval.reviews.evaluate import (
+        evaluate_opinions,
+        evaluate_sentiment,
+        format_review_report,
+        load_labelled,
+    )
 
     if is_conversation_file(args.file):
         return _eval_conversations(args, settings)
+    kind, rows = load_labelled(args.file)
+    if kind != "questions":  # a labelled file of the reviews' answers (retrieval/reviews/)
+        if kind == "sentiment":
+            report = evaluate_sentiment(rows)
+        else:
+            report = evaluate_opinions(_load_engine(settings), rows)
+        print(json.dumps(report, ensure_ascii=False) if args.json
+              else f"{args.file}: {len(rows)} lines\n{format_review_report(report)}")
+        return EXIT_OK
     questions = load_questions(args.file)
     engine = _load_engine(settings)
     report = evaluate(engine, questions)
@@ -379,6 +406,49 @@ def _eval_conversations(args, settings) -> int:
         print(f"{args.file}: {len(conversations)} conversations")
         print(format_conversation_report(report))
     return EXIT_OK
+
+
+def cmd_reviews(args, settings, parser) -> int:
+    """pusherbot reviews."""
+    aspect = " ".join((args.aspect or "").split())
+    if len(aspect) > settings.max_question_chars or (args.aspect is not None and not aspect):
+        _err("error: --aspect must be some text, at most "
+             f"{settings.max_question_chars} characters")
+        return EXIT_USAGE
+    if aspect:
+        engine = _load_engine(settings)
+        desk, qvec = engine.reviews, engine.encoder.encode([aspect])[0]
+    else:  # the film overall needs the index alone: the model is not even loaded
+        desk, qvec = _review_desk(settings), None
+    if not desk.records:
+        from retrieval.errors import PusherbotError
+
+        raise PusherbotError(f"no reviews page among the seeds in {settings.seeds_dir}")
+    stance = desk.overview(qvec, aspect)
+    answer = desk.stance_answer(aspect or "what do the reviews say?", stance)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        from pusherbot.output import render_reviews
+
+        print(render_reviews(answer, stance.summary))
+    return EXIT_OK
+
+
+def _review_desk(settings):
+    """The reviews of the index, without the query encoder (built first if need be)."""
+    from pusherbot.output import ProgressBar
+    from retrieval.embed.encoder import SentenceTransformerEncoder
+    from retrieval.index.store import open_index
+    from retrieval.reviews.desk import ReviewDesk
+
+    bar = ProgressBar("building index")
+    try:
+        index, _ = open_index(settings, lambda: SentenceTransformerEncoder(
+            settings.resolved_model_path), warn=lambda m: _err(f"warning: {m}"), progress=bar)
+    finally:
+        bar.close()
+    return ReviewDesk.for_index(index)
 
 
 def cmd_bench(args, settings, parser) -> int:
@@ -423,4 +493,4 @@ def _err(message: str) -> None:
 
 
 COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "index": cmd_index, "eval": cmd_eval,
-            "bench": cmd_bench}
+            "bench": cmd_bench, "reviews": cmd_reviews}

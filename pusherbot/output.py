@@ -7,10 +7,22 @@ import textwrap
 import time
 
 from retrieval.answer.result import ABSTAIN_MESSAGE, Answer
+from retrieval.reviews.summary import ReviewSummary
 
 
-def render_answer(answer: Answer, width: int = 100) -> str:
-    """The quote, its citation, and the next best passages, as terminal text."""
+def render_answer(answer: Answer, width: int = 100, limit: int | None = None) -> str:
+    """The quote, its citation, and the next best passages, as terminal text; an answer about
+    the reviews starts with its summary line and shows `limit` of its quotes."""
+    if answer.summary is not None:
+        head = "\n".join(textwrap.wrap(answer.summary, width=width))
+        more = len(answer.results) - (limit or len(answer.results))
+        if not answer.results:
+            return head
+        from dataclasses import replace
+
+        body = render_answer(replace(answer, summary=None, results=answer.results[:limit]), width)
+        tail = f"\n  (and {more} more review{'s' if more != 1 else ''})" if more > 0 else ""
+        return f"{head}\n{body}{tail}"
     if not answer.results:
         return ABSTAIN_MESSAGE
     lines: list[str] = []
@@ -30,6 +42,35 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         lines.append(f"  {r.rank}. “{quote}”")
         lines.append(f"     — {r.citation}{_spoiler(r.passage.spoiler)}")
     return "\n".join(lines)
+
+
+def render_reviews(answer: Answer, summary: ReviewSummary, width: int = 100) -> str:
+    """`pusherbot reviews`: the rating chart, the count summary and the best quote per side."""
+    from retrieval.reviews.chart import bar_chart, legend
+
+    aspect = bool(summary.aspect)
+    lines = ["Ratings" + (f" (reviews discussing {summary.aspect} highlighted)" if aspect else "")
+             + ":"]
+    lines += ["  " + line for line in bar_chart(summary.all_ratings,
+                                                summary.ratings if aspect else None)]
+    lines.append("  " + legend(aspect))
+    lines.append("")
+    lines.extend(textwrap.wrap(summary.line, width=width))
+    shown = set()
+    for side in ("positive", "mixed", "negative"):
+        picks = [r for r, s in zip(answer.results, summary.sides, strict=False) if s == side][:2]
+        if not picks:
+            continue
+        lines.append(f"{side.capitalize()}:")
+        for r in picks:
+            shown.add(r.rank)
+            quote = textwrap.shorten(r.quote, width=width - 6, placeholder="…")
+            lines.append(f"  “{quote}”")
+            lines.append(f"     — {r.citation}{_spoiler(r.passage.spoiler)}")
+    rest = len(answer.results) - len(shown)
+    if rest > 0:
+        lines.append(f"(and {rest} more review{'s' if rest != 1 else ''}: --json lists them all)")
+    return "\n".join(printable(line) for line in lines)
 
 
 def render_explanation(answer: Answer) -> str:

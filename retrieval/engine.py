@@ -50,6 +50,7 @@ from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
 from retrieval.knowledge.graph import Knowledge, alias_keys
 from retrieval.knowledge.lexicon import FIELD_TYPES, FIELD_WORDS, relation_word
 from retrieval.passage import citation
+from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.settings import Settings
 from retrieval.text import content_terms, fold, stem, term_set
 from retrieval.text import words as words_of
@@ -92,6 +93,9 @@ class Engine:
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
+        # Questions about the reviews themselves (records, opinions): retrieval/reviews/.
+        self.reviews = ReviewDesk(index, film_words([a for e in titles for a in e.aliases]),
+                                  self.abstain_message, self._idf, self._max_idf)
 
     @classmethod
     def load(cls, settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,
@@ -111,7 +115,8 @@ class Engine:
 
     def stats(self) -> CorpusStats:
         """What the corpus holds, for /about and `pusherbot index`."""
-        return corpus_stats(self.index.directory, self.index.manifest)
+        stats = corpus_stats(self.index.directory, self.index.manifest)
+        return replace(stats, ratings=self.reviews.all_ratings) if self.reviews.records else stats
 
     def validate(self, question: str) -> str:
         """The question, control characters blanked; QuestionError if not text, empty or too long."""
@@ -156,6 +161,11 @@ class Engine:
         clock = _Clock(timings)
         qvec = self.encoder.encode([q])[0]
         clock.lap("encode")
+        # A question about the reviews themselves (retrieval/reviews/): a record question is
+        # answered from the records; an opinion question gets a stance, led by this answer.
+        about = self.reviews.answer(q, qvec, timings)
+        if isinstance(about, Answer):
+            return about
         analysis = analyse(q, self.knowledge, self._is_name)
         if self._series.other_parts(fold(q)):
             # This film's infobox and lead state this film's fields, not the other part's.
@@ -188,10 +198,11 @@ class Engine:
             p = self.index.passages[hop["passage"]]
             hop["citation"] = citation(p)
             hop["text"] = p.text[hop["start"]:hop["end"]]
-        return Answer(question=q, answered=verdict.answered and bool(results), results=results,
-                      confidence=verdict.confidence,
-                      message=None if verdict.answered else self.abstain_message,
-                      analysis=explained)
+        ordinary = Answer(question=q, answered=verdict.answered and bool(results),
+                          results=results, confidence=verdict.confidence,
+                          message=None if verdict.answered else self.abstain_message,
+                          analysis=explained)
+        return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
 
     def _holds(self, pid: int, answer_type: str) -> bool:
         """Whether a passage holds an instance of an answer type (cached: passages repeat)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from retrieval.passage import Passage, citation
+from retrieval.reviews.summary import ReviewSummary
 
 ABSTAIN_MESSAGE = "I couldn't find that in the documents."
 
@@ -62,6 +63,10 @@ class Answer:
     message: str | None = None  # the abstention text when not answered
     # How the question was understood and why it was answered or not (`ask --explain`).
     analysis: Mapping[str, Any] | None = None
+    # Questions about the reviews: the one composed line of counts and ratings shown above the
+    # quotes, and for an opinion question the stance summary it was made from.
+    summary: str | None = None
+    reviews: ReviewSummary | None = None
 
     def to_dict(self) -> dict:
         """The JSON object of `pusherbot ask --json`."""
@@ -75,4 +80,8 @@ class Answer:
             d["message"] = self.message or ABSTAIN_MESSAGE
         if self.analysis is not None:
             d["analysis"] = dict(self.analysis)
+        if self.summary is not None:
+            d["summary"] = self.summary
+        if self.reviews is not None:
+            d["reviews"] = self.reviews.to_dict()
         return d

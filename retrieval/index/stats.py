@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ class CorpusStats:
     index_version: str
     index_kind: str
     built_at: str
+    ratings: Mapping[str, int] | None = None  # reviews per rating "1".."10", when there are reviews
 
 
 def corpus_stats(directory: Path, manifest: dict) -> CorpusStats:

@@ -1,0 +1,1 @@
+"""Answers about the reviews themselves: records, stances, the rating chart."""

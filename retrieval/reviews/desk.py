@@ -1,0 +1,306 @@
+"""Answers about the reviews themselves: record questions from the parsed records, and opinion
+questions as a stance summary over every review that discusses the asked aspect.
+
+Which reviews discuss an aspect is retrieval, not a word list: every review sentence is scored
+against the aspect by its dense cosine (the index's sentence vectors) plus the IDF-weighted share
+of the aspect's terms it holds (BM25's stems and close spellings); a review discusses the
+aspect when its best sentence scores at least DISCUSS_THRESHOLD.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.answer.result import Answer, Result, abstain_message
+from retrieval.index.store import LoadedIndex
+from retrieval.reviews import sentiment
+from retrieval.reviews.records import (
+    RecordAnswer,
+    ReviewRecord,
+    answer_records,
+    average_rating,
+    rating_counts,
+    record_question,
+    review_records,
+)
+from retrieval.reviews.stance import (
+    OVERRIDE,
+    Voice,
+    asks_opinion,
+    aspect_text,
+    order_voices,
+    side,
+)
+from retrieval.reviews.summary import ReviewSummary
+from retrieval.text import term_set
+from retrieval.text import words as words_of
+
+# Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
+# and every film; README, "Reviews").
+LEXICAL_WEIGHT = 0.8  # a sentence holding all of the aspect's terms
+VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
+AFTERWORD = 40  # characters of a following sentence short enough to join the quote
+PREFIX = 6  # letters two words must share at their start to count as one (see _lexical)
+DISCUSS_THRESHOLD = 0.6  # best sentence score for a review to count as discussing the aspect
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """The reviews that discuss an aspect, each with its best sentence and side, best first."""
+
+    aspect: str
+    voices: tuple[Voice, ...]
+    summary: ReviewSummary
+
+
+# What `pusherbot reviews` asks when no aspect is given: which sentence of each review best
+# states its verdict (never shown; every figure and quote comes from the reviews).
+OVERVIEW_QUESTION = "what did reviewers think of the film overall, is it worth watching?"
+
+
+class ReviewDesk:
+    """The review records and sentences of one loaded index, ready for record and stance answers."""
+
+    def __init__(self, index: LoadedIndex, title_words: frozenset[str], abstain_message: str,
+                 idf: Mapping[str, float], max_idf: float) -> None:
+        self.index = index
+        self.passages = index.passages
+        self.records: tuple[ReviewRecord, ...] = review_records(index.passages)
+        self.title_words = title_words
+        self.abstain_message = abstain_message
+        self._idf = idf
+        self._max_idf = max_idf
+        rec_of = {pid: n for n, r in enumerate(self.records) for pid in r.passages}
+        self._record_of = rec_of
+        rows, spans = [], []
+        for pid, n in sorted(rec_of.items()):
+            p = index.passages[pid]
+            first = int(index.sentence_offsets[pid])
+            for j, (s, e) in enumerate(p.sentences):
+                rows.append(int(index.passage_sentences[first + j]))
+                spans.append((n, pid, s, e))
+        self._spans = spans
+        self._sentence_record = np.asarray([sp[0] for sp in spans], dtype=np.int64)
+        # Each record's sentence rows (a review's passages are consecutive, but need not be).
+        self._rows_of = [np.flatnonzero(self._sentence_record == n)
+                         for n in range(len(self.records))]
+        self._vectors = (np.ascontiguousarray(index.sentence_vectors[np.asarray(rows, dtype=np.int64)])
+                         if rows else np.zeros((0, index.vectors.shape[1]), dtype=np.float32))
+        self._texts = [index.passages[pid].text[s:e] for _n, pid, s, e in spans]
+        self._titles = [term_set(r.title) for r in self.records]
+        self.all_ratings = rating_counts(self.records)
+
+    def answer(self, question: str, qvec: np.ndarray, timings: dict[str, float] | None = None
+               ) -> Answer | Stance | None:
+        """A record question's answer; an opinion question's stance (the engine's own answer
+        then leads it, see `stance_answer`); None for any other question."""
+        if not self.records:
+            return None
+        started = time.perf_counter()
+        rq = record_question(question, self.records, self.title_words)
+        out: Answer | Stance | None = None
+        if rq is not None:
+            out = self._record_answer(question, answer_records(rq, self.records), qvec)
+        elif asks_opinion(question):
+            out = self.stance(question, qvec)
+        if timings is not None and out is not None:
+            timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
+        return out
+
+    @classmethod
+    def for_index(cls, index: LoadedIndex) -> ReviewDesk:
+        """A desk on an index alone (no engine, no encoder), for `pusherbot reviews`."""
+        bm25 = index.bm25
+        n = max(1, bm25.size)
+        df = np.diff(bm25.weights.indptr)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        titles = [e for e in index.knowledge.entities if e.kind == "film"]
+        return cls(index, film_words([a for e in titles for a in e.aliases]),
+                   abstain_message(titles[0].name if titles else None),
+                   {t: float(idf[c]) for t, c in bm25.vocab.items()},
+                   float(idf.max()) if len(idf) else 1.0)
+
+    # -- stance ----------------------------------------------------------------------------
+
+    def overview(self, qvec: np.ndarray | None = None, aspect: str = "") -> Stance:
+        """`pusherbot reviews`: every review's verdict on the film, or on `aspect` (whose
+        vector is `qvec`). The film overall needs no vector (each review is then quoted by the
+        sentence that states its verdict most clearly), so the command skips the model."""
+        return self.stance(aspect or OVERVIEW_QUESTION, qvec, aspect=aspect)
+
+    def stance(self, question: str, qvec: np.ndarray | None, aspect: str | None = None
+               ) -> Stance:
+        """Which reviews discuss the question's aspect (or `aspect`, when given), and how.
+
+        The question's vector scores the sentences (its aspect's alone, or the better of
+        both, were measured no better on tests/data/opinions.jsonl, for a second encoding)."""
+        if aspect is None:
+            aspect = aspect_text(question, self.title_words)
+        overall = not aspect
+        if qvec is None:
+            if not overall:
+                raise ValueError("an aspect needs the question's vector")
+            dense = np.zeros(len(self._texts), dtype=np.float32)
+        else:
+            dense = self._vectors @ qvec
+        lexical = np.zeros(len(self._texts), dtype=np.float32)
+        groups = self.index.bm25.term_groups(aspect) if not overall else []
+        if groups:
+            lexical = self._lexical(groups)
+        scores = dense + LEXICAL_WEIGHT * lexical
+        voices = []
+        for n, record in enumerate(self.records):
+            mine = self._rows_of[n]
+            if not len(mine):
+                continue
+            best = int(mine[np.argmax(scores[mine])])
+            score = float(scores[best])
+            title_hit = bool(groups) and all(stems & self._titles[n] for _w, stems in groups)
+            if not overall and score < DISCUSS_THRESHOLD and not title_hit:
+                continue
+            if overall:
+                # The film overall: the review's verdict is its rating (or, unrated, all its
+                # words, title included), and its quote the on-topic sentence that says so.
+                whole = self._unrated_verdict(record, mine) if record.rating is None else 0.0
+                verdict = side(record.rating, whole, overall=True)
+                sign = {"positive": 1.0, "negative": -1.0}.get(verdict, 0.0)
+                agree = [scores[int(i)] + VERDICT_WEIGHT * sign * sentiment.compound(self._texts[int(i)])
+                         for i in mine]
+                best = int(mine[int(np.argmax(agree))])
+                if qvec is None:  # no question to be near: the clearest verdict leads
+                    score = float(max(agree))
+                c = sentiment.compound(self._texts[best])
+                voice_side = verdict
+            else:
+                c = sentiment.compound(self._texts[best])
+                voice_side = side(record.rating, c, overall=False)
+            _n, pid, s, e = self._span(best)
+            voices.append(Voice(n, pid, s, e, score, voice_side, c))
+        negative_first = sentiment.compound(question) <= -sentiment.LEAN
+        ordered = tuple(order_voices(voices, negative_first))
+        return Stance(aspect, ordered, self._summary(aspect, ordered,
+                                                     "negative" if negative_first else None))
+
+    def _span(self, row: int) -> tuple[int, int, int, int]:
+        """(record, passage, start, end) of the quote for a sentence: the sentence, and the
+        next one too when that is a short afterword completing it ("Slightly below average.")."""
+        n, pid, s, e = self._spans[row]
+        if row + 1 < len(self._spans):
+            n2, pid2, s2, e2 = self._spans[row + 1]
+            if pid2 == pid and e2 - s2 <= AFTERWORD:
+                return n, pid, s, e2
+        return n, pid, s, e
+
+    def _unrated_verdict(self, record: ReviewRecord, rows: np.ndarray) -> float:
+        """An unrated review's verdict: its title's when the title clearly leans ("Amazing
+        film"), as a headline states the verdict; else the lean of all its words."""
+        title = sentiment.compound(record.title)
+        if abs(title) >= OVERRIDE:
+            return title
+        return sentiment.compound(" ".join([record.title, *(self._texts[int(i)] for i in rows)]))
+
+    def _lexical(self, groups: list[tuple[str, frozenset[str]]]) -> np.ndarray:
+        """Per sentence: the IDF-weighted share of the aspect's words it holds. Stems and close
+        spellings count, as in BM25, and so does a long shared beginning, which the stemmer
+        misses between word classes ("violent" and "violence", "realistic" and "realism")."""
+        weights = [max(self._idf.get(s, self._max_idf) for s in stems) for _w, stems in groups]
+        total = sum(weights)
+        out = np.zeros(len(self._texts), dtype=np.float32)
+        if not total:
+            return out
+        prefixes = [tuple(s[:PREFIX] for s in stems if len(s) >= PREFIX) for _w, stems in groups]
+        for i, text in enumerate(self._texts):
+            terms = term_set(text)
+            got = 0.0
+            for (_w, stems), w, pre in zip(groups, weights, prefixes, strict=True):
+                if stems & terms or (pre and any(t.startswith(pre) for t in terms)):
+                    got += w
+            out[i] = got / total
+        return out
+
+    def _summary(self, aspect: str, voices: tuple[Voice, ...], leaning: str | None
+                 ) -> ReviewSummary:
+        chosen = [self.records[v.record] for v in voices]
+        return ReviewSummary(
+            aspect=aspect, total=len(self.records), discussing=len(voices),
+            positive=sum(v.side == "positive" for v in voices),
+            mixed=sum(v.side == "mixed" for v in voices),
+            negative=sum(v.side == "negative" for v in voices),
+            unrated=sum(r.rating is None for r in chosen),
+            ratings=rating_counts(chosen), average=average_rating(chosen),
+            all_ratings=self.all_ratings, sides=tuple(v.side for v in voices), leaning=leaning)
+
+    def stance_answer(self, question: str, stance: Stance, lead: Answer | None = None) -> Answer:
+        """A stance as an Answer: the summary line, then one quote per discussing review.
+
+        `lead` is the ordinary answer to the question: when its best passage is a review that
+        discusses the aspect, that review speaks first, in the quote the engine chose for it
+        (the most on-point one). With no review discussing the aspect, `lead` is the answer."""
+        voices = list(stance.voices)
+        if not voices and lead is not None:
+            return lead
+        quotes = {v.record: self.passages[v.passage].text[v.start:v.end] for v in voices}
+        passages = {v.record: v.passage for v in voices}
+        top = lead.results[0] if lead is not None and lead.answered and lead.results else None
+        if top is not None and top.passage.id in self._record_of:
+            # The engine's best passage is a review: it discusses the aspect, whatever its
+            # sentences scored here, and it speaks first.
+            n = self._record_of[top.passage.id]
+            first = next((v for v in voices if v.record == n), None)
+            if first is None:
+                c = sentiment.compound(top.quote)
+                first = Voice(n, top.passage.id, 0, 0, float(top.score),
+                              side(self.records[n].rating, c, overall=not stance.aspect), c)
+            else:
+                voices.remove(first)
+            voices.insert(0, first)
+            quotes[n], passages[n] = top.quote, top.passage.id
+        results = tuple(
+            Result(rank=r + 1, score=v.score, quote=quotes[v.record],
+                   passage=self.passages[passages[v.record]])
+            for r, v in enumerate(voices))
+        summary = self._summary(stance.aspect, tuple(voices), stance.summary.leaning)
+        stance = Stance(stance.aspect, tuple(voices), summary)
+        answered = bool(results)
+        analysis = {"type": "opinion", "aspect": stance.aspect or "the film overall",
+                    "fields": [], "relation": [], "entities": [], "named": [], "resolved": [],
+                    "hops": [], "notes": [stance.summary.line], "evidence": [],
+                    "decision": ("a stance summary over the reviews that discuss the aspect"
+                                 if answered else "no review discusses the aspect")}
+        return Answer(question=question, answered=answered, results=results,
+                      confidence=max((v.score for v in stance.voices), default=0.0),
+                      message=None if answered else self.abstain_message, analysis=analysis,
+                      summary=stance.summary.line if answered else None,
+                      reviews=stance.summary if answered else None)
+
+    # -- records ---------------------------------------------------------------------------
+
+    def _record_answer(self, question: str, ra: RecordAnswer, qvec: np.ndarray) -> Answer:
+        # Each review is cited by its sentence closest to the question ("I gave it 7/10
+        # stars." for a question about its rating).
+        sims = self._vectors @ qvec if ra.records else None
+        index_of = {r.key: n for n, r in enumerate(self.records)}
+        results: list[Result] = []
+        for r in ra.records:
+            mine = self._rows_of[index_of[r.key]]
+            if sims is None or not len(mine):
+                continue
+            _n, pid, s, e = self._span(int(mine[np.argmax(sims[mine])]))
+            p = self.passages[pid]
+            results.append(Result(rank=len(results) + 1, score=1.0, quote=p.text[s:e], passage=p))
+        analysis = {"type": "record", "record": ra.question.kind, "value": ra.question.value,
+                    "fields": [], "relation": [], "entities": [], "named": [], "resolved": [],
+                    "hops": [], "notes": [ra.line], "evidence": [],
+                    "decision": "answered from the review records"}
+        return Answer(question=question, answered=True, results=tuple(results), confidence=1.0,
+                      analysis=analysis, summary=ra.line)
+
+
+def film_words(aliases: list[str]) -> frozenset[str]:
+    """The folded words of the film's titles (they say nothing about an aspect)."""
+    return frozenset(w for a in aliases for w in words_of(a))
+

@@ -1,0 +1,305 @@
+"""The reviews as records (rating, title, reviewer, date, spoiler flag, helpful votes), read from
+the index's review passages, and the questions about them: lowest / highest / average / median
+rating, how many, the most helpful, the earliest and latest, by reviewer, by year, by rating.
+
+Answers come from the records alone; the only composed text is one line of counts, ratings and
+dates, and each review it rests on is cited by a verbatim quote of its own text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.passage import Passage
+from retrieval.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One review of a reviews page, as the parser read it."""
+
+    key: tuple[str, int]  # (document, position in its page)
+    title: str
+    reviewer: str
+    rating: int | None  # out of 10
+    date: str  # as the page writes it, "11 March 2006"
+    day: dt.date | None
+    spoiler: bool
+    helpful: tuple[int, int] | None  # (found it helpful, votes)
+    passages: tuple[int, ...]  # its body's passage ids, in order
+
+
+def review_records(passages: Sequence[Passage]) -> tuple[ReviewRecord, ...]:
+    """Every review of the corpus, in page order, from its passages."""
+    grouped: dict[tuple[str, int], list[Passage]] = {}
+    for p in passages:
+        if p.source == "review" and p.review_index is not None:
+            grouped.setdefault((p.doc, p.review_index), []).append(p)
+    out = []
+    for key, ps in grouped.items():
+        first = ps[0]
+        out.append(ReviewRecord(
+            key=key, title=first.section or "", reviewer=first.reviewer or "",
+            rating=first.rating, date=first.date or "", day=_day(first.date),
+            spoiler=first.spoiler, helpful=first.helpful,
+            passages=tuple(p.id for p in sorted(ps, key=lambda p: p.start))))
+    return tuple(sorted(out, key=lambda r: r.key))
+
+
+def _day(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%d %B %Y").date()
+    except ValueError:
+        return None
+
+
+def rating_counts(records: Sequence[ReviewRecord]) -> dict[str, int]:
+    """How many reviews gave each rating, "1" to "10" (unrated reviews are not counted)."""
+    counts = {str(n): 0 for n in range(1, 11)}
+    for r in records:
+        if r.rating is not None:
+            counts[str(r.rating)] += 1
+    return counts
+
+
+def average_rating(records: Sequence[ReviewRecord]) -> float | None:
+    """The mean rating of the rated reviews, to two decimals; None when none is rated."""
+    rated = [r.rating for r in records if r.rating is not None]
+    return round(sum(rated) / len(rated), 2) if rated else None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordQuestion:
+    """A question about the reviews as records: what it asks (`kind`) and of what (`value`)."""
+
+    kind: str  # lowest highest average median count rated unrated spoiler helpful earliest
+    #            latest reviewer year rating
+    value: str | int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAnswer:
+    """The records that answer, best first, and the one composed line about them."""
+
+    question: RecordQuestion
+    line: str
+    records: tuple[ReviewRecord, ...]
+
+
+# The question must be about the reviews or their ratings at all.
+_ABOUT_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|reviewed|ratings?|rated|rate|scores?|"
+                            r"scored|stars?|votes?|upvoted|helpful|useful|gave|give)\b"
+                            r"|\b(?:10|[1-9]) ?/ ?10\b")
+_RATING_WORD = r"(?:ratings?|rated|scores?|scored|grades?|marks?|stars?)"
+_GIVEN = re.compile(r"\b(10|[1-9]) ?(?:/ ?10|out of (?:10|ten)|stars?|star)\b"
+                    r"|\b(?:gave|give|given|giving|rated|rate) (?:it |the (?:film|movie) )?(?:an? )?"
+                    r"(10|[1-9])\b(?! ?(?:years?|reviews?|times?))")
+_THRESHOLD = re.compile(r"\b(below|under|lower than|less than|worse than|above|over|higher than|"
+                        r"more than|better than|at least|at most)\s+(?:an? )?(10|[1-9])\b")
+_QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,}?)[\"“”‘’']")
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("spoiler", re.compile(r"\bspoilers?\b")),
+    ("unrated", re.compile(r"\b(?:unrated|not rated|no (?:rating|score)|without (?:a )?(?:rating|score)"
+                           r"|did(?:n't| not) (?:rate|give (?:it )?a (?:rating|score)))\b")),
+    ("median", re.compile(r"\bmedian\b")),
+    ("mode", re.compile(rf"\bmost (?:common|frequent|usual|popular|given) {_RATING_WORD}|\bmode\b")),
+    ("average", re.compile(rf"\b(?:average|mean|avg|typical|overall)\b.*\b{_RATING_WORD}|"
+                           rf"\b{_RATING_WORD}\b.*\bon average\b|\brated on average\b|"
+                           r"\baverage (?:review|user)\b")),
+    ("lowest", re.compile(rf"\b(?:lowest|worst|minimum|min|harshest|poorest)\b.*\b(?:{_RATING_WORD}|"
+                          r"reviews?|reviewers?)\b|\blowest[- ]rated\b|\brated (?:it )?(?:the )?lowest\b")),
+    ("highest", re.compile(rf"\b(?:highest|best|top|maximum|max)\b.*\b{_RATING_WORD}|"
+                           r"\bhighest[- ]rated\b|\brated (?:it )?(?:the )?highest\b")),
+    ("helpful", re.compile(r"\b(?:most|best|top|highest)\b.*\b(?:helpful|useful|upvoted|voted|liked "
+                           r"review|popular review)\b|\bmost (?:helpful|useful)\b")),
+    ("earliest", re.compile(r"\b(?:earliest|first|oldest)\b.*\b(?:reviews?|reviewers?|reviewed)\b")),
+    ("latest", re.compile(r"\b(?:latest|newest|most recent|last|recent)\b.*\b(?:reviews?|reviewers?|"
+                          r"reviewed)\b")),
+    ("count", re.compile(r"\bhow many\b.*\b(?:reviews?|reviewers?|ratings?|people (?:reviewed|rated))\b"
+                         r"|\bnumber of (?:user )?(?:reviews|reviewers|ratings)\b")),
+)
+_RATED = re.compile(r"\bhow many\b.*\b(?:rated|(?:have|with|give|gave) (?:a )?(?:rating|score)|gave "
+                    r"(?:it )?a (?:rating|score))\b")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# Words a record question is made of; anything else is a subject the records cannot answer
+# ("what service did that reviewer watch it on"), left to retrieval.
+_SCAFFOLD = frozenset(
+    """a an the what whats what's which who whos who's whom how many much is are was were did do does
+    there it its it's this that these those film movie to of in on for from by with any anyone
+    anybody someone somebody people ppl person user users give gave given giving rate rated rating
+    ratings score scores scored star stars grade mark out ten review reviews reviewer reviewers
+    reviewed write wrote written post posted lowest highest worst best top average mean median mode
+    typical overall min max minimum maximum harshest poorest most least helpful useful upvoted voted
+    votes popular liked earliest first oldest latest newest most recent last number total count
+    spoiler spoilers warning warnings flag flags flagged marked unrated not no without didn't didnt
+    all list show me tell i can you please according get got has have had their his her they he she
+    one ones and or so far altogether vote year during since when common frequent usual below under
+    lower higher less more than above over least at called titled named avg as found lol""".split())
+
+
+def record_question(question: str, records: Sequence[ReviewRecord],
+                    title_words: frozenset[str] = frozenset()) -> RecordQuestion | None:
+    """What a question asks of the review records, or None when it is not such a question."""
+    if not records:
+        return None
+    q = fold(question)
+    titled = _title_named(question, records)
+    if titled is not None:
+        return RecordQuestion("title", titled.title)
+    if not _ABOUT_REVIEWS.search(q):
+        return None
+    tokens = [t.removesuffix("'s") for t in re.findall(r"[a-z0-9'-]+", q.replace("/10", " "))]
+    tokens = [p for t in tokens for p in (t, *t.split("-")) if p]
+    named = _reviewer_named(q, records)
+    known = _SCAFFOLD | title_words | ({w for w in tokens if named and w in fold(named.reviewer)})
+    extra = [w for w in tokens if w not in known and not w.isdigit() and "-" not in w]
+    if len(extra) > 1:  # a subject besides the records ("what did the 4/10 reviewer hate")
+        return None
+    if named is not None:
+        return RecordQuestion("reviewer", named.reviewer)
+    if m := _THRESHOLD.search(q):
+        return RecordQuestion(_THRESHOLD_KIND[m.group(1)], int(m.group(2)))
+    given = _GIVEN.search(q)
+    if given and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show)\b", q):
+        return RecordQuestion("rating", int(given.group(1) or given.group(2)))
+    for kind, pattern in _PATTERNS:
+        if pattern.search(q):
+            if kind == "count" and _RATED.search(q):
+                return RecordQuestion("rated")
+            year = _YEAR.search(q)
+            if kind == "count" and year:
+                return RecordQuestion("year", int(year.group(1)))
+            return RecordQuestion(kind)
+    year = _YEAR.search(q)
+    if year and re.search(r"\breviews?\b|\breviewed\b", q):
+        return RecordQuestion("year", int(year.group(1)))
+    return None
+
+
+_THRESHOLD_KIND = {"below": "below", "under": "below", "lower than": "below", "less than": "below",
+                   "worse than": "below", "above": "above", "over": "above", "higher than": "above",
+                   "more than": "above", "better than": "above", "at least": "at_least",
+                   "at most": "at_most"}
+
+
+def _reviewer_named(q: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
+    """The review whose reviewer the question names, by their whole (folded) name."""
+    for r in records:
+        name = fold(r.reviewer)
+        if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", q):
+            return r
+    return None
+
+
+def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
+    """The review whose title the question quotes ("the review called 'Disappointing'")."""
+    def key(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+    quoted = {key(m) for m in _QUOTED.findall(question)}
+    quoted.discard("")
+    for r in records:
+        if r.title and key(r.title) in quoted:
+            return r
+    return None
+
+
+def describe(r: ReviewRecord) -> str:
+    """A review's record in a few words: "UlrikSander, 8/10, 11 March 2006"."""
+    parts = [r.reviewer, f"{r.rating}/10" if r.rating is not None else "unrated"]
+    if r.date:
+        parts.append(r.date)
+    return ", ".join(parts)
+
+
+def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> RecordAnswer:
+    """The reviews that answer a record question, best first, and its one line of figures."""
+    n = len(records)
+    rated = [r for r in records if r.rating is not None]
+    values = [r.rating for r in rated if r.rating is not None]
+    dated = sorted((r for r in records if r.day is not None), key=lambda r: (r.day or dt.date.min, r.key))
+    of_all = f"of the {n} reviews"
+    kind, value = rq.kind, rq.value
+    if kind in ("lowest", "highest", "average", "median", "mode", "rated") and not values:
+        return RecordAnswer(rq, f"None of the {n} reviews gives a rating.", ())
+    chosen: list[ReviewRecord]
+    if kind in ("lowest", "highest"):
+        best = min(values) if kind == "lowest" else max(values)
+        chosen = [r for r in rated if r.rating == best]
+        line = f"The {kind} rating is {best}/10, given by {len(chosen)} of the {len(rated)} rated reviews"
+    elif kind == "average":
+        chosen = sorted(rated, key=lambda r: (-(r.rating or 0), r.key))
+        line = f"The average rating is {sum(values) / len(values):.2f}/10, over {len(values)} rated reviews"
+    elif kind == "median":
+        med = statistics.median(values)
+        chosen = sorted(rated, key=lambda r: (abs((r.rating or 0) - med), r.key))
+        line = f"The median rating is {med:g}/10, over {len(values)} rated reviews"
+    elif kind == "mode":
+        counts = {v: values.count(v) for v in set(values)}
+        top = max(counts.values())
+        modes = sorted((v for v, c in counts.items() if c == top), reverse=True)
+        chosen = [r for r in rated if r.rating in modes]
+        shown = " and ".join(f"{v}/10" for v in modes)
+        line = f"The most common rating is {shown}, given by {top} of the {len(rated)} rated reviews"
+    elif kind == "count":
+        chosen = list(records)
+        line = (f"There are {n} reviews: {len(rated)} rated, {n - len(rated)} unrated, "
+                f"{sum(r.spoiler for r in records)} with a spoiler warning")
+    elif kind == "rated":
+        chosen = rated
+        line = f"{len(rated)} {of_all} give a rating"
+    elif kind == "unrated":
+        chosen = [r for r in records if r.rating is None]
+        line = f"{len(chosen)} {of_all} give no rating"
+    elif kind == "spoiler":
+        chosen = [r for r in records if r.spoiler]
+        line = f"{len(chosen)} {of_all} carry a spoiler warning"
+    elif kind == "helpful":
+        voted = sorted((r for r in records if r.helpful),
+                       key=lambda r: (-(r.helpful or (0, 0))[0], (r.helpful or (0, 0))[1], r.key))
+        if not voted:
+            return RecordAnswer(rq, f"None of the {n} reviews has helpful votes.", ())
+        chosen = voted[:1]
+        up, total = voted[0].helpful or (0, 0)
+        line = f"The most helpful review: {up} out of {total} found it helpful"
+    elif kind in ("earliest", "latest"):
+        if not dated:
+            return RecordAnswer(rq, f"None of the {n} reviews is dated.", ())
+        end = dated[0] if kind == "earliest" else dated[-1]
+        chosen = [r for r in dated if r.day == end.day]
+        line = f"The {kind} of the {n} reviews is from {end.date}"
+    elif kind in ("reviewer", "title"):
+        chosen = [r for r in records if (r.reviewer if kind == "reviewer" else r.title) == value]
+        line = f"{len(chosen)} review{'s' if len(chosen) != 1 else ''} " + (
+            f"by {value}" if kind == "reviewer" else f"titled ‘{value}’")
+    elif kind == "year":
+        chosen = [r for r in dated if r.day is not None and r.day.year == value]
+        line = f"{len(chosen)} {of_all} are from {value}"
+    elif kind in ("rating", "below", "above", "at_least", "at_most"):
+        assert isinstance(value, int)
+        test = {"rating": value.__eq__, "below": value.__gt__, "above": value.__lt__,
+                "at_least": value.__le__, "at_most": value.__ge__}[kind]
+        chosen = [r for r in rated if r.rating is not None and test(r.rating)]
+        said = {"rating": "gave it", "below": "rated it below", "above": "rated it above",
+                "at_least": "rated it at least", "at_most": "rated it at most"}[kind]
+        line = f"{len(chosen)} {of_all} {said} {value}/10"
+    else:
+        raise ValueError(f"unknown record question {kind!r}")
+    if 0 < len(chosen) <= LISTED and kind not in ("count",):
+        line += ": " + "; ".join(_listed(r) for r in chosen)
+    return RecordAnswer(rq, line + ".", tuple(chosen))
+
+
+LISTED = 6  # up to this many answering reviews are named in the line, each with its record
+
+
+def _listed(r: ReviewRecord) -> str:
+    votes = f", {r.helpful[0]} out of {r.helpful[1]} found it helpful" if r.helpful else ""
+    spoiler = ", spoiler warning" if r.spoiler else ""
+    return f"{describe(r)}{votes}{spoiler}"

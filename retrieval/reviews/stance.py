@@ -1,0 +1,150 @@
+"""Opinion questions: is a question asking what people think, about which aspect, and how the
+reviews that discuss it split (positive / mixed / negative).
+
+Which reviews discuss an aspect is decided by retrieval (retrieval/reviews/desk.py scores every
+review sentence against the aspect, dense and lexical); this module holds the pure rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from retrieval.reviews.sentiment import Polarity
+from retrieval.text import fold
+
+# Asking what people think: who holds the opinion (many people, not "a reviewer", whose one
+# remark is a fact to look up), or the opinion words themselves. Critics belong to the
+# encyclopedia's reception section, not to the user reviews.
+_HOLDERS = (r"(?:people|ppl|reviewers|viewers|audiences?|fans|users|everyone|everybody|folks|"
+            r"others|anyone|anybody|the reviews|imdb)")
+_VERDICT = (r"(?:like[ds]?|love[ds]?|hate[ds]?|dislike[ds]?|enjoy(?:ed|s)?|prefer(?:red|s)?|"
+            r"rate[ds]?|recommend(?:ed|s)?|praise[ds]?|criticis(?:e|ed|es)|criticiz(?:e|ed|es)|"
+            r"complain(?:ed|s)?|compare[ds]?|think|thought|say|said|feel|felt|find|found|make of|"
+            r"view|react(?:ed)?)")
+# "how long is it" asks for a runtime, not an opinion.
+_MEASURES = r"(?!(?:long|old|much|many|big|tall|far|often|soon)\b)"
+_ASKS_OPINION = re.compile(
+    rf"\b{_HOLDERS}\b(?: \w+){{0,2}} {_VERDICT}\b"
+    rf"|\b(?:what|how) (?:do|did|does|would) (?:you|u|i|we) (?:think|rate|feel)\b"
+    r"|\bhow (?:was|were|is|are) .{1,40} received\b|\b(?:critical )?reception (?:of|to)\b"
+    r"|\bopinions?\b|\bverdicts?\b|\bconsensus\b|\bviews? (?:on|of|about)\b"
+    r"|\bworth (?:watching|seeing|a watch|it|the time|my time)\b|\bshould i (?:watch|see)\b"
+    r"|\b(?:would you|do you|do people) recommend\b"
+    r"|\b(?:is|was|are|were) (?:it|this|the (?:film|movie)|the sequel)(?: \w+)? (?:any )?"
+    r"(?:good|bad|great|decent|worth)\b|\bany good\b|\bhow (?:good|bad|great)\b"
+    r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompare to\b"
+    r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+\??$"
+    rf"|^how {_MEASURES}\w+ (?:is|was) (?:it|this|the (?:film|movie))\b"
+    r"|^is (?:it|the (?:film|movie)|the \w+) (?!a |an |the |in |on |at |about |based |set |from )\w+"
+    r"(?: at all)?\??$"
+    r"|^what about\b"
+)
+# The question's scaffolding: who holds the opinion, how it is asked, and the film itself.
+# What remains is the aspect asked about; nothing left means the film overall.
+_SCAFFOLD = frozenset(
+    """what whats how do did does is are was were would will could can should i you u we they it its
+    it's this that these those the a an of about on in to for with and or but as at by from any
+    anyone anybody someone somebody everyone everybody people ppl reviewer reviewers review reviews
+    critic critics viewer viewers audience audiences fan fans user users folks others imdb general
+    generally overall think thought thinks say said says feel felt feels find found make made view
+    views opinion opinions verdict verdicts consensus reception received regarded rated rate rates
+    rating like liked likes love loved loves hate hated hates dislike disliked enjoy enjoyed prefer
+    preferred praise praised criticise criticised criticize
+    criticized complain complained react reacted good bad great decent
+    watch watched seen time my me any much really actually film movie flick sequel one part so
+    there here get got has have had been be being well there's much most many all lot""".split())
+_POSITIVE_FROM = 7  # a rating of 7/10 or more is a positive review
+_NEGATIVE_TO = 4  # 4/10 or less is a negative one; 5-6 are mixed
+# How strongly a sentence must lean to override its review's rating on the asked aspect (a 5/10
+# review calling the lead "almost superhuman" is positive about him).
+OVERRIDE = 0.5
+
+
+def asks_opinion(question: str) -> bool:
+    """Whether a question asks what people think (rather than a fact)."""
+    return any(_ASKS_OPINION.search(part.strip()) for part in re.split(r"(?<=[?.!])\s+",
+                                                                       fold(question)))
+
+
+def aspect_words(question: str, title_words: Iterable[str] = ()) -> list[str]:
+    """The question's words once its scaffolding and the film's own title are taken out."""
+    titles = set(title_words)
+    out = []
+    for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", fold(question)):
+        bare = w.removesuffix("'s")
+        if bare not in _SCAFFOLD and bare not in titles and not bare.isdigit():
+            out.append(w)
+    return out
+
+
+def aspect_text(question: str, title_words: Iterable[str] = ()) -> str:
+    """The aspect a question asks about, in its own words ("" for the film overall): the
+    stretch of the question from its first to its last aspect word, with the word before it
+    when that is a determiner ("the ending", "the lead's relationship with his dad")."""
+    kept = aspect_words(question, title_words)
+    if not kept:
+        return ""
+    folded = fold(question)
+    tokens = list(re.finditer(r"[a-z0-9]+(?:'[a-z]+)?", folded))
+    where = [i for i, m in enumerate(tokens) if m.group() in kept]
+    first, last = where[0], where[-1]
+    if first > 0 and tokens[first - 1].group() in _DETERMINERS:
+        first -= 1
+    span = folded[tokens[first].start():tokens[last].end()]
+    if re.search(r"[?!.;]", span) or last - first > len(kept) + 4:
+        return " ".join(kept)  # the words are scattered: name them, not the sentence between
+    return span
+
+
+_DETERMINERS = frozenset("the his her its their this that these those".split())
+
+
+def side_of_rating(rating: int | None) -> Polarity | None:
+    """positive (≥ 7/10), mixed (5–6) or negative (≤ 4); None for an unrated review."""
+    if rating is None:
+        return None
+    return "positive" if rating >= _POSITIVE_FROM else "negative" if rating <= _NEGATIVE_TO else "mixed"
+
+
+def side(rating: int | None, sentence_compound: float, *, overall: bool) -> Polarity:
+    """The side a review takes on the aspect: its rating's, unless it is unrated or (for a
+    particular aspect) its sentence about it leans strongly the other way."""
+    by_rating = side_of_rating(rating)
+    by_words: Polarity = ("positive" if sentence_compound >= 0.05 else
+                          "negative" if sentence_compound <= -0.05 else "mixed")
+    if by_rating is None:
+        return by_words
+    if overall:
+        return by_rating
+    if abs(sentence_compound) >= OVERRIDE and by_words != by_rating:
+        return by_words
+    return by_rating
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """One review's voice on the asked aspect: its best sentence and the side it takes."""
+
+    record: int  # index into the desk's records
+    passage: int
+    start: int  # the sentence, relative to the passage text
+    end: int
+    score: float
+    side: Polarity
+    compound: float
+
+
+def order_voices(voices: list[Voice], negative_first: bool) -> list[Voice]:
+    """The best voice of each side first, then every other voice by score. The sides come
+    best voice first (the most on-topic quote leads), or negative first when the question
+    leans that way ("did anyone hate it?")."""
+    by_score = sorted(voices, key=lambda v: -v.score)
+    heads: list[Voice] = []
+    if negative_first:
+        heads = [v for v in by_score if v.side == "negative"][:1]
+    for v in by_score:
+        if all(h.side != v.side for h in heads):
+            heads.append(v)
+    return heads + [v for v in by_score if v not in heads]

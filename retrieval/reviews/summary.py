@@ -1,0 +1,45 @@
+"""The count summary of a stance answer: the one line the bot composes, and its JSON object."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    """How many reviews discuss an aspect and how they split; every figure is a count or rating."""
+
+    aspect: str  # "" for the film overall
+    total: int  # reviews in the corpus
+    discussing: int
+    positive: int
+    mixed: int
+    negative: int
+    unrated: int  # of the discussing reviews, those without a rating (judged by their words)
+    ratings: Mapping[str, int]  # the discussing reviews' ratings, "1".."10"
+    average: float | None  # of the discussing reviews that are rated
+    # Every review's rating: the chart shows these, with the discussing ones highlighted.
+    all_ratings: Mapping[str, int] = field(default_factory=dict)
+    sides: tuple[str, ...] = ()  # the side of each result, in the answer's order
+    leaning: str | None = None  # "negative" when the question asks for that side ("hate it?")
+
+    @property
+    def line(self) -> str:
+        """The summary line, e.g. "12 of the 25 reviews discuss the ending: 9 positive, …"."""
+        what = f"discuss {self.aspect}" if self.aspect else "give a verdict on the film"
+        parts = [f"{self.positive} positive (7–10/10)", f"{self.mixed} mixed (5–6/10)",
+                 f"{self.negative} negative (1–4/10)"]
+        line = f"{self.discussing} of the {self.total} reviews {what}: " + ", ".join(parts)
+        if self.unrated:
+            line += f"; {self.unrated} unrated, sided by {'its' if self.unrated == 1 else 'their'} words"
+        if self.average is not None:
+            line += f". {'Their average' if self.aspect else 'Average'} rating: {self.average:.1f}/10"
+        return line + "."
+
+    def to_dict(self) -> dict:
+        """The `"reviews"` object of `ask --json`."""
+        return {"aspect": self.aspect or "the film overall", "total": self.total,
+                "discussing": self.discussing, "positive": self.positive, "mixed": self.mixed,
+                "negative": self.negative, "unrated": self.unrated,
+                "ratings": dict(self.ratings), "average": self.average}
