@@ -9,6 +9,7 @@ aspect when its best sentence scores at least DISCUSS_THRESHOLD.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,9 +35,10 @@ from retrieval.reviews.stance import (
     aspect_text,
     order_voices,
     side,
+    side_of_rating,
 )
 from retrieval.reviews.summary import ReviewSummary
-from retrieval.text import term_set
+from retrieval.text import fold, term_set
 from retrieval.text import words as words_of
 
 # Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
@@ -60,6 +62,9 @@ class Stance:
 # What `pusherbot reviews` asks when no aspect is given: which sentence of each review best
 # states its verdict (never shown; every figure and quote comes from the reviews).
 OVERVIEW_QUESTION = "what did reviewers think of the film overall, is it worth watching?"
+
+
+_ASKS_A_COUNT = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage)\b")
 
 
 class ReviewDesk:
@@ -105,7 +110,9 @@ class ReviewDesk:
         out: Answer | Stance | None = None
         if rq is not None:
             out = self._record_answer(question, answer_records(rq, self.records), qvec)
-        elif asks_opinion(question):
+        elif asks_opinion(question) and not _ASKS_A_COUNT.search(fold(question)):
+            # "how many reviews does the page say it has" is a fact the records may not hold,
+            # never a request for opinions
             out = self.stance(question, qvec)
         if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
@@ -232,7 +239,9 @@ class ReviewDesk:
             negative=sum(v.side == "negative" for v in voices),
             unrated=sum(r.rating is None for r in chosen),
             ratings=rating_counts(chosen), average=average_rating(chosen),
-            all_ratings=self.all_ratings, sides=tuple(v.side for v in voices), leaning=leaning)
+            all_ratings=self.all_ratings, sides=tuple(v.side for v in voices), leaning=leaning,
+            against_rating=sum(r.rating is not None and side_of_rating(r.rating) != v.side
+                               for r, v in zip(chosen, voices, strict=True)))
 
     def stance_answer(self, question: str, stance: Stance, lead: Answer | None = None) -> Answer:
         """A stance as an Answer: the summary line, then one quote per discussing review.

@@ -23,6 +23,7 @@ class ReviewSummary:
     all_ratings: Mapping[str, int] = field(default_factory=dict)
     sides: tuple[str, ...] = ()  # the side of each result, in the answer's order
     leaning: str | None = None  # "negative" when the question asks for that side ("hate it?")
+    against_rating: int = 0  # rated reviews whose words on the aspect take the other side
 
     @property
     def line(self) -> str:
@@ -31,6 +32,11 @@ class ReviewSummary:
         parts = [f"{self.positive} positive (7–10/10)", f"{self.mixed} mixed (5–6/10)",
                  f"{self.negative} negative (1–4/10)"]
         line = f"{self.discussing} of the {self.total} reviews {what}: " + ", ".join(parts)
+        if self.against_rating:
+            # the ranges above are the ratings' sides: say when words moved a review off its own
+            n = self.against_rating
+            line += (f"; {n} rated review{'s' if n > 1 else ''} sided by {'their' if n > 1 else 'its'}"
+                     " words on it, against the rating")
         if self.unrated:
             line += f"; {self.unrated} unrated, sided by {'its' if self.unrated == 1 else 'their'} words"
         if self.average is not None:

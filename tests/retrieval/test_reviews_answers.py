@@ -143,7 +143,7 @@ def test_sentiment_file_is_recognised_and_scored() -> None:
 
 
 @pytest.mark.parametrize("question", ["is it worth watching", "how good is mads in it",
-                                      "better or worse than pusher 1"])
+                                      "is it better than the first one"])
 def test_the_engines_own_best_review_leads_the_stance(engine: Engine, question: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The ordinary answer's quote, when it is from a review that discusses the aspect, speaks
