@@ -15,7 +15,7 @@ _NAMES = {1: ("first", "1st", "one"), 2: ("second", "2nd", "two"), 3: ("third", 
           4: ("fourth", "4th", "four"), 5: ("fifth", "5th", "five")}
 # Words that place a film relative to this one: "the original", "the next one".
 _RELATIVE = {"original": -99, "previous": -1, "earlier": -1, "prior": -1, "next": 1,
-             "following": 1, "later": 1}
+             "following": 1, "later": 1, "predecessor": -1, "prequel": -1}
 
 
 def _number(word: str) -> int | None:
@@ -60,6 +60,20 @@ class Series:
             if n is not None and n >= 1 and n != self.part:
                 out[word] = self._stems(n) | {stem(word)}
         return out
+
+    def part_stems(self, word: str) -> frozenset[str]:
+        """For a word that alone points at another part ("first", "original", "predecessor"),
+        the stems a text about that part may use; empty for any other word. Only where the
+        series is already the subject (a comparison asked of reviews) is "the first" that."""
+        if self.part is None:
+            return frozenset()
+        shift = _RELATIVE.get(word)
+        n = 1 if shift == -99 else (self.part + shift if shift is not None else _ORDINALS.get(word))
+        if n is None or n < 1 or n == self.part or word in ("one", "two", "three", "four"):
+            return frozenset()
+        stems = self._stems(n) | {stem(word)}
+        # the part before this one is its predecessor, whatever its number
+        return stems | ({stem("predecessor"), stem("prequel")} if n == self.part - 1 else set())
 
     @staticmethod
     def _stems(n: int) -> frozenset[str]:

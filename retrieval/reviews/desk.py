@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.answer.result import Answer, Result, abstain_message
+from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
 from retrieval.reviews import sentiment
 from retrieval.reviews.records import (
@@ -97,6 +98,8 @@ class ReviewDesk:
                          if rows else np.zeros((0, index.vectors.shape[1]), dtype=np.float32))
         self._texts = [index.passages[pid].text[s:e] for _n, pid, s, e in spans]
         self._titles = [term_set(r.title) for r in self.records]
+        self._series = Series(a for e in index.knowledge.entities if e.kind == "film"
+                              for a in e.aliases)
         self.all_ratings = rating_counts(self.records)
 
     def answer(self, question: str, qvec: np.ndarray, timings: dict[str, float] | None = None
@@ -156,6 +159,8 @@ class ReviewDesk:
             dense = self._vectors @ qvec
         lexical = np.zeros(len(self._texts), dtype=np.float32)
         groups = self.index.bm25.term_groups(aspect) if not overall else []
+        # "the first one": reviews write "the original", "Pusher 1", "its predecessor"
+        groups = [(w, stems | self._series.part_stems(w)) for w, stems in groups]
         if groups:
             lexical = self._lexical(groups)
         scores = dense + LEXICAL_WEIGHT * lexical

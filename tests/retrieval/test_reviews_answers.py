@@ -160,9 +160,16 @@ def test_the_engines_own_best_review_leads_the_stance(engine: Engine, question: 
 
 
 def test_an_opinion_no_review_discusses_falls_back_to_the_ordinary_answer(engine: Engine) -> None:
-    a = engine.answer("which review thinks its way worse than the first one")
+    a = engine.answer("what did reviewers think of the wedding toast")
     assert a.reviews is None and a.summary is None  # no stance to summarise
     assert a.answered and a.results  # yet answered, as the ordinary path answers it
+
+
+def test_a_comparison_with_the_first_part_finds_the_review_that_makes_it(engine: Engine) -> None:
+    # The review says "the First Film"; the question "the first one": the series' words meet.
+    a = engine.answer("which review thinks its way worse than the first one")
+    assert a.reviews is not None and a.reviews.negative >= 1
+    assert a.results[0].passage.rating is not None and a.results[0].passage.rating <= 4
 
 
 def test_a_short_afterword_joins_the_quote(engine: Engine) -> None:

@@ -34,3 +34,21 @@ def test_without_a_number_in_the_title_the_original_may_be_this_film() -> None:
     series = Series(["Heat"])
     assert series.other_parts("the original heat") == {}
     assert list(series.other_parts("heat 2 cast")) == ["2"]
+
+
+@pytest.mark.parametrize(("word", "stands_for"), [
+    ("first", {"first", "origin", "1"}),
+    ("original", {"first", "origin", "1"}),
+    ("predecessor", {"predecessor", "first", "origin"}),
+    ("next", {"3", "third"}),
+])
+def test_a_word_alone_points_at_another_part_where_the_series_is_the_subject(word, stands_for
+                                                                             ) -> None:
+    from retrieval.text import stem
+
+    assert {stem(s) for s in stands_for} <= PART_TWO.part_stems(word)
+
+
+@pytest.mark.parametrize("word", ["second", "one", "ending", "acting"])
+def test_this_part_and_ordinary_words_point_nowhere(word) -> None:
+    assert PART_TWO.part_stems(word) == frozenset()
