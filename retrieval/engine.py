@@ -306,6 +306,14 @@ class Engine:
             head.sort(key=lambda i: -(ranking.score[i] + WINDOW_RERANK * window_of(i)[2]))
             shortlist = head + shortlist[RERANK_HEAD:]
         top = dedupe(shortlist, quote_of, k)
+        primary = analysis.evidence[0] if analysis.evidence else None
+        if (primary is not None and primary not in top and primary in sims_of
+                and analysis.answer_type == "person"):
+            # The line the graph read the answer from is always shown, so verification can
+            # put it first: "tonys best mate" is the cast line "Tonnys friend", however many
+            # reviews say "Tony".
+            quote_of(primary)
+            top = [*top[:max(0, k - 1)], primary]
         return Shown(top, quotes, best_sentence)
 
     def _verify(self, q: str, analysis: Analysis, shown: Shown, weights: dict[str, float]

@@ -147,8 +147,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
                               chained=_chained(folded))
         # "who is x's dad" and "x's dad?" ask for the person; "does x kill his dad" asks
         # about an event, where the relation only says whom to search for.
+        surface = relation_surface(folded)
         asks_person = answer_type == "person" or asks_actor or _asks_identity(
-            [w for w in words if not relation_word(w)], spans)
+            words, spans | {i for i, w in enumerate(words) if w in surface})
         if chain:
             for step in chain:
                 for link in step:
@@ -156,6 +157,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
             last = chain[-1]
             if asks_person:
                 evidence.extend(link.passage for link in last)
+                if answer_type == "other":
+                    answer_type = "person"  # "tonys best mate": the mate is someone
             targets = list(dict.fromkeys(link.object for link in last))
             reached.extend(targets)
         elif len(owners) == 1 and _possessive_relation(words, spans):

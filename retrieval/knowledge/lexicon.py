@@ -34,7 +34,8 @@ _RELATION_WORDS = {
     "boss": "boss", "employer": "boss", "employee": "employee", "henchman": "employee",
     "enforcer": "employee", "bodyguard": "employee", "thug": "employee", "lackey": "employee",
     "partner": "associate", "associate": "associate", "sidekick": "associate",
-    "backer": "backer", "backers": "backer", "cellmate": "cellmate", "cell-mate": "cellmate",
+    "backer": "backer", "backers": "backer", "financier": "backer", "investor": "backer",
+    "lender": "backer", "creditor": "backer", "cellmate": "cellmate", "cell-mate": "cellmate",
     "roommate": "roommate", "neighbour": "neighbour", "neighbor": "neighbour",
     "enemy": "enemy", "rival": "enemy",
 }
@@ -48,6 +49,9 @@ _RELATION_PHRASES = {
     "half-brother": ("brother",), "step brother": ("brother",), "married to": ("spouse",),
     "had a kid with": ("mother", "child"), "had a child with": ("mother", "child"),
     "had a baby with": ("mother", "child"),
+    "money guy": ("backer",), "money man": ("backer",), "borrowing from": ("backer",),
+    "borrowed from": ("backer",), "borrows from": ("backer",), "owes money to": ("backer",),
+    "best mate": ("friend",), "best friend": ("friend",),
 }
 # Relations a person has at most one of (by the documents' account): two names for the same
 # owner's father are two names of one person.

@@ -95,9 +95,33 @@ def described(desc: str, p: Passage, target: int) -> list[Rel]:
             if named and fold(strip_article(r.owner)) in PRONOUNS else r for r in out]
 
 
-def appositives(text: str, p: Passage) -> list[Rel]:
-    """ "Xs father, the Boss," and "the Bosss ex-wife Ann": a relation and a name."""
+# "X reveals that his financial backer is the Boss": the owner is the sentence's name before.
+_PRONOUN_COPULA = re.compile(
+    rf"\b(?:his|her) (?P<words>[a-z][a-z-]*(?: [a-z][a-z-]*)?) (?:is|was|turns out to be) "
+    rf"(?:the |a )?[\"“]?(?P<name>{NAME})")
+
+
+def _copulas(text: str, p: Passage) -> list[Rel]:
     out = []
+    for m in _PRONOUN_COPULA.finditer(text):
+        words = m.group("words").split()
+        tokens = _relation_of(" ".join(words[:-1]), words[-1])
+        if not tokens:
+            continue
+        s, e = _sentence_around(p, m.start(), m.end())
+        before = [n for n in re.findall(NAME, text[s:m.start()])
+                  if fold(n) not in PRONOUNS and n not in ("The", "A", "An")]
+        target = m.group("name")
+        if not before or looks_like_title(target) or fold(target) in PRONOUNS:
+            continue
+        out.append(Rel(before[-1], tokens, p.id, s, e, target_name=target))
+    return out
+
+
+def appositives(text: str, p: Passage) -> list[Rel]:
+    """ "Xs father, the Boss,", "the Bosss ex-wife Ann" and "X says his backer is the Boss": a
+    relation and a name."""
+    out = _copulas(text, p)
     for owner, tokens, start, end, name in possessives(text):
         if not name:
             continue

@@ -32,6 +32,7 @@ def assert_quoted(answer, *needles: str) -> None:
     ("who plays tonnys friend", "Øyvind Hagen-Traberg as Ø"),
     ("who plays red", "Karsten Schrøder as Red"),
     ("who plays tony", "Mads Mikkelsen as Tonny"),
+    ("tonys best mate", "Øyvind Hagen-Traberg as Ø"),  # the cast line, whatever reviews say
 ])
 def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line) -> None:
     answer = engine.answer(question)
@@ -47,6 +48,14 @@ def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line
 ])
 def test_people_by_initials_and_fields_by_any_wording(engine, question, needle) -> None:
     assert_quoted(engine.answer(question), needle)
+
+
+@pytest.mark.parametrize("question", ["who is kurts money guy", "who is kurt borrowing from"])
+def test_a_relation_stated_with_a_copula_is_read(engine, question) -> None:
+    # "Kurt reveals that his financial backer is the Duke"
+    answer = engine.answer(question)
+    assert_quoted(answer, "financial backer is the Duke")
+    assert answer.analysis["decision"] == "answered through the knowledge graph"
 
 
 def test_the_first_part_of_the_series_is_another_film(engine) -> None:

@@ -131,6 +131,7 @@ def test_the_editing_field_splits_into_two_names(real: Read) -> None:
     ("Tonny", "rel:child+mother", "Charlotte", "mother of Tonnys child"),
     ("Smeden", "rel:brother", "Red", "brother"),
     ("Tonny", "rel:friend", "Ø", "friend"),
+    ("Kurt the Cunt", "rel:backer", "Smeden", "his financial backer is the Duke"),  # a copula
 ])
 def test_relations_are_read_with_their_provenance(real: Read, owner, relation, target, word
                                                   ) -> None:
@@ -328,3 +329,14 @@ def test_weak_field_words_need_a_question_about_no_one() -> None:
 
 def test_every_field_has_a_type() -> None:
     assert set(FIELD_WORDS) == set(FIELD_TYPES)
+
+
+def test_a_copula_names_the_owner_before_the_pronoun() -> None:
+    from retrieval.knowledge.relations import appositives
+    from retrieval.passage import Passage
+
+    text = "Ann visits the bank. Bo says that his secret lender is the Baron and leaves."
+    p = Passage(id=0, doc="d", doc_title="t", source="wiki", kind="prose", section=None, start=0,
+                end=len(text), text=text, sentences=((0, 20), (21, len(text))))
+    rels = appositives(text, p)
+    assert [(r.owner, r.tokens, r.target_name) for r in rels] == [("Bo", ("backer",), "Baron")]
