@@ -225,11 +225,13 @@ def _ask_stream(args, settings) -> int:
 
 def _smalltalk(engine, question: str, as_json: bool) -> str | None:
     """The friendly reply to a greeting, thanks or "help" (as JSON with --json), else None."""
-    from retrieval.conversation.dialogue import Dialogue, Exchange
+    from retrieval.conversation.smalltalk import is_smalltalk, smalltalk_message
 
-    message = Dialogue.of(engine).smalltalk(question)
-    if message is None:
+    if not is_smalltalk(question):  # the usual case: the dialogue machinery is not imported
         return None
+    from retrieval.conversation.dialogue import Exchange
+
+    message = smalltalk_message(question, engine.knowledge)
     if as_json:
         return json.dumps(Exchange(question, smalltalk=message).to_dict(), ensure_ascii=False)
     return message
