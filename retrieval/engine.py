@@ -31,6 +31,7 @@ from retrieval.answer.retrieve import (
     dense_candidates,
     top_positive,
 )
+from retrieval.answer.reviewers import Reviewers
 from retrieval.answer.series import Series
 from retrieval.answer.types import CHECKABLE, holds_type
 from retrieval.answer.verify import (
@@ -93,6 +94,7 @@ class Engine:
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
+        self._reviewers = Reviewers(index.passages)
         # Questions about the reviews themselves (records, opinions): retrieval/reviews/.
         self.reviews = ReviewDesk(index, film_words([a for e in titles for a in e.aliases]),
                                   self.abstain_message, self._idf, self._max_idf)
@@ -167,6 +169,10 @@ class Engine:
         if isinstance(about, Answer):
             return about
         analysis = analyse(q, self.knowledge, self._is_name)
+        pointed = self._reviewers.pointed(q)
+        if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
+            analysis = replace(analysis, reviews=pointed.passages,
+                               consumed=analysis.consumed | pointed.words)
         if self._series.other_parts(fold(q)):
             # This film's infobox and lead state this film's fields, not the other part's.
             analysis = replace(analysis, other_film=True,
@@ -236,7 +242,8 @@ class Engine:
         lexical_all = ix.bm25.scores(terms)
         dense_idx = dense_candidates(ix, qvec, self.fusion.candidates)
         lex_idx = top_positive(lexical_all, self.fusion.candidates)
-        extra = [*analysis.evidence, *([analysis.position] if analysis.position is not None else [])]
+        extra = [*analysis.evidence, *([analysis.position] if analysis.position is not None else []),
+                 *analysis.reviews]
         idx = np.union1d(np.union1d(dense_idx, lex_idx),
                          np.asarray(extra, dtype=np.int64)).astype(np.int64)
         weights = {t.term: t.weight * self._idf.get(t.term, self._max_idf) for t in terms}
@@ -258,6 +265,8 @@ class Engine:
             fused = fused + evidence_boost(found.idx, analysis.evidence, self.index.passages)
             if analysis.position is not None:
                 fused = fused + POSITION_BOOST * (found.idx == analysis.position)
+            if analysis.reviews:
+                fused = fused + REVIEW_BOOST * np.isin(found.idx, list(analysis.reviews))
             if analysis.answer_type in CHECKABLE and analysis.answer_type != "person":
                 typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
@@ -310,8 +319,8 @@ class Engine:
         if (primary is not None and primary not in top and primary in sims_of
                 and analysis.answer_type == "person"):
             # The line the graph read the answer from is always shown, so verification can
-            # put it first: "tonys best mate" is the cast line "Tonnys friend", however many
-            # reviews say "Tony".
+            # put it first: "x's best mate" is the cast line "Xs friend", however many reviews
+            # name x.
             quote_of(primary)
             top = [*top[:max(0, k - 1)], primary]
         return Shown(top, quotes, best_sentence)
@@ -515,6 +524,7 @@ EXPANSION_WEIGHT = 0.8
 SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
 TYPE_BOOST = 0.15  # for a passage holding the expected kind of answer (a year, an amount)
 POSITION_BOOST = 0.35  # the plot's first / last passage for "how does it start / end"
+REVIEW_BOOST = 2.0  # the reviews a question names by reviewer or rating: they come first
 DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
 NAME_WINDOW = 3  # words either side of a question word where the name it asks for must stand
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about

@@ -90,6 +90,7 @@ class Analysis:
     described: bool = False  # the character was found by the question's description of them
     other_film: bool = False  # "pusher 3" asked of the documents of "pusher 2"
     typed_by_words: bool = True  # the question's own words set the type, not a field it names
+    reviews: frozenset[int] = frozenset()  # passages of the reviews the question points at
 
     def to_dict(self, knowledge: Knowledge) -> dict:
         """The `"analysis"` object of `ask --json`."""

@@ -1,0 +1,71 @@
+"""A question that points at one review: by its reviewer's name ("what did jdoe99 watch it on")
+or by its rating ("what did the 4 star reviewer hate"). Those reviews' passages are where the
+answer is, and the pointing words are no subject the quote must repeat."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.passage import Passage
+from retrieval.text import fold, one_edit
+
+# "the 4 star reviewer", "the 4/10 review", "the guy who gave it a 4", "rated it 9 out of 10"
+_RATING = re.compile(
+    r"\b(?P<n>10|[1-9])(?:/10| ?stars?\b| out of (?:10|ten)\b)"
+    r"|\b(?:gave it|rated it|giving it) (?:an? )?(?P<m>10|[1-9])\b(?!/)")
+
+
+@dataclass(frozen=True, slots=True)
+class Pointed:
+    """The passages of the reviews a question points at, and the words that point."""
+
+    passages: frozenset[int]
+    words: frozenset[str]
+
+
+class Reviewers:
+    """The reviewers and ratings of an index's review passages."""
+
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self._by_name: dict[str, set[int]] = {}
+        self._by_rating: dict[int, set[int]] = {}
+        raters: dict[int, set[str]] = {}
+        for p in passages:
+            if p.source != "review":
+                continue
+            if p.reviewer:
+                self._by_name.setdefault(_key(p.reviewer), set()).add(p.id)
+            if p.rating is not None:
+                self._by_rating.setdefault(int(p.rating), set()).add(p.id)
+                raters.setdefault(int(p.rating), set()).add(p.reviewer or str(p.id))
+        # a rating most reviewers gave points at no review in particular
+        self._telling = {n for n, who in raters.items() if len(who) * 3 <= len(self._by_name)}
+        self._long = [k for k in self._by_name if len(k) >= 6]
+
+    def pointed(self, question: str) -> Pointed | None:
+        """The reviews a question names or rates, if it points at any."""
+        folded = fold(question)
+        found: set[int] = set()
+        words: set[str] = set()
+        for word in re.findall(r"[a-z0-9_-]+", folded):
+            key = _key(word)
+            hits = self._by_name.get(key)
+            if hits is None and len(key) >= 7:  # "martinjln": one slip in a long handle
+                near = [k for k in self._long if one_edit(key, k)]
+                hits = self._by_name.get(near[0]) if len(near) == 1 else None
+            if hits:
+                found |= hits
+                words.add(word)
+        for m in _RATING.finditer(folded):
+            n = int(m.group("n") or m.group("m"))
+            if n in self._telling:
+                found |= self._by_rating[n]
+                words.update(re.findall(r"[a-z0-9]+", m.group(0)))
+        return Pointed(frozenset(found), frozenset(words)) if found else None
+
+
+def _key(name: str) -> str:
+    """A handle as people type it: folded, without punctuation ("PAolo-10" → "paolo10")."""
+    return re.sub(r"[^a-z0-9]", "", fold(name))
