@@ -95,6 +95,7 @@ class Engine:
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
         self._reviewers = Reviewers(index.passages)
+        self._english = _whole_words(settings.resolved_model_path / "vocab.txt")
         # Questions about the reviews themselves (records, opinions): retrieval/reviews/.
         self.reviews = ReviewDesk(index, film_words([a for e in titles for a in e.aliases]),
                                   self.abstain_message, self._idf, self._max_idf)
@@ -372,7 +373,7 @@ class Engine:
         blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
                  and not analysis.other_film)  # the other part's field is not this one's
         return verify(analysis, candidates, base, blank_field=blank, names=self._names,
-                      threshold=self.settings.abstain_threshold)
+                      threshold=self.settings.abstain_threshold, anchors=anchors)
 
     @staticmethod
     def _names_other_part(quote: str, anchors: list[Anchor], mentioned: Callable[[int], bool]
@@ -475,6 +476,7 @@ class Engine:
         bm25 = self.index.bm25
         out = []
         other_parts = self._series.other_parts(fold(q))
+        capitalised = {fold(w) for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]*", q)}
         for word, stems in bm25.term_groups(q):
             if word in other_parts:
                 # "pusher 3" when the film is "pusher 2": another film of the series, which
@@ -484,14 +486,20 @@ class Engine:
             if word in analysis.consumed or stems & self._title_terms or len(word) < 2:
                 continue
             known = bm25.knows(word)
-            weight = (max(self._idf.get(s, 0.0) for s in stems) if known
-                      else UNKNOWN_WEIGHT * self._max_idf)
             entity = next((e for e, text in analysis.mentions if word in text.split()), None)
+            # A word the documents never use is what the question is most about when it is a
+            # name ("reservoir dogs", typed lowercase, still is); an everyday word the model's
+            # own vocabulary holds ("hit", "famous") is more likely a paraphrase.
+            everyday = not known and entity is None and word in self._english and (
+                word not in capitalised)
+            weight = (max(self._idf.get(s, 0.0) for s in stems) if known
+                      else (EVERYDAY_WEIGHT if everyday else UNKNOWN_WEIGHT) * self._max_idf)
             proper = (entity is not None and entity not in self._film_ids) or (
                 known and self._is_name(word))
             out.append(Anchor(stems, weight, entity,
-                              entity is not None or not known or self._is_name(word),
-                              proper=proper))
+                              entity is not None or (not known and not everyday)
+                              or self._is_name(word), proper=proper,
+                              foreign=not known and entity is None))
         return out
 
     def _mentioned(self, text: str) -> set[int]:
@@ -528,7 +536,18 @@ REVIEW_BOOST = 2.0  # the reviews a question names by reviewer or rating: they c
 DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
 NAME_WINDOW = 3  # words either side of a question word where the name it asks for must stand
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
+EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
+
+
+def _whole_words(vocab: Path) -> frozenset[str]:
+    """The whole words of the embedding model's WordPiece vocabulary: everyday English, the
+    same for every film (empty when the model has no such file)."""
+    try:
+        lines = vocab.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) > 2)
 
 
 def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None,

@@ -8,7 +8,7 @@ article leaves blank. Otherwise it says it could not find that, and `--explain` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from retrieval.answer.analyse import Analysis
@@ -43,6 +43,7 @@ class Anchor:
     entity: int | None
     name_like: bool  # a name, or a word the corpus never uses: what a subject is made of
     proper: bool = False  # a name the corpus knows, or another film of the series ("part 3")
+    foreign: bool = False  # a word no passage uses
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +85,12 @@ def anchor_share(terms: frozenset[str], anchors: list[Anchor], mentioned: Callab
 
 
 def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
-           blank_field: bool, names: Callable[[str], bool], threshold: float) -> Verdict:
-    """Decide whether the candidates answer the analysed question."""
+           blank_field: bool, names: Callable[[str], bool], threshold: float,
+           anchors: Sequence[Anchor] = ()) -> Verdict:
+    """Decide whether the candidates answer the analysed question (`anchors`: its words an
+    answer must be near)."""
+    foreign = any(a.foreign for a in anchors)
+    has_names = any(a.name_like for a in anchors)
     if not candidates:
         return Verdict(False, 0.0, 0, "no passage matched")
     confidence = base
@@ -119,7 +124,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                      and c.name_share >= ANCHOR_SHARE
                      # the asked field's own line: "behind the camera" need not be in it
                      or c.is_evidence and c.field_stated and c.name_share >= 1.0
-                     and analysis.typed_by_words
+                     and analysis.typed_by_words and not foreign
                      or c.is_evidence and (analysis.described
                                            or (c.passage_share >= 0.99 if analysis.by_field
                                                else c.name_share >= 1.0)))]
@@ -141,7 +146,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         # the line of the field asked for ("the subtitle": the lead) states it outright
         first = next((i for i, c in enumerate(candidates) if c.is_evidence), 0)
     if (kind not in CHECKABLE and not candidates[first].is_evidence
-            and candidates[first].name_share == 0.0
+            and (candidates[first].name_share == 0.0 or not has_names)
             and candidates[first].passage_share < FOREIGN_SHARE):
         # Nothing the question names, and next to none of its words, is in the passage: its
         # subject ("awards", "netflix") is foreign to the documents, however close the meaning.

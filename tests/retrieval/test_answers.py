@@ -58,6 +58,14 @@ def test_a_relation_stated_with_a_copula_is_read(engine, question) -> None:
     assert answer.analysis["decision"] == "answered through the knowledge graph"
 
 
+def test_an_everyday_word_the_documents_do_not_use_is_a_paraphrase_not_a_subject(engine
+                                                                                  ) -> None:
+    # "passed" and "hit" are in no passage, but they are everyday English (the embedding
+    # model's own vocabulary): the quote need not repeat them to answer "how many years".
+    answer = engine.answer("how many years have passed since frank hit tonny with the bat")
+    assert_quoted(answer, "Eight years")
+
+
 def test_the_first_part_of_the_series_is_another_film(engine) -> None:
     answer = engine.answer("when did the first pusher come out")
     assert answer.analysis["decision"] != "answered through the knowledge graph"
