@@ -166,6 +166,11 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
             unresolved = True
             targets = [e for e in targets if e not in owners]  # not the owner's own actor
             notes.append("the documents state no such relation")
+        elif len(owners) == 1 and _described_by(knowledge, owners[0], relation):
+            # "charlotte, the mom of the baby": the relation says who the named one is (she
+            # is someone's mother of a child), not whom to look for next.
+            notes.append("reading the relation as a description of "
+                         f"{knowledge.entity(owners[0]).name}")
     if _ASKS_ROLE.search(folded):
         for e in entities:
             links = _best_first(knowledge.links_to.get(e, ()), "played_by")
@@ -369,8 +374,12 @@ def _possessive_relation(words: list[str], spans: set[int]) -> bool:
     for j, w in enumerate(words):
         if not relation_word(w):
             continue
-        if (j - 1 in spans or j - 2 in spans or (j > 0 and words[j - 1] in PRONOUNS)
-                or words[j + 1:j + 2] == ["of"]):
+        after = words[j + 2:j + 4]
+        if (j - 1 in spans or (j - 2 in spans and words[j - 1] not in ("the", "a", "an"))
+                or (j > 0 and words[j - 1] in PRONOUNS)
+                # "the mother of x", "the mother of his kid"; not "x, the mom of the baby"
+                or words[j + 1:j + 2] == ["of"] and (j + 2 in spans or j + 3 in spans
+                                                     or bool(set(after) & PRONOUNS))):
             return True
     return False
 
@@ -419,6 +428,13 @@ def _follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[st
             if inverse:
                 return inverse
     return []
+
+
+def _described_by(knowledge: Knowledge, entity: int, relation: tuple[str, ...]) -> bool:
+    """Whether the documents state `relation` with `entity` as its target (she is someone's
+    mother), so that a question naming her beside it describes her."""
+    return any(relation_matches(relation, tuple(k.relation[4:].split("+"))) >= 1.0
+               for k in knowledge.links_to.get(entity, ()) if k.relation.startswith("rel:"))
 
 
 def _follow_chain(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...],

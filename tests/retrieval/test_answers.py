@@ -33,6 +33,8 @@ def assert_quoted(answer, *needles: str) -> None:
     ("who plays red", "Karsten Schrøder as Red"),
     ("who plays tony", "Mads Mikkelsen as Tonny"),
     ("tonys best mate", "Øyvind Hagen-Traberg as Ø"),  # the cast line, whatever reviews say
+    # the relation describes the one named beside it, it asks for no one else
+    ("who plays charlote, the mom of the baby", "Anne Sørensen as Charlotte"),
 ])
 def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line) -> None:
     answer = engine.answer(question)
