@@ -13,6 +13,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.passage import Passage
 from retrieval.text import fold
@@ -190,11 +191,17 @@ _THRESHOLD_KIND = {"below": "below", "under": "below", "lower than": "below", "l
 
 def _reviewer_named(q: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
     """The review whose reviewer the question names, by their whole (folded) name."""
-    for r in records:
-        name = fold(r.reviewer)
-        if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", q):
+    for pattern, r in _name_patterns(tuple(records)):
+        if pattern.search(q):
             return r
     return None
+
+
+@lru_cache(maxsize=4)
+def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[str], ReviewRecord]]:
+    """Each reviewer's name as a whole-word pattern, compiled once per set of records."""
+    return [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}(?![\w-])"), r)
+            for r in records if len(fold(r.reviewer)) >= 3]
 
 
 def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
@@ -204,6 +211,8 @@ def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord
 
     quoted = {key(m) for m in _QUOTED.findall(question)}
     quoted.discard("")
+    if not quoted:  # the usual question quotes nothing
+        return None
     for r in records:
         if r.title and key(r.title) in quoted:
             return r
