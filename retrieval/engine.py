@@ -95,7 +95,7 @@ class Engine:
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
         self._reviewers = Reviewers(index.passages)
-        self._english = _whole_words(settings.resolved_model_path / "vocab.txt")
+        self._english: frozenset[str] | None = None  # read on first need (few questions)
         # Questions about the reviews themselves (records, opinions): retrieval/reviews/.
         self.reviews = ReviewDesk(index, film_words([a for e in titles for a in e.aliases]),
                                   self.abstain_message, self._idf, self._max_idf)
@@ -154,6 +154,7 @@ class Engine:
                 self._mentioned(text)
             for kind in CHECKABLE - {"person", "name"}:
                 self._holds(p.id, kind)
+        self._everyday_words()
         self.answer("who is in it and what happens?")
 
     def answer(self, question: str, top_k: int | None = None, *, mode: Mode = "hybrid",
@@ -490,8 +491,8 @@ class Engine:
             # A word the documents never use is what the question is most about when it is a
             # name ("reservoir dogs", typed lowercase, still is); an everyday word the model's
             # own vocabulary holds ("hit", "famous") is more likely a paraphrase.
-            everyday = not known and entity is None and word in self._english and (
-                word not in capitalised)
+            everyday = not known and entity is None and word not in capitalised and (
+                word in self._everyday_words())
             weight = (max(self._idf.get(s, 0.0) for s in stems) if known
                       else (EVERYDAY_WEIGHT if everyday else UNKNOWN_WEIGHT) * self._max_idf)
             proper = (entity is not None and entity not in self._film_ids) or (
@@ -501,6 +502,11 @@ class Engine:
                               or self._is_name(word), proper=proper,
                               foreign=not known and entity is None))
         return out
+
+    def _everyday_words(self) -> frozenset[str]:
+        if self._english is None:
+            self._english = _whole_words(self.settings.resolved_model_path / "vocab.txt")
+        return self._english
 
     def _mentioned(self, text: str) -> set[int]:
         hit = self._mentions.get(text)
