@@ -167,7 +167,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
             targets = [e for e in targets if e not in owners]  # not the owner's own actor
             notes.append("the documents state no such relation")
         elif len(owners) == 1 and _described_by(knowledge, owners[0], relation):
-            # "charlotte, the mom of the baby": the relation says who the named one is (she
+            # "ann, the mom of the baby": the relation says who the named one is (she
             # is someone's mother of a child), not whom to look for next.
             notes.append("reading the relation as a description of "
                          f"{knowledge.entity(owners[0]).name}")
