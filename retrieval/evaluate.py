@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from retrieval.errors import PusherbotError
 from retrieval.text import fold
@@ -24,8 +25,9 @@ class EvalQuestion:
     category: str
 
 
-def load_questions(path: Path) -> list[EvalQuestion]:
-    """Read an eval JSONL file; raises PusherbotError naming the bad line."""
+def read_jsonl(path: Path, what: str) -> list[tuple[int, Any]]:
+    """(line number, value) of each non-blank line of a JSONL file; raises PusherbotError
+    naming the file, or the line that is not JSON ("not {what}")."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as e:
@@ -34,13 +36,22 @@ def load_questions(path: Path) -> list[EvalQuestion]:
         raise PusherbotError(f"{path} is not UTF-8 text") from None
     out = []
     for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+        if line.strip():
+            try:
+                out.append((n, json.loads(line)))
+            except ValueError:
+                raise PusherbotError(f"{path}:{n}: not {what}") from None
+    return out
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    """Read an eval JSONL file; raises PusherbotError naming the bad line."""
+    out = []
+    for n, d in read_jsonl(path, "an eval question object"):
         try:
-            d = json.loads(line)
             out.append(EvalQuestion(str(d.get("id", n)), d["question"],
                                     tuple(d.get("answers", [])), d.get("category", "all")))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):  # not an object of that shape
             raise PusherbotError(f"{path}:{n}: not an eval question object") from None
     if not out:
         raise PusherbotError(f"{path} holds no questions")

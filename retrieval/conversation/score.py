@@ -13,7 +13,7 @@ from retrieval.answer.result import Answer, Result
 from retrieval.conversation.context import Turn
 from retrieval.conversation.dialogue import Dialogue
 from retrieval.errors import PusherbotError
-from retrieval.evaluate import DEPTH, contains_answer
+from retrieval.evaluate import DEPTH, contains_answer, read_jsonl
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,25 +48,16 @@ def is_conversation_file(path: Path) -> bool:
 
 def load_conversations(path: Path) -> list[Conversation]:
     """Read a conversations JSONL file; raises PusherbotError naming the bad line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise PusherbotError(f"cannot read {path}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise PusherbotError(f"{path} is not UTF-8 text") from None
     out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for n, d in read_jsonl(path, "a conversation object"):
         try:
-            d = json.loads(line)
             turns = tuple(ConversationTurn(str(t["question"]), tuple(map(str, t.get("answers", []))),
                                            str(t.get("standalone") or t["question"]))
                           for t in d["turns"])
             if not turns:
                 raise ValueError
             out.append(Conversation(str(d.get("id", n)), turns))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):  # not an object of that shape
             raise PusherbotError(f"{path}:{n}: not a conversation object") from None
     if not out:
         raise PusherbotError(f"{path} holds no conversations")

@@ -3,30 +3,17 @@ reviewers that discuss each aspect) and sentiment (review sentences with their p
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import PusherbotError
+from retrieval.evaluate import read_jsonl
 from retrieval.reviews import sentiment
 from retrieval.text import fold
 
 
 def load_labelled(path: Path) -> tuple[str, list[dict]]:
     """("opinions" | "sentiment", rows) of a labelled JSONL file; None kind if it is neither."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise PusherbotError(f"cannot read {path}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise PusherbotError(f"{path} is not UTF-8 text") from None
-    rows = []
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except ValueError:
-                raise PusherbotError(f"{path}:{n}: not a JSON object") from None
+    rows = [d for _n, d in read_jsonl(path, "a JSON object")]
     return kind_of(rows), rows
 
 

@@ -297,6 +297,20 @@ def test_eval_json_has_all_modes_and_metrics(run, tmp_path) -> None:
     assert report["modes"]["hybrid"]["oos"]["oos_abstention"] == 1.0
 
 
+@pytest.mark.parametrize(("line", "what"), [
+    ("[1, 2]", "not an eval question object"),  # JSON, but not an object
+    ("{not json", "not a JSON object"),
+    ('{"turns": [{"answers": []}]}', "not a conversation object"),
+    ('{"turns": ["who plays him?"]}', "not a conversation object"),
+])
+def test_a_bad_line_of_an_eval_file_is_one_line_naming_it(run, tmp_path, line, what) -> None:
+    f = tmp_path / "q.jsonl"
+    f.write_text(line + "\n", encoding="utf-8")
+    out = run("eval", str(f))
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == [f"{f}:1: {what}"], out.stderr[-500:]
+
+
 def test_chat_answers_lines_until_quit(run) -> None:
     out = run("chat", stdin="who plays gry\nquit\nnot asked\n",
               env={"PUSHERBOT_HISTORY": os.devnull})
