@@ -94,8 +94,8 @@ class Answerer:
             # logged without mentions: the log must not collect Discord user ids
             log.exception("answering %r failed", without_mentions(question[:200]))
             return Reply(content=fmt.ERROR_TEXT), None
-        if exchange.answer is None:  # small talk: plain text, no buttons
-            return Reply(content=fmt.fit_message(exchange.smalltalk or "")), None
+        if exchange.answer is None:  # small talk or a request to clarify: plain text
+            return Reply(content=fmt.fit_message(exchange.message)), None
         # The embed's title is what the user asked; the note says how it was read.
         answer = replace(exchange.answer, question=question)
         reply = self._reply_for(answer, asker_id=asker_id, guild_id=guild_id,

@@ -21,7 +21,7 @@ NEW_TEXT = "(new conversation)"
 def render_exchange(exchange: Exchange) -> str:
     """How a reply looks at the terminal: small talk as it is; an answer after its note."""
     if exchange.answer is None:
-        return exchange.smalltalk or ""
+        return exchange.message
     text = render_answer(exchange.answer)
     if exchange.note:
         text = f"{printable(exchange.note).replace('*', '')}\n{text}"

@@ -4,6 +4,7 @@ becomes the turn the next question is read against."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -11,7 +12,7 @@ from retrieval.answer.result import Answer
 from retrieval.conversation.context import Turn
 from retrieval.conversation.followup import Resolution, Resolver
 from retrieval.conversation.gender import genders
-from retrieval.conversation.smalltalk import is_smalltalk, smalltalk_message
+from retrieval.conversation.smalltalk import example_questions, is_smalltalk, smalltalk_message
 from retrieval.knowledge.graph import EMPTY, Knowledge
 
 MORE_DEPTH = 12  # passages fetched for "more", of which those already shown are dropped
@@ -33,9 +34,19 @@ class Exchange:
     note: str | None = None  # "(taking *him* as Sam, Ann's father)"
     smalltalk: str | None = None  # the friendly reply, for small talk
     turn: Turn | None = None  # what the next question is read against (None: keep the last)
+    clarify: str | None = None  # "Who do you mean by “him”? …": a pronoun nothing resolves
+
+    @property
+    def message(self) -> str:
+        """The text of a reply that is not an answer (small talk or a request to clarify)."""
+        return self.clarify or self.smalltalk or ""
 
     def to_dict(self) -> dict[str, Any]:
-        """`ask --json`'s object, plus "resolved_question"; small talk has its own shape."""
+        """`ask --json`'s object, plus "resolved_question"; small talk and a request to
+        clarify have their own shapes."""
+        if self.clarify is not None:
+            return {"question": self.question, "answered": False, "clarify": True,
+                    "message": self.clarify, "results": []}
         if self.answer is None:
             return {"question": self.question, "answered": False, "smalltalk": True,
                     "message": self.smalltalk, "results": []}
@@ -87,6 +98,12 @@ class Dialogue:
             answer = self._more(resolution, previous, top_k)
         else:
             answer = self.engine.answer(resolution.question, top_k)
+            pronoun = None if resolution.resolved else _unresolved_pronoun(question,
+                                                                           answer.analysis)
+            if pronoun is not None:
+                # "who plays him?" with nobody to take "him" as: the passages would be about
+                # whoever fits the rest of the words, so the bot asks instead.
+                return Exchange(question, clarify=self._clarification(pronoun))
         shown = tuple(r.passage.id for r in answer.results) if answer.answered else ()
         top = answer.results[0].quote if answer.results else None
         turn = self.resolver.turn(question, resolution, None if fresh else previous, top,
@@ -95,6 +112,11 @@ class Dialogue:
                         resolution.question if resolution.resolved else None,
                         resolution.note if resolution.resolved else None, turn=turn)
 
+    def _clarification(self, pronoun: str) -> str:
+        example = next(iter(example_questions(self.knowledge)), None)
+        ask = f" For example: “{example}”" if example else ""
+        return f"Who do you mean by “{pronoun}”? Ask again with a name.{ask}"
+
     def _more(self, resolution: Resolution, previous: Turn, top_k: int | None) -> Answer:
         """The previous question's next passages: those not shown yet, ranked anew."""
         answer = self.engine.answer(resolution.question, max(MORE_DEPTH, (top_k or 3) * 3))
@@ -102,6 +124,23 @@ class Dialogue:
         rest = [r for r in answer.results if r.passage.id not in seen]
         keep = tuple(replace(r, rank=i + 1) for i, r in enumerate(rest[:top_k or 3]))
         return replace(answer, results=keep, answered=answer.answered and bool(keep))
+
+
+# Personal pronouns that stand for one person; "they" is often no one in particular ("do
+# they ever name the baby").
+_PERSONAL = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
+
+
+def _unresolved_pronoun(question: str, analysis: Any) -> str | None:
+    """The pronoun of a question that names nobody and whose pronoun the engine's own reading
+    did not take as anyone ("the mother of his kid" is the lead's), else None."""
+    m = _PERSONAL.search(question)
+    if m is None or not isinstance(analysis, dict):
+        return None
+    if analysis.get("named") or analysis.get("resolved") or any(
+            "pronoun" in note for note in analysis.get("notes", ())):
+        return None
+    return m.group(1).lower()
 
 
 def _is_name(surface: Any, word: str) -> bool:

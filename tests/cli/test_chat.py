@@ -40,8 +40,16 @@ def test_a_conversation_through_chat_json(run) -> None:  # noqa: F811
 def test_new_starts_the_conversation_over(run) -> None:  # noqa: F811
     out = run("chat", "--json", stdin="who is tonnys dad\n/new\nwho plays him?\n", env=QUIET)
     first, again = [json.loads(line) for line in out.stdout.splitlines()]
-    assert again["resolved_question"] is None and "note" not in again
-    assert "Leif Sylvester" not in again["results"][0]["quote"]
+    # nobody to take "him" as: the bot asks whom, it quotes no one
+    assert again == {"question": "who plays him?", "answered": False, "clarify": True,
+                     "message": again["message"], "results": []}
+    assert again["message"].startswith("Who do you mean by “him”? Ask again with a name.")
+
+
+def test_a_pronoun_the_documents_resolve_themselves_needs_no_context(run) -> None:  # noqa: F811
+    # "his kid" with no one named is the lead's (the analysis says so): answered, not asked
+    (answer,) = chat_json(run, "who plays the mother of his kid")
+    assert answer["answered"] and "Anne Sørensen" in answer["results"][0]["quote"]
 
 
 def test_small_talk_in_chat_json_and_ask_json(run) -> None:  # noqa: F811

@@ -102,6 +102,27 @@ def top(exchange: Exchange) -> str:
     return exchange.answer.results[0].quote
 
 
+@pytest.mark.parametrize(("question", "pronoun"), [("who plays him?", "him"),
+                                                    ("how does he die", "he")])
+def test_a_pronoun_nothing_resolves_is_asked_about_not_guessed(dialogue: Dialogue, question,
+                                                               pronoun) -> None:
+    (exchange,) = talk(dialogue, question)
+    assert exchange.answer is None and exchange.turn is None  # no quote, and no turn kept
+    assert exchange.clarify is not None
+    assert exchange.clarify.startswith(f"Who do you mean by “{pronoun}”?")
+    assert exchange.to_dict()["clarify"] is True
+
+
+@pytest.mark.parametrize("question", [
+    "do they ever name the baby",  # "they": often no one in particular
+    "who plays the mother of his kid",  # the analysis takes "his" as the lead's
+    "who plays tonny and what does he want",  # a name the pronoun can mean
+])
+def test_a_pronoun_with_a_reading_is_answered(dialogue: Dialogue, question) -> None:
+    (exchange,) = talk(dialogue, question)
+    assert exchange.clarify is None and exchange.answer is not None
+
+
 def test_him_is_the_person_a_relation_led_to(dialogue: Dialogue) -> None:
     first, second = talk(dialogue, "who is tonnys dad", "who plays him?")
     assert first.resolved is None and first.note is None  # a first question is never rewritten
