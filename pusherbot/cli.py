@@ -178,6 +178,10 @@ def cmd_ask(args, settings, parser) -> int:
     except QuestionError as e:
         _err(f"error: {e}")
         return EXIT_USAGE
+    ask_back = _clarify(engine, args.question, answer, args.json)
+    if ask_back is not None:
+        print(ask_back)
+        return EXIT_OK
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -206,6 +210,11 @@ def _ask_stream(args, settings) -> int:
                 print(chat if args.json else f"Q: {printable(question)}\n{chat}\n", flush=True)
                 continue
             answer = engine.answer(question, settings.top_k)
+            ask_back = _clarify(engine, question, answer, args.json)
+            if ask_back is not None:
+                print(ask_back if args.json else f"Q: {printable(question)}\n{ask_back}\n",
+                      flush=True)
+                continue
         except QuestionError as e:
             rejected += 1
             if args.json:
@@ -234,6 +243,21 @@ def _smalltalk(engine, question: str, as_json: bool) -> str | None:
     message = smalltalk_message(question, engine.knowledge)
     if as_json:
         return json.dumps(Exchange(question, smalltalk=message).to_dict(), ensure_ascii=False)
+    return message
+
+
+def _clarify(engine, question: str, answer, as_json: bool) -> str | None:
+    """'Who do you mean by “him”?' for a pronoun nothing resolves (a one-shot question has no
+    conversation to take it from), as JSON with --json; else None."""
+    from retrieval.conversation.smalltalk import clarification, unresolved_pronoun
+
+    pronoun = unresolved_pronoun(question, answer.analysis)
+    if pronoun is None:
+        return None
+    message = clarification(pronoun, engine.knowledge)
+    if as_json:
+        return json.dumps({"question": question, "answered": False, "clarify": True,
+                           "message": message, "results": []}, ensure_ascii=False)
     return message
 
 

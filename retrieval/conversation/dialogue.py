@@ -4,7 +4,6 @@ becomes the turn the next question is read against."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -12,7 +11,12 @@ from retrieval.answer.result import Answer
 from retrieval.conversation.context import Turn
 from retrieval.conversation.followup import Resolution, Resolver
 from retrieval.conversation.gender import genders
-from retrieval.conversation.smalltalk import example_questions, is_smalltalk, smalltalk_message
+from retrieval.conversation.smalltalk import (
+    clarification,
+    is_smalltalk,
+    smalltalk_message,
+    unresolved_pronoun,
+)
 from retrieval.knowledge.graph import EMPTY, Knowledge
 
 MORE_DEPTH = 12  # passages fetched for "more", of which those already shown are dropped
@@ -98,12 +102,12 @@ class Dialogue:
             answer = self._more(resolution, previous, top_k)
         else:
             answer = self.engine.answer(resolution.question, top_k)
-            pronoun = None if resolution.resolved else _unresolved_pronoun(question,
-                                                                           answer.analysis)
+            pronoun = None if resolution.resolved else unresolved_pronoun(question,
+                                                                          answer.analysis)
             if pronoun is not None:
                 # "who plays him?" with nobody to take "him" as: the passages would be about
                 # whoever fits the rest of the words, so the bot asks instead.
-                return Exchange(question, clarify=self._clarification(pronoun))
+                return Exchange(question, clarify=clarification(pronoun, self.knowledge))
         shown = tuple(r.passage.id for r in answer.results) if answer.answered else ()
         top = answer.results[0].quote if answer.results else None
         turn = self.resolver.turn(question, resolution, None if fresh else previous, top,
@@ -112,11 +116,6 @@ class Dialogue:
                         resolution.question if resolution.resolved else None,
                         resolution.note if resolution.resolved else None, turn=turn)
 
-    def _clarification(self, pronoun: str) -> str:
-        example = next(iter(example_questions(self.knowledge)), None)
-        ask = f" For example: “{example}”" if example else ""
-        return f"Who do you mean by “{pronoun}”? Ask again with a name.{ask}"
-
     def _more(self, resolution: Resolution, previous: Turn, top_k: int | None) -> Answer:
         """The previous question's next passages: those not shown yet, ranked anew."""
         answer = self.engine.answer(resolution.question, max(MORE_DEPTH, (top_k or 3) * 3))
@@ -124,23 +123,6 @@ class Dialogue:
         rest = [r for r in answer.results if r.passage.id not in seen]
         keep = tuple(replace(r, rank=i + 1) for i, r in enumerate(rest[:top_k or 3]))
         return replace(answer, results=keep, answered=answer.answered and bool(keep))
-
-
-# Personal pronouns that stand for one person; "they" is often no one in particular ("do
-# they ever name the baby").
-_PERSONAL = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
-
-
-def _unresolved_pronoun(question: str, analysis: Any) -> str | None:
-    """The pronoun of a question that names nobody and whose pronoun the engine's own reading
-    did not take as anyone ("the mother of his kid" is the lead's), else None."""
-    m = _PERSONAL.search(question)
-    if m is None or not isinstance(analysis, dict):
-        return None
-    if analysis.get("named") or analysis.get("resolved") or any(
-            "pronoun" in note for note in analysis.get("notes", ())):
-        return None
-    return m.group(1).lower()
 
 
 def _is_name(surface: Any, word: str) -> bool:

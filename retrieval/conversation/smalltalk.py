@@ -10,6 +10,7 @@ an infobox field.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from retrieval.knowledge.graph import Knowledge
 
@@ -78,3 +79,27 @@ def smalltalk_message(text: str, knowledge: Knowledge) -> str:
                    "Wikipedia article and IMDb reviews, with their source.")
     return (f"{opening}\nTry for example:\n{examples}\n"
             "You can follow up too: “who plays him?”, “and the ending?”, “why?”.")
+
+
+# Personal pronouns that stand for one person; "they" is often no one in particular ("do
+# they ever name the baby").
+_PERSONAL = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
+
+
+def unresolved_pronoun(question: str, analysis: Any) -> str | None:
+    """The pronoun of a question that names nobody and whose pronoun the engine's own reading
+    did not take as anyone ("the mother of his kid" is the lead's), else None."""
+    m = _PERSONAL.search(question)
+    if m is None or not isinstance(analysis, dict):
+        return None
+    if analysis.get("named") or analysis.get("resolved") or any(
+            "pronoun" in note for note in analysis.get("notes", ())):
+        return None
+    return m.group(1).lower()
+
+
+def clarification(pronoun: str, knowledge: Knowledge) -> str:
+    """The request to say whom a pronoun means, with a question the documents answer."""
+    example = next(iter(example_questions(knowledge)), None)
+    ask = f" For example: “{example}”" if example else ""
+    return f"Who do you mean by “{pronoun}”? Ask again with a name.{ask}"

@@ -46,6 +46,19 @@ def test_new_starts_the_conversation_over(run) -> None:  # noqa: F811
     assert again["message"].startswith("Who do you mean by “him”? Ask again with a name.")
 
 
+def test_a_one_shot_ask_with_nobody_to_take_a_pronoun_as_asks_back(run) -> None:  # noqa: F811
+    out = run("ask", "--json", "who plays him?")
+    assert out.returncode == 0
+    obj = json.loads(out.stdout)
+    assert obj == {"question": "who plays him?", "answered": False, "clarify": True,
+                   "message": obj["message"], "results": []}
+    text = run("ask", "how does he die")
+    assert text.stdout.startswith("Who do you mean by “he”?") and "—" not in text.stdout
+    stream = run("ask", "--json", "-", stdin="who plays him?\nwho plays gry\n")
+    first, second = [json.loads(line) for line in stream.stdout.splitlines()]
+    assert first["clarify"] and second["answered"]
+
+
 def test_a_pronoun_the_documents_resolve_themselves_needs_no_context(run) -> None:  # noqa: F811
     # "his kid" with no one named is the lead's (the analysis says so): answered, not asked
     (answer,) = chat_json(run, "who plays the mother of his kid")
