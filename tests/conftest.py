@@ -12,6 +12,7 @@ from retrieval.settings import REPO_ROOT, Settings
 SEEDS = REPO_ROOT / "seeds"
 WIKI = SEEDS / "wikipedia_pusher_ii.txt"
 REVIEWS = SEEDS / "imdb_reviews_pusher_ii.txt"
+INVENTED = REPO_ROOT / "tests" / "data" / "invented"
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +36,19 @@ def engine(settings: Settings):
     from retrieval.engine import Engine
 
     return Engine.load(settings)
+
+
+@pytest.fixture(scope="session")
+def invented(tmp_path_factory: pytest.TempPathFactory):
+    """The real engine on the invented film's seeds (a small index, built once per session)."""
+    from retrieval.engine import Engine
+
+    # Beside a reused session index when PUSHERBOT_TEST_INDEX_DIR is set (the engine rebuilds
+    # it if the seeds, settings or model changed), else in a fresh temporary folder.
+    reuse = os.environ.get("PUSHERBOT_TEST_INDEX_DIR")
+    index_dir = (Path(reuse).resolve().with_name(Path(reuse).name + "-invented") if reuse
+                 else tmp_path_factory.mktemp("invented-index"))
+    return Engine.load(Settings(seeds_dir=INVENTED / "seeds", index_dir=index_dir))
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ gender evidence on the real engine, on the real seeds and on the invented film."
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from retrieval.conversation.context import ContextStore, Turn
@@ -13,9 +10,6 @@ from retrieval.conversation.dialogue import Dialogue, Exchange
 from retrieval.conversation.smalltalk import example_questions, is_smalltalk
 from retrieval.engine import Engine
 from retrieval.evaluate import contains_answer
-from retrieval.settings import REPO_ROOT, Settings
-
-INVENTED = REPO_ROOT / "tests" / "data" / "invented"
 
 
 class FakeClock:
@@ -240,14 +234,6 @@ def test_the_example_questions_are_answered_by_the_engine(engine: Engine) -> Non
 
 # -- the invented film ---------------------------------------------------------------------
 
-
-@pytest.fixture(scope="module")
-def invented(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """The engine on the invented film (the same index folder test_invented_film.py uses)."""
-    reuse = os.environ.get("PUSHERBOT_TEST_INDEX_DIR")
-    index_dir = (Path(reuse).resolve().with_name(Path(reuse).name + "-invented") if reuse
-                 else tmp_path_factory.mktemp("invented-index"))
-    return Engine.load(Settings(seeds_dir=INVENTED / "seeds", index_dir=index_dir))
 
 
 def test_follow_ups_work_on_the_invented_film(invented: Engine) -> None:

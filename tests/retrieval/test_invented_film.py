@@ -3,27 +3,10 @@ know its names, so what works here works from the documents alone."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from retrieval.engine import Engine
 from retrieval.evaluate import contains_answer, evaluate, load_questions
-from retrieval.settings import REPO_ROOT, Settings
-
-INVENTED = REPO_ROOT / "tests" / "data" / "invented"
-
-
-@pytest.fixture(scope="module")
-def invented(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """One engine on the invented film's seeds (a small index, built once per module)."""
-    # Beside a reused session index when PUSHERBOT_TEST_INDEX_DIR is set (the engine rebuilds
-    # it if the seeds, settings or model changed), else in a fresh temporary folder.
-    reuse = os.environ.get("PUSHERBOT_TEST_INDEX_DIR")
-    index_dir = (Path(reuse).resolve().with_name(Path(reuse).name + "-invented") if reuse
-                 else tmp_path_factory.mktemp("invented-index"))
-    return Engine.load(Settings(seeds_dir=INVENTED / "seeds", index_dir=index_dir))
+from tests.conftest import INVENTED
 
 
 def quoted(answer, *needles: str) -> None:

@@ -3,26 +3,14 @@ invented film: counts from the parsed records, quotes verbatim, stances split by
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from retrieval.engine import Engine
 from retrieval.reviews.evaluate import evaluate_opinions, evaluate_sentiment, load_labelled
-from retrieval.settings import REPO_ROOT, Settings
+from retrieval.settings import REPO_ROOT
 
-INVENTED = REPO_ROOT / "tests" / "data" / "invented"
 DATA = REPO_ROOT / "tests" / "data"
 
-
-@pytest.fixture(scope="module")
-def invented(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """The engine on the invented film (the same index folder as test_invented_film.py)."""
-    reuse = os.environ.get("PUSHERBOT_TEST_INDEX_DIR")
-    index_dir = (Path(reuse).resolve().with_name(Path(reuse).name + "-invented") if reuse
-                 else tmp_path_factory.mktemp("invented-index"))
-    return Engine.load(Settings(seeds_dir=INVENTED / "seeds", index_dir=index_dir))
 
 
 def reviewers(answer) -> list[str]:
