@@ -175,9 +175,10 @@ class Engine:
         if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
             analysis = replace(analysis, reviews=pointed.passages,
                                consumed=analysis.consumed | pointed.words)
-        if self._series.other_parts(fold(q)):
+        parts = self._series.other_parts(fold(q))
+        if parts:
             # This film's infobox and lead state this film's fields, not the other part's.
-            analysis = replace(analysis, other_film=True,
+            analysis = replace(analysis, other_parts=tuple(parts.items()),
                                evidence=() if analysis.fields else analysis.evidence)
         clock.lap("analyse")
         found = self._retrieve(q, qvec, analysis)
@@ -235,7 +236,7 @@ class Engine:
                 if term not in have:
                     have.add(term)
                     terms.append(QueryTerm(term, EXPANSION_WEIGHT))
-        for stems in self._series.other_parts(fold(q)).values():
+        for _word, stems in analysis.other_parts:
             # "the first X" is written "the original X (1996)" as often as not
             terms.extend(QueryTerm(t, EXPANSION_WEIGHT) for t in sorted(stems - have)
                          if t in self._idf)
@@ -476,7 +477,7 @@ class Engine:
         """The question's words an answer must be near (retrieval/answer/verify.py)."""
         bm25 = self.index.bm25
         out = []
-        other_parts = self._series.other_parts(fold(q))
+        other_parts = dict(analysis.other_parts)
         capitalised = {fold(w) for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]*", q)}
         for word, stems in bm25.term_groups(q):
             if word in other_parts:

@@ -88,9 +88,16 @@ class Analysis:
     unresolved: bool = False  # a relation was asked of someone known, and no link states it
     wants_actor: bool = False  # "who plays …": the answer is an actor
     described: bool = False  # the character was found by the question's description of them
-    other_film: bool = False  # "pusher 3" asked of the documents of "pusher 2"
+    # "pusher 3" asked of the documents of "pusher 2": each word naming another part of the
+    # series, with the stems a passage about that part may use instead
+    other_parts: tuple[tuple[str, frozenset[str]], ...] = ()
     typed_by_words: bool = True  # the question's own words set the type, not a field it names
     reviews: frozenset[int] = frozenset()  # passages of the reviews the question points at
+
+    @property
+    def other_film(self) -> bool:
+        """Whether the question is about another film of the series."""
+        return bool(self.other_parts)
 
     def to_dict(self, knowledge: Knowledge) -> dict:
         """The `"analysis"` object of `ask --json`."""
@@ -416,8 +423,7 @@ def _follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[st
     first; "does the boss have other children besides x" asks about the boss. A child is also
     found the other way round: Y's children are those whose father or mother is Y."""
     for o in owners:
-        scored = [(k, relation_matches(relation, tuple(k.relation[4:].split("+"))))
-                  for k in knowledge.links_from.get(o, ()) if k.relation.startswith("rel:")]
+        scored = [(k, _fit(relation, k)) for k in knowledge.links_from.get(o, ())]
         best = max((s for _, s in scored), default=0.0)
         if best > 0:
             return sorted((k for k, s in scored if s == best), key=lambda k: (k.rank, k.passage))
@@ -433,8 +439,14 @@ def _follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[st
 def _described_by(knowledge: Knowledge, entity: int, relation: tuple[str, ...]) -> bool:
     """Whether the documents state `relation` with `entity` as its target (she is someone's
     mother), so that a question naming her beside it describes her."""
-    return any(relation_matches(relation, tuple(k.relation[4:].split("+"))) >= 1.0
-               for k in knowledge.links_to.get(entity, ()) if k.relation.startswith("rel:"))
+    return any(_fit(relation, k) >= 1.0 for k in knowledge.links_to.get(entity, ()))
+
+
+def _fit(relation: tuple[str, ...], link: Link) -> float:
+    """How well an asked relation fits a link: 0 for a link that is no relation ("played_by")."""
+    if not link.relation.startswith("rel:"):
+        return 0.0
+    return relation_matches(relation, tuple(link.relation[4:].split("+")))
 
 
 def _follow_chain(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...],

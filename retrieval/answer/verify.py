@@ -102,17 +102,14 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        "the documents name no one in that relation")
     named = [c.proper_share >= 1.0 for c in candidates]
-    if analysis.other_film and not any(named):
-        return Verdict(False, min(confidence, threshold - 0.01), 0,
-                       "the question is about another film of the series, which the closest "
-                       "passages do not name")
     kind = analysis.answer_type
-    if analysis.other_film and kind not in CHECKABLE and not named[0]:
-        # Untyped, only the closest passage is judged: a lower one that names the other part
-        # is seldom about what was asked of it.
+    # Typed, any shown passage that names the other part may answer; untyped, only the
+    # closest is judged: a lower one that names it is seldom about what was asked of it.
+    judged = named if kind in CHECKABLE else named[:1]
+    if analysis.other_film and not any(judged):
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        "the question is about another film of the series, which the closest "
-                       "passage does not name")
+                       f"passage{'s do' if len(judged) > 1 else ' does'} not name")
     first = 0
     if kind in CHECKABLE:
         fits = [i for i, c in enumerate(candidates)
