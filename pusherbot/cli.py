@@ -140,11 +140,11 @@ def _settings(args: argparse.Namespace):
 
 def _load_engine(settings, *, rebuild: bool = False):
     from pusherbot.output import ProgressBar
-    from retrieval.engine import Engine
+    from retrieval.startup import load_engine
 
     bar = ProgressBar("building index")
     try:
-        return Engine.load(settings, rebuild=rebuild, warn=lambda m: _err(f"warning: {m}"),
+        return load_engine(settings, rebuild=rebuild, warn=lambda m: _err(f"warning: {m}"),
                            progress=bar)
     finally:
         bar.close()

@@ -53,6 +53,7 @@ from retrieval.knowledge.lexicon import FIELD_TYPES, FIELD_WORDS, relation_word
 from retrieval.passage import citation
 from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.settings import Settings
+from retrieval.startup import PendingEncoder
 from retrieval.text import content_terms, fold, stem, term_set
 from retrieval.text import words as words_of
 
@@ -102,8 +103,10 @@ class Engine:
 
     @classmethod
     def load(cls, settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,
-             progress: BuildProgress | None = None) -> Engine:
-        """Open (building if needed) the index and the query encoder."""
+             progress: BuildProgress | None = None,
+             pending: PendingEncoder | None = None) -> Engine:
+        """Open (building if needed) the index and the query encoder (`pending`: one already
+        loading, see retrieval/startup.py)."""
         reference: list[Encoder] = []
 
         def make_encoder() -> Encoder:
@@ -113,7 +116,7 @@ class Engine:
         index, _ = open_index(settings, make_encoder, rebuild=rebuild, warn=warn,
                               progress=progress)
         encoder = _query_encoder(settings, index.directory, reference[0] if reference else None,
-                                 warn or (lambda _m: None))
+                                 warn or (lambda _m: None), pending)
         return cls(settings, index, encoder)
 
     def stats(self) -> CorpusStats:
@@ -558,13 +561,15 @@ def _whole_words(vocab: Path) -> frozenset[str]:
 
 
 def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None,
-                   warn: Warn) -> Encoder:
+                   warn: Warn, pending: PendingEncoder | None = None) -> Encoder:
     """The ONNX export beside the index when there is one (fast start), else the reference."""
     onnx_dir = directory / "onnx"
     if settings.encoder != "torch" and onnx_dir.is_dir():
         from retrieval.embed.onnx_encoder import OnnxEncoder
 
         try:
+            if pending is not None and pending.onnx_dir == onnx_dir:
+                return pending.result()  # the export of the build just verified
             return OnnxEncoder(onnx_dir).load()
         except Exception as e:  # noqa: BLE001 - a broken export must not stop answering
             warn(f"ONNX encoder unusable ({type(e).__name__}: {e}); using sentence-transformers")

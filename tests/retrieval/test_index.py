@@ -299,6 +299,27 @@ def test_temporary_folder_of_a_killed_build_is_removed_by_the_next(tiny_seeds, t
         assert list(s.index_dir.glob(".tmp-*")) == [in_progress]
 
 
+def test_a_large_file_untouched_since_the_build_is_trusted_and_a_rewritten_one_hashed(
+        tmp_path, monkeypatch) -> None:
+    from retrieval.index import manifest
+
+    (tmp_path / "small.json").write_text("{}")
+    big = tmp_path / "model.onnx"
+    big.write_bytes(os.urandom(9 << 20))
+    files = manifest.file_checksums(tmp_path)
+    assert "mtime_ns" in files["model.onnx"] and "mtime_ns" not in files["small.json"]
+    hashed: list[str] = []
+    real = manifest._sha256
+    monkeypatch.setattr(manifest, "_sha256", lambda p: hashed.append(p.name) or real(p))
+    manifest.verify_files(tmp_path, files)
+    assert hashed == ["small.json"]  # the 9 MB file's size and time still match the build's
+    data = bytearray(big.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    big.write_bytes(data)  # same size, new modification time
+    with pytest.raises(StaleIndex, match="model.onnx does not match its checksum"):
+        manifest.verify_files(tmp_path, files)
+
+
 def test_damaged_onnx_export_is_rebuilt_not_reused(built) -> None:
     s = built
     model = _live(s) / "onnx" / "model.onnx"
