@@ -33,7 +33,7 @@ from retrieval.answer.retrieve import (
 )
 from retrieval.answer.reviewers import Reviewers
 from retrieval.answer.series import Series
-from retrieval.answer.types import CHECKABLE, holds_type
+from retrieval.answer.types import CHECKABLE, QUOTABLE, holds_type
 from retrieval.answer.verify import (
     ANCHOR_SHARE,
     Anchor,
@@ -49,7 +49,12 @@ from retrieval.index.bm25 import QueryTerm
 from retrieval.index.stats import CorpusStats, corpus_stats
 from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
 from retrieval.knowledge.graph import Knowledge, alias_keys
-from retrieval.knowledge.lexicon import FIELD_TYPES, FIELD_WORDS, relation_word
+from retrieval.knowledge.lexicon import (
+    FIELD_TYPES,
+    FIELD_WORDS,
+    relation_surfaces,
+    relation_word,
+)
 from retrieval.passage import citation
 from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.settings import Settings
@@ -173,7 +178,7 @@ class Engine:
         about = self.reviews.answer(q, qvec, timings)
         if isinstance(about, Answer):
             return about
-        analysis = analyse(q, self.knowledge, self._is_name)
+        analysis = analyse(q, self.knowledge, self._is_name, self._is_everyday)
         pointed = self._reviewers.pointed(q)
         if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
             analysis = replace(analysis, reviews=pointed.passages,
@@ -273,7 +278,7 @@ class Engine:
                 fused = fused + POSITION_BOOST * (found.idx == analysis.position)
             if analysis.reviews:
                 fused = fused + REVIEW_BOOST * np.isin(found.idx, list(analysis.reviews))
-            if analysis.answer_type in CHECKABLE and analysis.answer_type != "person":
+            if analysis.answer_type in QUOTABLE and analysis.answer_type != "person":
                 typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
                 fused = fused + TYPE_BOOST * typed
@@ -294,7 +299,7 @@ class Engine:
         best_sentence = float(sims_all.max()) if len(sims_all) else -1.0
         cuts = np.cumsum([b - a for a, b in bounds])[:-1]
         sims_of = dict(zip(shortlist, np.split(sims_all, cuts), strict=True))
-        typed = (analysis.answer_type if analysis.answer_type in CHECKABLE else None)
+        typed = (analysis.answer_type if analysis.answer_type in QUOTABLE else None)
         # The film's own year or date is the one stated beside its title.
         own_date = (typed in ("year", "date") and not analysis.other_film
                     and all(e in self._film_ids for e in analysis.entities))
@@ -351,6 +356,11 @@ class Engine:
         relation_stems = {stem(w) for w in words_of(q) if relation_word(w)}
         evidence = set(analysis.evidence)
         kind = analysis.answer_type
+        # A relation the graph did not resolve ("who plays the cellmate", "who is x married
+        # to"): the person answering must be named beside the relation's words, as for a name.
+        by_relation = kind == "person" and bool(analysis.relation) and not evidence
+        if by_relation:
+            relation_stems |= {stem(w) for w in relation_surfaces(analysis.relation)}
         candidates = []
         for i in shown.top:
             p = ix.passages[i]
@@ -370,8 +380,9 @@ class Engine:
                 # The checks below matter to one answer type each: computed only for it.
                 new_name=(kind != "person"
                           or bool(self._name_runs(shown.quotes[i]) - asked_names)),
-                near_name=(kind != "name" or self._name_near(shown.quotes[i], anchors,
-                                                              asked_names, relation_stems)),
+                near_name=(not (kind == "name" or by_relation)
+                           or self._name_near(shown.quotes[i], anchors, asked_names,
+                                              relation_stems)),
                 proper_share=(self._names_other_part(shown.quotes[i], anchors,
                                                      passage_names.__contains__)
                               if analysis.other_film else 1.0)))
@@ -506,6 +517,10 @@ class Engine:
                               or self._is_name(word), proper=proper,
                               foreign=not known and entity is None))
         return out
+
+    def _is_everyday(self, word: str) -> bool:
+        """Whether a word is everyday English (a whole word of the model's vocabulary)."""
+        return word in self._everyday_words()
 
     def _everyday_words(self) -> frozenset[str]:
         if self._english is None:

@@ -117,8 +117,10 @@ class Analysis:
         }
 
 
-def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool]) -> Analysis:
-    """Analyse one question; `is_name(word)` says whether the corpus writes a word as a name."""
+def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
+            is_word: Callable[[str], bool] | None = None) -> Analysis:
+    """Analyse one question; `is_name(word)` says whether the corpus writes a word as a name,
+    `is_word(word)` whether it is an everyday English word (then no misspelt name)."""
     folded = fold(question)
     words = re.findall(r"[a-z0-9]+", folded.replace("'s ", " ").replace("’s ", " "))
     content = [w for w in words if w not in STOPWORDS]
@@ -126,7 +128,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool])
     relation = relation_tokens(folded)
     asks_actor = bool(_ASKS_ACTOR_STRICT.search(folded))
     entities, spans, mentions = _find_entities(question, words, knowledge, is_name,
-                                               lenient=asks_actor or answer_type == "person")
+                                               lenient=asks_actor or answer_type == "person",
+                                               is_word=is_word)
     someone = any(knowledge.entity(e).kind != "film" for e in entities)
     spelled = _field_spelling(folded)  # "languge" asks for the language
     strong = fields_named(spelled, strong_only=True)
@@ -299,7 +302,8 @@ def _asks_identity(words: list[str], spans: set[int]) -> bool:
 
 
 def _find_entities(question: str, words: list[str], knowledge: Knowledge,
-                   is_name: Callable[[str], bool], *, lenient: bool = False
+                   is_name: Callable[[str], bool], *, lenient: bool = False,
+                   is_word: Callable[[str], bool] | None = None
                    ) -> tuple[list[int], set[int], list[tuple[int, str]]]:
     """Entities named in the question (longest names first, near-miss spellings too), and the
     word positions they cover."""
@@ -315,7 +319,11 @@ def _find_entities(question: str, words: list[str], knowledge: Knowledge,
             key = " ".join(words[i:i + n])
             ids = aliases.get(key) or aliases.get(_unpossess(key))
             if not ids and n == 1:
-                ids = _near(key, knowledge)
+                # "dude" is a word of its own, not "duke" misspelt; "charlote" is a misspelling,
+                # and "tony" a name the corpus writes (as a name, so no everyday word here)
+                typo = (key in capitalised or is_name(key) or is_word is None
+                        or not is_word(key))
+                ids = _near(key, knowledge) if typo else ()
             if not ids:
                 continue
             if n == 1 and (key in STOPWORDS or relation_word(key)
@@ -392,8 +400,10 @@ def _possessive_relation(words: list[str], spans: set[int]) -> bool:
 
 
 def _written_as_alias(question: str, ids: tuple[int, ...], knowledge: Knowledge) -> bool:
-    """A one-letter name counts only as the documents write it (a capital "Ø", not "o")."""
-    return any(len(a) == 1 and re.search(rf"(?<!\w){re.escape(a)}", question)
+    """A one-letter name counts only as the documents write it (a capital "Ø", not "o"), or
+    in lowercase when the letter is no English word ("ø", not "a")."""
+    return any(len(a) == 1 and re.search(rf"(?<!\w){re.escape(a)}", question,
+                                         0 if a.isascii() else re.IGNORECASE)
                for e in ids for a in knowledge.entity(e).aliases)
 
 

@@ -13,6 +13,8 @@ AnswerType = str  # person year date duration amount number place reason yesno o
 # Types whose presence in a quote can be checked, and whose absence means "not answered".
 CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
                        "colour", "name", "birth", "measure"})
+# The types a quote's sentences are chosen for: the checkable ones, and a reason for "why".
+QUOTABLE = CHECKABLE | {"reason"}
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
@@ -53,7 +55,17 @@ _MEASURE = re.compile(r"\b\d[\d.,]*\s?(?:cm|mm|m|km|metres?|meters?|kilometres?|
                       r"inch(?:es)?|in|ft|feet|foot|yards?|miles?|kg|kilos?|kilograms?|g|grams?|"
                       r"lbs?|pounds?|stones?|mph|km/h|kph)\b|\b\d['’]\s?\d{1,2}\b")
 
+# A cause or purpose stated: what a "why" question wants its quote to hold. Only the choice of
+# sentences uses it (a cue, not proof: "so" and "to" are everywhere), never verification.
+_REASON = re.compile(
+    r"\b(?:because|since|so that|in order to|due to|owing to|thanks to|in return|in exchange|"
+    r"as a result|the reason|reasons?|motivated|inspired by|intend(?:s|ed)? to|to force|"
+    r"to further|to (?:prove|convince|avoid|keep|make sure|ensure|accommodate|pay (?:off|back))|"
+    r"(?:is|was|are|were) trying to|wants? to|wanted to|hop(?:es|ed|ing) to|so (?:he|she|they|it)|"
+    r"for fear|in hopes?|out of)\b")
+
 _DETECTORS: dict[str, Callable[[str], bool]] = {
+    "reason": lambda t: bool(_REASON.search(fold(t))),
     "birth": lambda t: bool(_BIRTH.search(fold(t))),
     "measure": lambda t: bool(_MEASURE.search(fold(t))),
     "colour": lambda t: bool(_COLOUR.search(fold(t))),

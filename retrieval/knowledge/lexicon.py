@@ -125,6 +125,13 @@ def relation_word(word: str) -> str | None:
     return found
 
 
+def relation_surfaces(tokens: tuple[str, ...]) -> frozenset[str]:
+    """Every single word that names one of these canonical relations ("partner": girlfriend,
+    gf, lover…): a text may state the relation in other words than the question's."""
+    wanted = set(tokens) - {"ex"}
+    return frozenset(w for w, t in _RELATION_WORDS.items() if t in wanted)
+
+
 def relation_matches(asked: tuple[str, ...], stated: tuple[str, ...]) -> float:
     """How well an asked relation fits a stated one: 1 exact, 0.5 when only "ex" differs.
 

@@ -13,7 +13,7 @@ from retrieval.text import fold
 
 
 def read(engine, question: str) -> Analysis:
-    return analyse(question, engine.knowledge, engine._is_name)
+    return analyse(question, engine.knowledge, engine._is_name, engine._is_everyday)
 
 
 def names(engine, ids) -> list[str]:
@@ -95,6 +95,9 @@ def test_a_year_question_is_pointed_at_the_lead(engine) -> None:
     ("He is a tall man.", "measure", False),
     ("Maya Ababadjani as Luder #1", "number", False),  # a label, not a count
     ("only three characters are real actors", "number", True),
+    ("In return Kurt promises to put in a good word for Tonny.", "reason", True),
+    ("Due to Refns color blindness, he shot some scenes in vivid monochrome.", "reason", True),
+    ("Linse Kessler as Jeanette: A prostitute and the Dukes ex-wife.", "reason", False),
 ])
 def test_holds_type(text, answer_type, holds) -> None:
     assert holds_type(text, answer_type) is holds
@@ -176,6 +179,20 @@ def test_names_are_found_however_they_are_typed(engine, question, entity, words)
     a = read(engine, question)
     assert entity in names(engine, a.entities)
     assert any(engine.knowledge.entity(e).name == entity and w == words for e, w in a.mentions)
+
+
+def test_an_everyday_word_one_letter_from_a_name_is_no_misspelling(engine) -> None:
+    # "dude" is one edit from "duke", but a word of its own; "tony" the corpus writes as a name
+    a = read(engine, "the bald dude with respect tattooed on his head, who plays him")
+    assert "Smeden" not in names(engine, a.entities)
+    assert "Smeden" in names(engine, analyse("the bald dude, who plays him", engine.knowledge,
+                                             engine._is_name).entities)  # without the check
+    assert names(engine, read(engine, "who plays tony").entities) == ["Tonny"]
+
+
+def test_a_one_letter_name_typed_in_lowercase_when_it_is_no_english_word(engine) -> None:
+    assert names(engine, read(engine, "who is ø's gf played by").entities) == ["Ø"]
+    assert names(engine, read(engine, "who is ø's gf played by").targets) == ["Maria Erwolter"]
 
 
 def test_a_misspelt_possessive_without_apostrophe_is_a_name(engine) -> None:

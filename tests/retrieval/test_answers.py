@@ -183,12 +183,30 @@ def test_an_unresolved_relation_never_answers_with_its_owners_actor(engine, ques
     "what model of ferrari does tonny steal",
     "how tall is mads mikkelsen",  # a height: no passage gives one
     "what awards did pusher ii win",  # the subject is foreign to the documents
+    # a relation the graph does not resolve: the person must be named beside its words
+    "who plays the cellmate in the opening scene",  # "His cell-mate delivers a monologue"
+    "who is kim bodnia married to",
     pytest.param("how long was Tonny in prison", marks=pytest.mark.xfail(
         strict=True, reason="quotes 'about a year after its predecessor left off' (a duration "
                             "beside the question's words, about something else)")),
 ])
 def test_near_domain_questions_the_documents_do_not_answer_abstain(engine, question) -> None:
     assert not engine.answer(question).answered
+
+
+def test_a_relation_stated_in_other_words_still_names_the_person(engine) -> None:
+    # "gf" in the question, "girlfriend" in the cast line: the name beside it answers
+    assert_quoted(engine.answer("who is ø's gf played by"), "Maria Erwolter")
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    # the passage and sentences that state a cause or purpose, not the cast line
+    ("why does jeanette need to be dealt with, what is she trying to do", "take custody"),
+    ("so i just rewatched it and the colours are wild, why is like half the movie bathed in red "
+     "light", "color blindness"),
+])
+def test_a_why_question_quotes_the_reason(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
 
 
 # --- the CLI shows the reasoning -------------------------------------------------------------

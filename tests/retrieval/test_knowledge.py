@@ -340,3 +340,12 @@ def test_a_copula_names_the_owner_before_the_pronoun() -> None:
                 end=len(text), text=text, sentences=((0, 20), (21, len(text))))
     rels = appositives(text, p)
     assert [(r.owner, r.tokens, r.target_name) for r in rels] == [("Bo", ("backer",), "Baron")]
+
+
+def test_a_relation_is_named_by_every_word_for_it() -> None:
+    from retrieval.knowledge.lexicon import relation_surfaces
+
+    partner = relation_surfaces(("partner",))
+    assert {"girlfriend", "gf", "boyfriend"} <= partner and "father" not in partner
+    assert relation_surfaces(("ex", "spouse")) >= {"wife", "husband"}
+    assert "ex" not in relation_surfaces(("ex", "spouse"))  # "ex" alone names no one
