@@ -359,8 +359,9 @@ class Engine:
         # A relation the graph did not resolve ("who plays the cellmate", "who is x married
         # to"): the person answering must be named beside the relation's words, as for a name.
         by_relation = kind == "person" and bool(analysis.relation) and not evidence
+        own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
         if by_relation:
-            relation_stems |= {stem(w) for w in relation_surfaces(analysis.relation)}
+            relation_stems |= own_words
         candidates = []
         for i in shown.top:
             p = ix.passages[i]
@@ -385,11 +386,24 @@ class Engine:
                                               relation_stems)),
                 proper_share=(self._names_other_part(shown.quotes[i], anchors,
                                                      passage_names.__contains__)
-                              if analysis.other_film else 1.0)))
+                              if analysis.other_film else 1.0),
+                states_relation=(kind == "person" and bool(own_words)
+                                 and self._states_relation(shown.quotes[i], analysis,
+                                                           asked_names, own_words))))
         blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
                  and not analysis.other_film)  # the other part's field is not this one's
         return verify(analysis, candidates, base, blank_field=blank, names=self._names,
                       threshold=self.settings.abstain_threshold, anchors=anchors)
+
+    def _states_relation(self, quote: str, analysis: Analysis, asked: set[str],
+                         own_words: set[str]) -> bool:
+        """Whether one sentence names the question's people, and someone else beside the
+        asked relation's own words: "Ø… is about to marry his girlfriend Gry"."""
+        for sentence in re.split(r"(?<=[.!?])\s+", quote):
+            if (set(analysis.entities) <= self._mentioned(sentence)
+                    and self._name_near(sentence, [], asked, own_words)):
+                return True
+        return False
 
     @staticmethod
     def _names_other_part(quote: str, anchors: list[Anchor], mentioned: Callable[[int], bool]

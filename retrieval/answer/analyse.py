@@ -136,6 +136,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     fields = tuple(f for f in fields_named(spelled, strong_only=someone)
                    if answer_type in _COMPATIBLE.get(FIELD_TYPES.get(f, "other"), set())
                    or (answer_type == "other" and len(content) <= 4 and f in strong))
+    if _CITES_REVIEW.search(folded):
+        fields = ()  # "a review said it is dedicated to some writer": no infobox line says
     typed_by_words = answer_type != "other"
     if fields and answer_type == "other":
         # Only a field's own word sets the type: "what camera" is no question about a person.
@@ -257,6 +259,10 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     )
 
 
+# A question that asks what one of the reviews says: its field words ("some writer") describe,
+# they do not ask for the infobox line.
+_CITES_REVIEW = re.compile(r"\b(?:a|one|some|that|this|another|the) (?:user |imdb )?(?:review|reviewer)"
+                           r"\b|\baccording to (?:a |one |the )?(?:review|reviewer)s?\b")
 _START = re.compile(r"\b(?:start|starts|begin|begins|beginning|opens|opening|first scene)\b")
 _END = re.compile(r"\b(?:end|ends|ending|finale|last scene|final scene|climax)\b")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from retrieval.answer.analyse import Analysis
 from retrieval.answer.types import CHECKABLE, holds_type
+from retrieval.knowledge.lexicon import relation_matches
 
 MISSING_WORD_PENALTY = 0.3
 LEXICAL_EVIDENCE = 0.45
@@ -60,6 +61,7 @@ class Candidate:
     new_name: bool = True  # the quote names someone the question does not (a "who" answer)
     near_name: bool = True  # a name stands beside the question's words ("his cell-mate, X")
     proper_share: float = 1.0  # share (by count) of the question's names the passage holds
+    states_relation: bool = False  # the asked relation's own words beside a name ("marry… Gry")
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -82,6 +84,12 @@ def anchor_share(terms: frozenset[str], anchors: list[Anchor], mentioned: Callab
     held = sum(weight(a) for a in chosen
                if a.stems & terms or (a.entity is not None and mentioned(a.entity)))
     return held / total
+
+
+def _off(c: Candidate, has_names: bool) -> bool:
+    """A passage that holds none of the question's names and next to none of its words."""
+    return (not c.is_evidence and (c.name_share == 0.0 or not has_names)
+            and c.passage_share < FOREIGN_SHARE)
 
 
 def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
@@ -133,7 +141,14 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         # The graph's own evidence goes first when it fits, the last hop's before the rest:
         # it states the answer outright.
         order = {p: n for n, p in enumerate(analysis.evidence)}
-        first = min(fits, key=lambda i: (order.get(candidates[i].passage, len(order)), i))
+        # …unless the graph only came near the asked relation ("who does x marry": x's
+        # girlfriend) and a quote states the relation itself beside a name.
+        linked = [tuple(h.relation.split()) for h in analysis.hops]
+        loose = bool(analysis.relation) and not (
+            any(relation_matches(analysis.relation, t) >= 0.9 for t in linked)
+            or {w for t in linked for w in t} >= set(analysis.relation) - {"ex"})  # a chain
+        first = min(fits, key=lambda i: (not (loose and candidates[i].states_relation),
+                                         order.get(candidates[i].passage, len(order)), i))
         if candidates[first].share >= ANCHOR_SHARE:
             confidence = max(confidence, TYPED_CONFIDENCE)
     elif blank_field:
@@ -142,11 +157,17 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     elif analysis.by_field and not analysis.other_film:
         # the line of the field asked for ("the subtitle": the lead) states it outright
         first = next((i for i, c in enumerate(candidates) if c.is_evidence), 0)
-    if (kind not in CHECKABLE and not candidates[first].is_evidence
-            and (candidates[first].name_share == 0.0 or not has_names)
-            and candidates[first].passage_share < FOREIGN_SHARE):
+    if kind not in CHECKABLE and _off(candidates[first], has_names):
         # Nothing the question names, and next to none of its words, is in the passage: its
-        # subject ("awards", "netflix") is foreign to the documents, however close the meaning.
+        # subject ("awards", "netflix") is foreign to the documents, however close the meaning…
+        # unless a lower shown passage holds most of them ("dedicated to anyone": the review
+        # that opens "Dedicated to…", below an infobox line the meaning put first).
+        first = next((i for i, c in enumerate(candidates)
+                      if not _off(c, has_names) and c.passage_share >= PASSAGE_ANCHOR_SHARE
+                      and (c.name_share > 0.0 or not has_names)
+                      # the reviews a question names are where its answer is, if anywhere
+                      and (not analysis.reviews or c.passage in analysis.reviews)), first)
+    if kind not in CHECKABLE and _off(candidates[first], has_names):
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        "the closest passage holds none of the names and few of the words "
                        "the question is about")

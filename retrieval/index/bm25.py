@@ -76,14 +76,18 @@ class BM25:
                 rows.append(i)
                 cols.append(vocab.setdefault(term, len(vocab)))
                 tfs.append(count)
-            seen = set()
-            for raw in _RAW_TOKEN.findall(text):
+            seen: set[str] = set()
+            for m in _RAW_TOKEN.finditer(text):
+                raw = m.group(0)
+                words = _surface_words(raw)
+                seen.update(words)
+                if _opens_sentence(text, m.start()):
+                    continue  # "Dedicated to…" opening a sentence says nothing of a name
                 capitalised = raw[:1].isupper()
-                for w in _surface_words(raw):
+                for w in words:
                     total[w] += 1
                     if capitalised:
                         caps[w] += 1
-                    seen.add(w)
             df_words.update(seen)
         n = len(texts)
         tf = np.asarray(tfs, dtype=np.float32)
@@ -95,7 +99,9 @@ class BM25:
         norm = k1 * (1.0 - b + b * lengths[rows_a] / max(avgdl, 1e-9))
         values = idf[cols_a] * tf * (k1 + 1.0) / (tf + norm)
         weights = Postings.from_triples(rows_a, cols_a, values, (n, len(vocab)))
-        surface = {word: (df_words[word], caps[word] / total[word]) for word in df_words}
+        # A word seen only opening sentences is not known to be a name: just under even odds.
+        surface = {word: (df_words[word], caps[word] / total[word] if total[word] else 0.49)
+                   for word in df_words}
         return cls(weights, vocab, surface, k1, b)
 
     @property
@@ -205,6 +211,14 @@ class BM25:
 
 
 _RAW_TOKEN = re.compile(r"[\w'’-]+")
+_SENTENCE_END = frozenset(".!?:\n*•")  # what stands before a sentence's or an item's first word
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the token at `start` opens a sentence, line or list item (its capital is the
+    sentence's, not the word's)."""
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in _SENTENCE_END
 
 
 @lru_cache(maxsize=1 << 18)

@@ -194,6 +194,24 @@ def test_near_domain_questions_the_documents_do_not_answer_abstain(engine, quest
     assert not engine.answer(question).answered
 
 
+@pytest.mark.parametrize("question", [
+    # an infobox line comes first by meaning, the review that holds the words is quoted
+    "is the movie dedicated to anyone",
+    # the field word "writer" describes: the question asks what a review says
+    "a review said the movie is dedicated to some writer, who",
+])
+def test_the_passage_holding_the_question_words_answers_over_a_closer_meaning(engine,
+                                                                             question) -> None:
+    assert_quoted(engine.answer(question), "Hubert Selby")
+
+
+def test_a_quote_stating_the_asked_relation_goes_before_a_looser_link(engine) -> None:
+    # the graph knows Gry as Ø's girlfriend; the plot says he marries her
+    assert_quoted(engine.answer("who is ø getting married to"), "marry his girlfriend Gry")
+    # …but not a marriage of someone else, beside the owner's name in another sentence
+    assert_quoted(engine.answer("who was the duke married to before"), "Jeanette")
+
+
 def test_a_relation_stated_in_other_words_still_names_the_person(engine) -> None:
     # "gf" in the question, "girlfriend" in the cast line: the name beside it answers
     assert_quoted(engine.answer("who is ø's gf played by"), "Maria Erwolter")

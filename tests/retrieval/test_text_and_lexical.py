@@ -26,7 +26,7 @@ def test_bm25_prefers_the_passage_with_the_rare_word() -> None:
 
 
 def test_name_variants_and_misspellings_are_expanded() -> None:
-    bm = BM25.build(["Morten Søborg shot the film.", "Tonny steals a Ferrari.",
+    bm = BM25.build(["Morten Søborg shot the film.", "Then Tonny steals a Ferrari.",
                      "Reviews call him Tony.", "Mads Mikkelsen stars."])
     assert np.argmax(bm.scores(bm.query_terms("soborg"))) == 0
     # "tony" is a corpus word, but also one letter from the name "Tonny": both are searched.
@@ -34,6 +34,15 @@ def test_name_variants_and_misspellings_are_expanded() -> None:
     assert np.argmax(bm.scores(bm.query_terms("mikkelson"))) == 3
     assert bm.missing_share("ferari") == 0.0  # one edit away from a corpus word
     assert bm.missing_share("sourdough bread") == 1.0
+
+
+def test_a_capital_that_opens_a_sentence_says_nothing_of_a_name() -> None:
+    bm = BM25.build(["Dedicated to a writer. The film is long.", "It was dedicated to Selby.",
+                     "Selby wrote it. Praise for Selby: Selby was a writer.\n* Red as Red"])
+    assert bm.surface["dedicated"][1] == 0.0  # once opening a sentence, once in lowercase
+    assert bm.surface["selby"][1] == 1.0  # inside sentences, always capitalised
+    assert bm.surface["praise"][1] < 0.5  # only ever opening sentences: not known as a name
+    assert bm.surface["red"][1] == 1.0  # "* Red as Red": the list item's first word is skipped
 
 
 def test_bm25_round_trips_through_disk(tmp_path) -> None:
