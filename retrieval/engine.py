@@ -11,7 +11,7 @@ from typing import Literal
 
 import numpy as np
 
-from retrieval.answer.analyse import Analysis, analyse, by_description
+from retrieval.answer.analyse import POSITION_STEMS, Analysis, analyse, by_description
 from retrieval.answer.fuse import (
     FusionWeights,
     dedupe,
@@ -59,7 +59,7 @@ from retrieval.passage import citation
 from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.settings import Settings
 from retrieval.startup import PendingEncoder
-from retrieval.text import content_terms, fold, stem, term_set
+from retrieval.text import STOPWORDS, content_terms, fold, stem, term_set
 from retrieval.text import words as words_of
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -360,6 +360,9 @@ class Engine:
         # to"): the person answering must be named beside the relation's words, as for a name.
         by_relation = kind == "person" and bool(analysis.relation) and not evidence
         own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
+        # "whats the cellmates name at the start": the name stands beside the cellmate, not
+        # beside "start", which says when (a position word, see analyse.py)
+        near_anchors = [a for a in anchors if not (a.stems & POSITION_STEMS)]
         if by_relation:
             relation_stems |= own_words
         candidates = []
@@ -382,11 +385,13 @@ class Engine:
                 new_name=(kind != "person"
                           or bool(self._name_runs(shown.quotes[i]) - asked_names)),
                 near_name=(not (kind == "name" or by_relation)
-                           or self._name_near(shown.quotes[i], anchors, asked_names,
-                                              relation_stems)),
+                           or self._name_near(shown.quotes[i], near_anchors, asked_names,
+                                              relation_stems | own_words)),
                 proper_share=(self._names_other_part(shown.quotes[i], anchors,
                                                      passage_names.__contains__)
                               if analysis.other_film else 1.0),
+                kind_stated=(not analysis.kind_of
+                             or self._kind_stated(shown.quotes[i], stem(analysis.kind_of))),
                 states_relation=(kind == "person" and bool(own_words)
                                  and self._states_relation(shown.quotes[i], analysis,
                                                            asked_names, own_words))))
@@ -394,6 +399,24 @@ class Engine:
                  and not analysis.other_film)  # the other part's field is not this one's
         return verify(analysis, candidates, base, blank_field=blank, names=self._names,
                       threshold=self.settings.abstain_threshold, anchors=anchors)
+
+    def _kind_stated(self, quote: str, noun: str) -> bool:
+        """Whether a quote that names the noun says which kind: "a sawn-off gun", or a name
+        that is nobody's ("steals a Ferrari… the car", "the scores of John Carpenter"); not
+        "buy him a gun". A quote that does not name the noun may still answer ("a Ferrari")."""
+        tokens = re.findall(r"[\w’'-]+", quote)
+        found = [i for i, w in enumerate(tokens) if stem(fold(w)) == noun]
+        if not found:
+            return True
+        if any(i > 0 and (fold(tokens[i - 1]) not in STOPWORDS
+                          or any(c.isdigit() for c in tokens[i - 1])) for i in found):
+            return True
+        for m in re.finditer(r"[\w’'-]+", quote):
+            w, before = m.group(0), quote[:m.start()].rstrip()
+            if (w[:1].isupper() and before and before[-1] not in ".!?:"  # not a sentence's
+                    and not self._mentioned(w)):
+                return True
+        return False
 
     def _states_relation(self, quote: str, analysis: Analysis, asked: set[str],
                          own_words: set[str]) -> bool:

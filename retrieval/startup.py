@@ -45,6 +45,10 @@ class PendingEncoder:
         except Exception as e:  # noqa: BLE001 - raised again in the caller's thread by result()
             self._error = e
 
+    def wait(self) -> None:
+        """Until the loading thread is done (its outcome is kept for `result`)."""
+        self._thread.join()
+
     def result(self) -> OnnxEncoder:
         """The loaded encoder, once the thread is done; the thread's exception if it failed."""
         self._thread.join()
@@ -76,6 +80,13 @@ def load_engine(settings: Settings, *, rebuild: bool = False, warn: Warn | None 
                 progress: BuildProgress | None = None) -> Engine:
     """`Engine.load`, with the query encoder loading meanwhile (see the module's docstring)."""
     pending = None if rebuild else preload_encoder(settings)
-    from retrieval.engine import Engine
+    try:
+        from retrieval.engine import Engine
 
-    return Engine.load(settings, rebuild=rebuild, warn=warn, progress=progress, pending=pending)
+        return Engine.load(settings, rebuild=rebuild, warn=warn, progress=progress,
+                           pending=pending)
+    finally:
+        if pending is not None:
+            # Whatever happened (an error, a rebuilt index that left it unused), the thread
+            # must not still be inside onnxruntime when the process exits: that aborts it.
+            pending.wait()

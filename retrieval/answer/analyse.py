@@ -24,7 +24,7 @@ from retrieval.knowledge.lexicon import (
     relation_tokens,
     relation_word,
 )
-from retrieval.text import STOPWORDS, fold, one_edit
+from retrieval.text import STOPWORDS, fold, one_edit, stem
 
 # "who plays X", "which actor", "X is played by": the question wants the actor of a character.
 _ASKS_ACTOR = re.compile(r"\b(?:who (?:plays?|played|portrays?|portrayed|is playing|acts?|"
@@ -93,6 +93,7 @@ class Analysis:
     other_parts: tuple[tuple[str, frozenset[str]], ...] = ()
     typed_by_words: bool = True  # the question's own words set the type, not a field it names
     reviews: frozenset[int] = frozenset()  # passages of the reviews the question points at
+    kind_of: str = ""  # "what kind of gun": the thing whose kind is asked ("gun")
 
     @property
     def other_film(self) -> bool:
@@ -256,15 +257,22 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         by_field=by_field, position=position, unresolved=unresolved,
         wants_actor=asks_actor and answer_type in ("person", "other"),
         typed_by_words=typed_by_words,
+        kind_of=next(iter(_KIND_OF.findall(folded)), ""),
     )
 
 
+# "what kind of gun", "which type of car": a subtype of the thing is the answer.
+_KIND_OF = re.compile(r"\b(?:what|which|wat|whats|what's)(?: \w+)? (?:kind|type|sort|variety) of "
+                      r"(?:a |an )?([a-z]{3,})\b")
 # A question that asks what one of the reviews says: its field words ("some writer") describe,
 # they do not ask for the infobox line.
 _CITES_REVIEW = re.compile(r"\b(?:a|one|some|that|this|another|the) (?:user |imdb )?(?:review|reviewer)"
                            r"\b|\baccording to (?:a |one |the )?(?:review|reviewer)s?\b")
 _START = re.compile(r"\b(?:start|starts|begin|begins|beginning|opens|opening|first scene)\b")
 _END = re.compile(r"\b(?:end|ends|ending|finale|last scene|final scene|climax)\b")
+# The stems of the words that say where in the film ("at the start"), not what is asked.
+POSITION_STEMS = frozenset(stem(w) for w in "start starts begin begins beginning opens opening "
+                           "end ends ending finale climax".split())
 
 
 def _position(folded: str, knowledge: Knowledge) -> int | None:

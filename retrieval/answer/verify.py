@@ -62,6 +62,7 @@ class Candidate:
     near_name: bool = True  # a name stands beside the question's words ("his cell-mate, X")
     proper_share: float = 1.0  # share (by count) of the question's names the passage holds
     states_relation: bool = False  # the asked relation's own words beside a name ("marry… Gry")
+    kind_stated: bool = True  # "what kind of gun": not only "a gun" (see Analysis.kind_of)
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -171,6 +172,9 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        "the closest passage holds none of the names and few of the words "
                        "the question is about")
+    if analysis.kind_of and not candidates[first].kind_stated:
+        return Verdict(False, min(confidence, threshold - 0.01), first,
+                       f"the closest passage speaks of a {analysis.kind_of} but not of its kind")
     resolved = candidates[first].is_evidence and bool(analysis.evidence)
     if resolved:
         confidence = max(confidence, RESOLVED_CONFIDENCE)

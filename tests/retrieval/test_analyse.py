@@ -195,6 +195,16 @@ def test_a_one_letter_name_typed_in_lowercase_when_it_is_no_english_word(engine)
     assert names(engine, read(engine, "who is ø's gf played by").targets) == ["Maria Erwolter"]
 
 
+@pytest.mark.parametrize(("question", "noun"), [
+    ("what kind of gun does kurt buy", "gun"),
+    ("which type of car is it", "car"),
+    ("whats the sort of music in it", "music"),
+    ("who plays tonny", ""),
+])
+def test_the_thing_whose_kind_is_asked(engine, question, noun) -> None:
+    assert read(engine, question).kind_of == noun
+
+
 def test_a_misspelt_possessive_without_apostrophe_is_a_name(engine) -> None:
     a = read(engine, "tonys dad")
     assert names(engine, a.entities) == ["Tonny"]

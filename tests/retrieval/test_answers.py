@@ -186,6 +186,9 @@ def test_an_unresolved_relation_never_answers_with_its_owners_actor(engine, ques
     # a relation the graph does not resolve: the person must be named beside its words
     "who plays the cellmate in the opening scene",  # "His cell-mate delivers a monologue"
     "who is kim bodnia married to",
+    # "a gun" says no kind; the name is asked of the cellmate, not of "the start"
+    "what kind of gun does kurt buy",
+    "whats the cellmates name at the start",
     pytest.param("how long was Tonny in prison", marks=pytest.mark.xfail(
         strict=True, reason="quotes 'about a year after its predecessor left off' (a duration "
                             "beside the question's words, about something else)")),
@@ -203,6 +206,14 @@ def test_near_domain_questions_the_documents_do_not_answer_abstain(engine, quest
 def test_the_passage_holding_the_question_words_answers_over_a_closer_meaning(engine,
                                                                              question) -> None:
     assert_quoted(engine.answer(question), "Hubert Selby")
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("what kind of car does tonny steal", "Ferrari"),  # a name that is nobody's: the kind
+    ("what kind of music did refn want for the soundtrack", "John Carpenter"),
+])
+def test_a_kind_question_is_answered_by_a_quote_that_says_which(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
 
 
 def test_a_quote_stating_the_asked_relation_goes_before_a_looser_link(engine) -> None:

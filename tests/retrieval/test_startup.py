@@ -75,3 +75,16 @@ def test_nothing_is_preloaded_without_an_index_or_for_the_torch_encoder(built, t
     assert preload_encoder(torch) is None
     (built.index_dir / "CURRENT").write_text("../elsewhere\n")
     assert preload_encoder(built) is None
+
+
+def test_a_failed_load_still_waits_for_the_encoder_thread(built, monkeypatch) -> None:
+    # The thread must not be left inside onnxruntime when the process exits (that aborts it).
+    started = _spy(monkeypatch)
+
+    def broken_load(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Engine, "load", broken_load)
+    with pytest.raises(RuntimeError, match="boom"):
+        load_engine(built)
+    assert len(started) == 1 and not started[0]._thread.is_alive()
