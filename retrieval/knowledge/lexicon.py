@@ -207,6 +207,8 @@ WEAK_FIELD_WORDS = frozenset({"how long", "long is", "last", "lasts", "length", 
                               "release", "direct", "write", "produce", "nation"})
 
 
+_BETWEEN_EVENTS = re.compile(r"\s+(?:after|before|since|ago|until|till|between|later|earlier)\b")
+
 # One alternation over every field word, longest first, compiled once: a question is scanned
 # once, not once per field.
 _FIELD_OF: dict[str, list[str]] = {}
@@ -224,6 +226,8 @@ def fields_named(folded: str, *, strong_only: bool = False) -> list[str]:
         word = m.group(0)
         if strong_only and word in WEAK_FIELD_WORDS:
             continue
+        if word == "how long" and _BETWEEN_EVENTS.match(folded, m.end()):
+            continue  # "how long after the first film": time between events, not the runtime
         for field in _FIELD_OF[word]:
             best[field] = max(best.get(field, 0), len(word))
     return [f for f, _ in sorted(best.items(), key=lambda fw: -fw[1])]

@@ -349,3 +349,11 @@ def test_a_relation_is_named_by_every_word_for_it() -> None:
     assert {"girlfriend", "gf", "boyfriend"} <= partner and "father" not in partner
     assert relation_surfaces(("ex", "spouse")) >= {"wife", "husband"}
     assert "ex" not in relation_surfaces(("ex", "spouse"))  # "ex" alone names no one
+
+
+def test_how_long_between_events_asks_for_no_runtime() -> None:
+    from retrieval.knowledge.lexicon import fields_named
+
+    assert fields_named("how long is it") == ["runtime"]
+    assert "runtime" not in fields_named("how long after the first movie does this one start")
+    assert "runtime" not in fields_named("how long since frank hit him")
