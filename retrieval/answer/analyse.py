@@ -39,7 +39,7 @@ _ASKS_ROLE = re.compile(r"\b(?:which|what) (?:character|role|part)\b|\bwho (?:do
 _COMPATIBLE = {
     "person": {"person"}, "organisation": {"person", "other"}, "date": {"year", "date"},
     "duration": {"duration"}, "amount": {"amount", "number"}, "place": {"place", "other"},
-    "other": {"other"},
+    "other": {"other", "name"},  # "the other name of it": the title, said in the lead
 }
 # Chat filler: words that carry no subject ("like runtime wise lol").
 _FILLER = frozenset("like lol wise u ur ya yeah ok okay pls please hey guys someone anyone "
@@ -306,13 +306,14 @@ def _chained(folded: str) -> bool:
 _DESCRIBED = re.compile(r"\b(?:the|that|this) (?:guy|man|woman|girl|boy|person|one|dude|chick|"
                         r"lady|character|bloke|fella|kid) (?:who|that|with|from|in)\b")
 _IDENTITY_WORDS = frozenset("who whos is was are were the exactly again actually he she this "
-                            "that character his her s".split())
+                            "that character his her s really in movie film it".split())
 
 
 def _asks_identity(words: list[str], spans: set[int]) -> bool:
     """"who is x", "whos x-y", "x?": nothing asked but who someone is."""
-    rest = [w for i, w in enumerate(words) if i not in spans]
-    return all(w in _IDENTITY_WORDS for w in rest)
+    rest = " ".join(w for i, w in enumerate(words) if i not in spans)
+    rest = re.sub(r"\b(?:supposed|meant) to be\b", " ", rest)  # "who is x supposed to be"
+    return all(w in _IDENTITY_WORDS for w in rest.split())
 
 
 def _find_entities(question: str, words: list[str], knowledge: Knowledge,

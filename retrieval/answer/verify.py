@@ -124,7 +124,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         fits = [i for i, c in enumerate(candidates)
                 if named[i] and holds_type(c.quote, kind, names)
                 and (kind != "person" or c.new_name or c.is_evidence)
-                and c.near_name
+                and (c.near_name or c.is_evidence and analysis.by_field)  # the field's line
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
                 and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)
                      and c.name_share >= ANCHOR_SHARE

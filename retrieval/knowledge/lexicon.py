@@ -181,7 +181,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     # Not an infobox line: the lead states a film's other titles ("also known as …").
     "title": ("subtitle", "full title", "other title", "alternative title", "alternate title",
               "english title", "original title", "also known as", "aka", "other name",
-              "alternative name", "working title"),
+              "alternative name", "working title", "long title"),
 }
 # The kind of value each field holds, for matching the question's expected answer type.
 FIELD_TYPES: dict[str, str] = {

@@ -216,6 +216,14 @@ def test_a_kind_question_is_answered_by_a_quote_that_says_which(engine, question
     assert_quoted(engine.answer(question), needle)
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("who is charlote supposed to be exactly", "mother of Tonnys child"),  # who someone is
+    ("what's the other name of pusher 2, the long title", "With Blood on My Hands"),  # the lead
+])
+def test_identity_and_title_questions_in_chat_wording(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
 def test_a_quote_stating_the_asked_relation_goes_before_a_looser_link(engine) -> None:
     # the graph knows Gry as Ø's girlfriend; the plot says he marries her
     assert_quoted(engine.answer("who is ø getting married to"), "marry his girlfriend Gry")
