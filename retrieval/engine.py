@@ -33,7 +33,7 @@ from retrieval.answer.retrieve import (
 )
 from retrieval.answer.reviewers import Reviewers
 from retrieval.answer.series import Series
-from retrieval.answer.types import CHECKABLE, QUOTABLE, holds_type
+from retrieval.answer.types import CHECKABLE, QUOTABLE, asks_named_place, holds_type
 from retrieval.answer.verify import (
     ANCHOR_SHARE,
     Anchor,
@@ -360,6 +360,7 @@ class Engine:
         # to"): the person answering must be named beside the relation's words, as for a name.
         by_relation = kind == "person" and bool(analysis.relation) and not evidence
         own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
+        named_place = kind == "place" and asks_named_place(fold(q))
         # "whats the cellmates name at the start": the name stands beside the cellmate, not
         # beside "start", which says when (a position word, see analyse.py)
         near_anchors = [a for a in anchors if not (a.stems & POSITION_STEMS)]
@@ -390,6 +391,7 @@ class Engine:
                 proper_share=(self._names_other_part(shown.quotes[i], anchors,
                                                      passage_names.__contains__)
                               if analysis.other_film else 1.0),
+                names_place=not named_place or self._names_nobody(shown.quotes[i]),
                 kind_stated=(not analysis.kind_of
                              or self._kind_stated(shown.quotes[i], stem(analysis.kind_of))),
                 states_relation=(kind == "person" and bool(own_words)
@@ -411,10 +413,16 @@ class Engine:
         if any(i > 0 and (fold(tokens[i - 1]) not in STOPWORDS
                           or any(c.isdigit() for c in tokens[i - 1])) for i in found):
             return True
+        return self._names_nobody(quote)
+
+    def _names_nobody(self, quote: str) -> bool:
+        """Whether a quote holds a capitalised word, inside a sentence, that names no one the
+        graph knows: a place, a brand, a title ("at Kurts brothel" does not)."""
         for m in re.finditer(r"[\w’'-]+", quote):
             w, before = m.group(0), quote[:m.start()].rstrip()
             if (w[:1].isupper() and before and before[-1] not in ".!?:"  # not a sentence's
-                    and not self._mentioned(w)):
+                    and not any(self.knowledge.entity(e).kind in ("person", "character")
+                                for e in self._mentioned(w))):
                 return True
         return False
 

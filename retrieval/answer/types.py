@@ -12,7 +12,7 @@ AnswerType = str  # person year date duration amount number place reason yesno o
 
 # Types whose presence in a quote can be checked, and whose absence means "not answered".
 CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
-                       "colour", "name", "birth", "measure"})
+                       "colour", "name", "birth", "measure", "meaning"})
 # The types a quote's sentences are chosen for: the checkable ones, and a reason for "why".
 QUOTABLE = CHECKABLE | {"reason"}
 
@@ -38,7 +38,8 @@ _NUMBER = re.compile(rf"(?<!#)\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS.replace('|a|an
                      re.I)
 _PLACE = re.compile(
     r"\b(?:in|at|inside|outside|near|around|to|from|into|across|throughout) (?:the |a |an |his |her "
-    r"|their |its |[A-Z][\w’'-]*s |[a-z]+ )?[A-ZÀ-ÖØ-Þ]?[\w’'-]{3,}")
+    r"|their |its |[A-Z][\w’'-]*s |[a-z]+ )?[A-ZÀ-ÖØ-Þ]?[\w’'-]{3,}"
+    r"|^\s*[a-z_]+\s*=\s*[A-ZÀ-ÖØ-Þ]")  # an infobox line's value: "country = Denmark"
 # A capitalised word inside a sentence (not its first word, not "I"), or a run of them.
 _CAP_PAIR = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]+(?: [A-ZÀ-ÖØ-Þ][\w’'-]+)+|(?<=[a-z,;] )[A-ZÀ-ÖØ-Þ][\w’'-]+")
 
@@ -64,7 +65,13 @@ _REASON = re.compile(
     r"(?:is|was|are|were) trying to|wants? to|wanted to|hop(?:es|ed|ing) to|so (?:he|she|they|it)|"
     r"for fear|in hopes?|out of)\b")
 
+# A gloss: the text says what a word means or how it translates.
+_MEANING = re.compile(r"\b(?:means?|meaning|meant|translat\w*|literally|in english|in danish|"
+                      r"danish for|english for|short for|stands? for|slang for|nickname for|"
+                      r"roughly|which is to say)\b")
+
 _DETECTORS: dict[str, Callable[[str], bool]] = {
+    "meaning": lambda t: bool(_MEANING.search(fold(t))),
     "reason": lambda t: bool(_REASON.search(fold(t))),
     "birth": lambda t: bool(_BIRTH.search(fold(t))),
     "measure": lambda t: bool(_MEASURE.search(fold(t))),
@@ -117,6 +124,11 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"series|books?|novels?)\b")),
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
     ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b")),
+    # "what does smeden mean", "what's the meaning of the title": a gloss, not a fact
+    ("meaning", re.compile(r"\bwhat (?:does|do|did) (?:the (?:word|name|title|nickname) )?"
+                           r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"
+                           r"|\bmeaning of (?:the (?:word|name|title|nickname) )?[\"'‘“]?[\w-]+[\"'’”]?\??$"
+                           r"|\btranslat\w*\b")),
     ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),
     ("year", re.compile(r"\b(?:what|which) (?:year|decade)\b")),
 )
@@ -128,9 +140,20 @@ _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|can|could|has|have|had|will|
 _WHAT_NOUN = (
     ("person", re.compile(r"^(?:which|what) (?:actor|actress|character|guy|man|woman|girl|person|"
                           r"people|director|composer|editor|writer|cinematographer|producer)\b")),
-    ("place", re.compile(r"^(?:which|what) (?:city|country|town|place|location|street)\b")),
+    ("place", re.compile(r"^(?:which|what) (?:city|country|town|place|location|street|road|"
+                         r"neighbou?rhood|district|village|island|club|bar|restaurant|hotel)\b")),
     ("date", re.compile(r"^(?:which|what) (?:exact |specific |release |premiere )?(?:date|day|month)\b")),
 )
+
+
+# "what street / city / club": a named place (a proper noun), not any "at the garage".
+_NAMED_PLACE = re.compile(r"\b(?:which|what) (?:city|country|town|street|road|neighbou?rhood|"
+                          r"district|village|island|club|bar|restaurant|hotel)\b")
+
+
+def asks_named_place(folded_question: str) -> bool:
+    """Whether a question asks for a place by its name ("what street is it on")."""
+    return bool(_NAMED_PLACE.search(folded_question))
 
 
 def expected_type(folded_question: str) -> AnswerType:

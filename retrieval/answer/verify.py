@@ -63,6 +63,7 @@ class Candidate:
     proper_share: float = 1.0  # share (by count) of the question's names the passage holds
     states_relation: bool = False  # the asked relation's own words beside a name ("marry… Gry")
     kind_stated: bool = True  # "what kind of gun": not only "a gun" (see Analysis.kind_of)
+    names_place: bool = True  # "what street": a proper name that is nobody's is in the quote
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -125,6 +126,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                 if named[i] and holds_type(c.quote, kind, names)
                 and (kind != "person" or c.new_name or c.is_evidence)
                 and (c.near_name or c.is_evidence and analysis.by_field)  # the field's line
+                and c.names_place
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
                 and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)
                      and c.name_share >= ANCHOR_SHARE

@@ -48,6 +48,10 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("what are they naming the baby", "name"),
     ("which phil collins song plays in it", "name"),
     ("what tv show was he in after this", "name"),
+    ("what does smeden mean in english", "meaning"),  # a gloss of one word
+    ("what does the ending mean", "other"),  # an interpretation, not a gloss
+    ("what street is the dukes garage on", "place"),
+    ("what club was the wedding at", "place"),
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),
 ])
@@ -98,6 +102,9 @@ def test_a_year_question_is_pointed_at_the_lead(engine) -> None:
     ("In return Kurt promises to put in a good word for Tonny.", "reason", True),
     ("Due to Refns color blindness, he shot some scenes in vivid monochrome.", "reason", True),
     ("Linse Kessler as Jeanette: A prostitute and the Dukes ex-wife.", "reason", False),
+    ("Smeden is Danish for the blacksmith.", "meaning", True),
+    ("Leif Sylvester as Smeden: A notorious gangster.", "meaning", False),
+    ("country = Denmark United Kingdom", "place", True),
 ])
 def test_holds_type(text, answer_type, holds) -> None:
     assert holds_type(text, answer_type) is holds
