@@ -278,6 +278,8 @@ class Engine:
                 fused = fused + POSITION_BOOST * (found.idx == analysis.position)
             if analysis.reviews:
                 fused = fused + REVIEW_BOOST * np.isin(found.idx, list(analysis.reviews))
+            elif analysis.cites_review:  # "who did the soundtrack according to the reviews"
+                fused = fused + CITED_REVIEW_BOOST * self._is_review[found.idx]
             if analysis.answer_type in QUOTABLE and analysis.answer_type != "person":
                 typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
@@ -602,6 +604,7 @@ EXPANSION_WEIGHT = 0.8
 SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
 TYPE_BOOST = 0.15  # for a passage holding the expected kind of answer (a year, an amount)
 POSITION_BOOST = 0.35  # the plot's first / last passage for "how does it start / end"
+CITED_REVIEW_BOOST = 0.3  # a question that cites the reviews: the reviews first
 REVIEW_BOOST = 2.0  # the reviews a question names by reviewer or rating: they come first
 DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
 NAME_WINDOW = 3  # words either side of a question word where the name it asks for must stand

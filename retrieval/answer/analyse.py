@@ -94,6 +94,7 @@ class Analysis:
     typed_by_words: bool = True  # the question's own words set the type, not a field it names
     reviews: frozenset[int] = frozenset()  # passages of the reviews the question points at
     kind_of: str = ""  # "what kind of gun": the thing whose kind is asked ("gun")
+    cites_review: bool = False  # "a review said…", "according to the reviews": a review says
 
     @property
     def other_film(self) -> bool:
@@ -137,7 +138,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     fields = tuple(f for f in fields_named(spelled, strong_only=someone)
                    if answer_type in _COMPATIBLE.get(FIELD_TYPES.get(f, "other"), set())
                    or (answer_type == "other" and len(content) <= 4 and f in strong))
-    if _CITES_REVIEW.search(folded):
+    cites_review = bool(_CITES_REVIEW.search(folded))
+    if cites_review:
         fields = ()  # "a review said it is dedicated to some writer": no infobox line says
     typed_by_words = answer_type != "other"
     if fields and answer_type == "other":
@@ -258,6 +260,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         wants_actor=asks_actor and answer_type in ("person", "other"),
         typed_by_words=typed_by_words,
         kind_of=next(iter(_KIND_OF.findall(folded)), ""),
+        cites_review=cites_review,
     )
 
 
@@ -267,7 +270,9 @@ _KIND_OF = re.compile(r"\b(?:what|which|wat|whats|what's)(?: \w+)? (?:kind|type|
 # A question that asks what one of the reviews says: its field words ("some writer") describe,
 # they do not ask for the infobox line.
 _CITES_REVIEW = re.compile(r"\b(?:a|one|some|that|this|another|the) (?:user |imdb )?(?:review|reviewer)"
-                           r"\b|\baccording to (?:a |one |the )?(?:review|reviewer)s?\b")
+                           r"\b|\baccording to (?:a |one |the )?(?:review|reviewer)s?\b"
+                           r"|\b(?:someone|somebody|anyone|anybody) in the reviews\b"
+                           r"|\bin (?:the|a|one) reviews?\b")
 _START = re.compile(r"\b(?:start|starts|begin|begins|beginning|opens|opening|first scene)\b")
 _END = re.compile(r"\b(?:end|ends|ending|finale|last scene|final scene|climax)\b")
 # The stems of the words that say where in the film ("at the start"), not what is asked.

@@ -229,6 +229,17 @@ def test_identity_and_title_questions_in_chat_wording(engine, question, needle) 
     assert_quoted(engine.answer(question), needle)
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("a review said the electronic music points ahead to which later refn movies",
+     "ONLY GOD FORGIVES"),
+    ("who did the soundtrack according to the reviews", "soundtrack"),
+])
+def test_a_question_citing_the_reviews_is_answered_from_them(engine, question, needle) -> None:
+    answer = engine.answer(question)
+    assert answer.analysis["decision"] and answer.results[0].passage.source == "review"
+    assert_quoted(answer, needle)
+
+
 def test_a_quote_stating_the_asked_relation_goes_before_a_looser_link(engine) -> None:
     # the graph knows Gry as Ø's girlfriend; the plot says he marries her
     assert_quoted(engine.answer("who is ø getting married to"), "marry his girlfriend Gry")
