@@ -52,7 +52,7 @@ _FILLER = frozenset("like lol wise u ur ya yeah ok okay pls please hey guys some
                     "name called".split())
 _TYPE_WORDS = frozenset("year years decade date day month when long much many old time "
                         "minutes hours money cash worth price city town country place location "
-                        "set colour color number".split())
+                        "set colour color number whose whom".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +137,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     strong = fields_named(spelled, strong_only=True)
     fields = tuple(f for f in fields_named(spelled, strong_only=someone)
                    if answer_type in _COMPATIBLE.get(FIELD_TYPES.get(f, "other"), set())
-                   or (answer_type == "other" and len(content) <= 4 and f in strong))
+                   or (answer_type == "other" and len(content) <= 4 and f in strong
+                       # "how did they pick the music" asks how, not who composed it
+                       and not re.match(r"(?:how|why)\b", folded.strip())))
     cites_review = bool(_CITES_REVIEW.search(folded))
     if cites_review:
         fields = ()  # "a review said it is dedicated to some writer": no infobox line says

@@ -240,6 +240,14 @@ def test_a_question_citing_the_reviews_is_answered_from_them(engine, question, n
     assert_quoted(answer, needle)
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("whose synth scores did refn want to copy", "John Carpenter"),  # "whose" asks, it is no word
+    ("how did they pick the cheesy music", "contest"),  # how, not who composed the music
+])
+def test_question_words_are_not_what_is_asked_about(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
 def test_a_quote_stating_the_asked_relation_goes_before_a_looser_link(engine) -> None:
     # the graph knows Gry as Ø's girlfriend; the plot says he marries her
     assert_quoted(engine.answer("who is ø getting married to"), "marry his girlfriend Gry")
