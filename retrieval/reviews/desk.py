@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
 from retrieval.reviews import sentiment
+from retrieval.reviews.intent import opinion_intent, prototype_margin
 from retrieval.reviews.records import (
     RecordAnswer,
     ReviewRecord,
@@ -32,7 +33,6 @@ from retrieval.reviews.records import (
 from retrieval.reviews.stance import (
     OVERRIDE,
     Voice,
-    asks_opinion,
     aspect_text,
     order_voices,
     side,
@@ -58,6 +58,9 @@ class Stance:
     aspect: str
     voices: tuple[Voice, ...]
     summary: ReviewSummary
+    # Asked by its meaning alone (no opinion cue in its wording): the article's answer, when
+    # the engine has one, is the fact it asked for ("is the camerawork shaky").
+    by_meaning: bool = False
 
 
 # What `pusherbot reviews` asks when no aspect is given: which sentence of each review best
@@ -65,7 +68,9 @@ class Stance:
 OVERVIEW_QUESTION = "what did reviewers think of the film overall, is it worth watching?"
 
 
-_ASKS_A_COUNT = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage)\b")
+# "how much drug stuff is in it" asks an opinion; "how much did it make" a figure
+_ASKS_A_COUNT = re.compile(r"\bhow many\b|\bhow much (?:money|did|does|do|was|is|were)\b"
+                           r"|\bwhat (?:number|percentage)\b")
 
 
 class ReviewDesk:
@@ -98,9 +103,13 @@ class ReviewDesk:
                          if rows else np.zeros((0, index.vectors.shape[1]), dtype=np.float32))
         self._texts = [index.passages[pid].text[s:e] for _n, pid, s, e in spans]
         self._titles = [term_set(r.title) for r in self.records]
-        self._series = Series(a for e in index.knowledge.entities if e.kind == "film"
-                              for a in e.aliases)
+        self._film_names = tuple(a for e in index.knowledge.entities if e.kind == "film"
+                                 for a in e.aliases)
+        self._series = Series(self._film_names)
         self.all_ratings = rating_counts(self.records)
+        # How many reviews the pages' headers count ("44 Reviews"; a page shows fewer).
+        totals = index.manifest.get("review_totals") or {}
+        self.page_total: int | None = sum(totals.values()) if totals else None
 
     def answer(self, question: str, qvec: np.ndarray, timings: dict[str, float] | None = None
                ) -> Answer | Stance | None:
@@ -112,11 +121,15 @@ class ReviewDesk:
         rq = record_question(question, self.records, self.title_words)
         out: Answer | Stance | None = None
         if rq is not None:
-            out = self._record_answer(question, answer_records(rq, self.records), qvec)
-        elif asks_opinion(question) and not _ASKS_A_COUNT.search(fold(question)):
+            out = self._record_answer(question, answer_records(rq, self.records, self.page_total),
+                                      qvec)
+        elif not _ASKS_A_COUNT.search(fold(question)):
             # "how many reviews does the page say it has" is a fact the records may not hold,
             # never a request for opinions
-            out = self.stance(question, qvec)
+            why = opinion_intent(question, prototype_margin(qvec, self.index.intent_vectors),
+                                 self._film_names)
+            if why is not None:
+                out = replace(self.stance(question, qvec), by_meaning=why == "meaning")
         if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
         return out
@@ -256,6 +269,10 @@ class ReviewDesk:
         (the most on-point one). With no review discussing the aspect, `lead` is the answer."""
         voices = list(stance.voices)
         if not voices and lead is not None:
+            return lead
+        if (stance.by_meaning and lead is not None and lead.results
+                and lead.results[0].passage.id not in self._record_of):
+            # the engine's best passage is the article's, even when it holds back: a fact
             return lead
         quotes = {v.record: self.passages[v.passage].text[v.start:v.end] for v in voices}
         passages = {v.record: v.passage for v in voices}

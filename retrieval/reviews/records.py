@@ -103,6 +103,12 @@ _GIVEN = re.compile(r"\b(10|[1-9]) ?(?:/ ?10|out of (?:10|ten)|stars?|star)\b"
                     r"(10|[1-9])\b(?! ?(?:years?|reviews?|times?))")
 _THRESHOLD = re.compile(r"\b(below|under|lower than|less than|worse than|above|over|higher than|"
                         r"more than|better than|at least|at most)\s+(?:an? )?(10|[1-9])\b")
+# "8/10 or higher", "5 or less"
+_OR_BEYOND = re.compile(r"\b(10|[1-9])(?: ?/ ?10| out of (?:10|ten)| stars?)? or (higher|more|above|better|"
+                        r"up|over|lower|less|below|worse|under)\b")
+_UPWARDS = frozenset("higher more above better up over".split())
+# "zero helpful votes", "nobody found helpful"
+_UNVOTED = re.compile(r"\b(?:zero|no|0|none|nobody|no one)\b.*\b(?:helpful|useful|upvotes?|votes?)\b")
 _QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,}?)[\"“”‘’']")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("spoiler", re.compile(r"\bspoilers?\b")),
@@ -141,7 +147,13 @@ _SCAFFOLD = frozenset(
     spoiler spoilers warning warnings flag flags flagged marked unrated not no without didn't didnt
     all list show me tell i can you please according get got has have had their his her they he she
     one ones and or so far altogether vote year during since when common frequent usual below under
-    lower higher less more than above over least at called titled named avg as found lol""".split())
+    lower higher less more than above over least at called titled named avg as found lol
+    shown show showing listed list page pages site carry carries carrying across decimal decimals
+    place places round rounded zero none nobody say says said total title titles date dated
+    second third fourth fifth 2nd 3rd 4th 5th or equal got imdb site website""".split())
+# "second most helpful": the rank a superlative asks for (1 when it names none)
+_ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+             "5th": 5}
 
 
 def record_question(question: str, records: Sequence[ReviewRecord],
@@ -159,13 +171,17 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     tokens = [p for t in tokens for p in (t, *t.split("-")) if p]
     named = _reviewer_named(q, records)
     known = _SCAFFOLD | title_words | ({w for w in tokens if named and w in fold(named.reviewer)})
-    extra = [w for w in tokens if w not in known and not w.isdigit() and "-" not in w]
-    if len(extra) > 1:  # a subject besides the records ("what did the 4/10 reviewer hate")
+    extra = {w for w in tokens if w not in known and not w.isdigit() and "-" not in w}
+    if extra:  # a subject besides the records ("what did the 4/10 reviewer hate")
         return None
     if named is not None:
         return RecordQuestion("reviewer", named.reviewer)
     if m := _THRESHOLD.search(q):
         return RecordQuestion(_THRESHOLD_KIND[m.group(1)], int(m.group(2)))
+    if m := _OR_BEYOND.search(q):
+        return RecordQuestion("at_least" if m.group(2) in _UPWARDS else "at_most", int(m.group(1)))
+    if _UNVOTED.search(q):
+        return RecordQuestion("unvoted")
     given = _GIVEN.search(q)
     if given and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show)\b", q):
         return RecordQuestion("rating", int(given.group(1) or given.group(2)))
@@ -176,6 +192,9 @@ def record_question(question: str, records: Sequence[ReviewRecord],
             year = _YEAR.search(q)
             if kind == "count" and year:
                 return RecordQuestion("year", int(year.group(1)))
+            rank = next((_ORDINALS[t] for t in tokens if t in _ORDINALS), None)
+            if rank is not None and kind in ("helpful", "earliest", "latest"):
+                return RecordQuestion(kind, rank)
             return RecordQuestion(kind)
     year = _YEAR.search(q)
     if year and re.search(r"\breviews?\b|\breviewed\b", q):
@@ -199,9 +218,24 @@ def _reviewer_named(q: str, records: Sequence[ReviewRecord]) -> ReviewRecord | N
 
 @lru_cache(maxsize=4)
 def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[str], ReviewRecord]]:
-    """Each reviewer's name as a whole-word pattern, compiled once per set of records."""
-    return [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}(?![\w-])"), r)
-            for r in records if len(fold(r.reviewer)) >= 3]
+    """Each reviewer's name as a whole-word pattern, compiled once per set of records; then the
+    name's leading letters alone ("jdoe" for "jdoe-96-1380"), when they are long enough and
+    begin no other reviewer's name, as people type a handle partially."""
+    whole = [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}(?![\w-])"), r)
+             for r in records if len(fold(r.reviewer)) >= 3]
+    stems: dict[str, list[ReviewRecord]] = {}
+    for r in records:
+        stem = re.match(r"[a-z]*", fold(r.reviewer))
+        if stem and len(stem.group()) >= PARTIAL_NAME and stem.group() != fold(r.reviewer):
+            stems.setdefault(stem.group(), []).append(r)
+    partial = [(re.compile(rf"(?<![\w-]){re.escape(stem)}(?![\w-])"), rs[0])
+               for stem, rs in stems.items()
+               if len({x.reviewer for x in rs}) == 1
+               and not any(fold(x.reviewer).startswith(stem) for x in records if x not in rs)]
+    return whole + partial
+
+
+PARTIAL_NAME = 5  # letters a handle's leading part needs to name its reviewer on its own
 
 
 def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
@@ -227,8 +261,11 @@ def describe(r: ReviewRecord) -> str:
     return ", ".join(parts)
 
 
-def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> RecordAnswer:
-    """The reviews that answer a record question, best first, and its one line of figures."""
+def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
+                   page_total: int | None = None) -> RecordAnswer:
+    """The reviews that answer a record question, best first, and its one line of figures.
+
+    `page_total` is how many reviews the page's header says it has (it may show fewer)."""
     n = len(records)
     rated = [r for r in records if r.rating is not None]
     values = [r.rating for r in rated if r.rating is not None]
@@ -244,7 +281,9 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> Recor
         line = f"The {kind} rating is {best}/10, given by {len(chosen)} of the {len(rated)} rated reviews"
     elif kind == "average":
         chosen = sorted(rated, key=lambda r: (-(r.rating or 0), r.key))
-        line = f"The average rating is {sum(values) / len(values):.2f}/10, over {len(values)} rated reviews"
+        mean = sum(values) / len(values)
+        line = (f"The average rating is {mean:.2f}/10 ({mean:.1f} to one decimal), over "
+                f"{len(values)} rated reviews")
     elif kind == "median":
         med = statistics.median(values)
         chosen = sorted(rated, key=lambda r: (abs((r.rating or 0) - med), r.key))
@@ -258,7 +297,9 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> Recor
         line = f"The most common rating is {shown}, given by {top} of the {len(rated)} rated reviews"
     elif kind == "count":
         chosen = list(records)
-        line = (f"There are {n} reviews: {len(rated)} rated, {n - len(rated)} unrated, "
+        shown = (f"The page shows {n} reviews (its header counts {page_total} in total)"
+                 if page_total is not None and page_total != n else f"There are {n} reviews")
+        line = (f"{shown}: {len(rated)} rated, {n - len(rated)} unrated, "
                 f"{sum(r.spoiler for r in records)} with a spoiler warning")
     elif kind == "rated":
         chosen = rated
@@ -274,15 +315,24 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> Recor
                        key=lambda r: (-(r.helpful or (0, 0))[0], (r.helpful or (0, 0))[1], r.key))
         if not voted:
             return RecordAnswer(rq, f"None of the {n} reviews has helpful votes.", ())
-        chosen = voted[:1]
-        up, total = voted[0].helpful or (0, 0)
-        line = f"The most helpful review: {up} out of {total} found it helpful"
+        rank = value if isinstance(value, int) else 1
+        if rank > len(voted):
+            return RecordAnswer(rq, f"Only {len(voted)} of the {n} reviews have helpful votes.", ())
+        chosen = [voted[rank - 1]]
+        up, total = chosen[0].helpful or (0, 0)
+        line = f"The {_ordinal(rank)}most helpful review: {up} out of {total} found it helpful"
+    elif kind == "unvoted":
+        chosen = [r for r in records if r.helpful is not None and r.helpful[0] == 0]
+        line = f"{len(chosen)} {of_all} were found helpful by nobody"
     elif kind in ("earliest", "latest"):
         if not dated:
             return RecordAnswer(rq, f"None of the {n} reviews is dated.", ())
-        end = dated[0] if kind == "earliest" else dated[-1]
-        chosen = [r for r in dated if r.day == end.day]
-        line = f"The {kind} of the {n} reviews is from {end.date}"
+        days = sorted({r.day for r in dated if r.day is not None}, reverse=kind == "latest")
+        rank = value if isinstance(value, int) else 1
+        if rank > len(days):
+            return RecordAnswer(rq, f"Only {len(days)} of the {n} reviews have distinct dates.", ())
+        chosen = [r for r in dated if r.day == days[rank - 1]]
+        line = f"The {_ordinal(rank)}{kind} of the {n} reviews is from {chosen[0].date}"
     elif kind in ("reviewer", "title"):
         chosen = [r for r in records if (r.reviewer if kind == "reviewer" else r.title) == value]
         line = f"{len(chosen)} review{'s' if len(chosen) != 1 else ''} " + (
@@ -311,4 +361,11 @@ LISTED = 6  # up to this many answering reviews are named in the line, each with
 def _listed(r: ReviewRecord) -> str:
     votes = f", {r.helpful[0]} out of {r.helpful[1]} found it helpful" if r.helpful else ""
     spoiler = ", spoiler warning" if r.spoiler else ""
-    return f"{describe(r)}{votes}{spoiler}"
+    title = f", ‘{r.title}’" if r.title else ""
+    return f"{describe(r)}{title}{votes}{spoiler}"
+
+
+def _ordinal(rank: int) -> str:
+    """"" for the first, else "second " … (the superlative's rank, as the line says it)."""
+    return "" if rank == 1 else {2: "second ", 3: "third ", 4: "fourth ", 5: "fifth "}.get(
+        rank, f"{rank}th ")

@@ -23,6 +23,15 @@ _VERDICT = (r"(?:like[ds]?|love[ds]?|hate[ds]?|dislike[ds]?|enjoy(?:ed|s)?|prefe
             r"rate[ds]?|recommend(?:ed|s)?|praise[ds]?|criticis(?:e|ed|es)|criticiz(?:e|ed|es)|"
             r"complain(?:ed|s)?|compare[ds]?|think|thought|say|said|feel|felt|find|found|make of|"
             r"view|react(?:ed)?)")
+# Saying what one thinks of something, in the reviews' way ("does anyone talk about", "anyone
+# miss x", "who reckons it").
+_TALK = (r"(?:talk(?:s|ed)?|mention(?:s|ed)?|bring(?:s)? up|brought up|discuss(?:es|ed)?|"
+         r"describe[ds]?|miss(?:es|ed)?|call(?:s|ed)?|consider(?:s|ed)?|agree[ds]?|"
+         r"notice[ds]?|reckons?|root(?:s|ed)?|care[ds]?|mind(?:s|ed)?|dig|buy|bought|"
+         r"get (?:bored|annoyed)|" + _VERDICT[3:-1] + ")")
+_HOLDS = (r"(?:thinks?|thought|reckons?|felt|feels|finds|found|like[ds]?|love[ds]?|hate[ds]?|"
+          r"dislike[ds]?|prefer(?:s|red)?|recommend(?:s|ed)?|enjoy(?:s|ed)?|didn't like|"
+          r"did not like|was (?:lukewarm|disappointed|let down))")
 # "how long is it" asks for a runtime, not an opinion.
 _MEASURES = r"(?!(?:long|old|much|many|big|tall|far|often|soon)\b)"
 _ASKS_OPINION = re.compile(
@@ -36,6 +45,19 @@ _ASKS_OPINION = re.compile(
     r"(?:good|bad|great|decent|worth)\b|\bany good\b|\bhow (?:good|bad|great)\b"
     r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompare to\b"
     r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+\??$"
+    # a name after "how's", not a manner ("how is the script structured" asks a fact)
+    r"|\bhow(?:'s| (?:was|is|were|are)) (?!(?:the|his|her|their|it|he|she|they) )[\w-]+ "
+    r"[\w-]+(?<!ed)\??$"
+    # what the reviews, or people in them, say: "how do reviews describe x", "anyone miss x"
+    r"|\b(?:the |user )?(?:reviews|reviewers)\b(?! (?:from|in|of) \d)"
+    rf"|\b(?:people|ppl|anyone|anybody|viewers|fans)\b(?: \w+){{0,2}} {_TALK}\b"
+    rf"|^who (?:\w+ ){{0,2}}{_HOLDS}\b"
+    r"|\b(?:do|did|does|would|will|should|can) (?:you|u|i|we)(?: \w+)? (?:end up|care|"
+    r"root|buy|believe|sympathi[sz]e)\b"
+    r"|\bis there (?:a lot of|lots of|much|too much|any|enough|plenty of)\b"
+    r"|\bhow much [\w ]{1,30} (?:is there|is in it|is in the (?:film|movie))\b"
+    r"|\b(?:thoughts|take|impressions?) (?:on|of|about)\b"
+    r"|^is (?:it|this) an? \w+ (?:watch|experience|ride|view)\b"
     rf"|^how {_MEASURES}\w+ (?:is|was) (?:it|this|the (?:film|movie))\b"
     r"|^is (?:it|the (?:film|movie)|the \w+) (?!a |an |the |in |on |at |about |based |set |from )\w+"
     r"(?: at all)?\??$"
