@@ -31,15 +31,18 @@ from retrieval.reviews.records import (
     review_records,
 )
 from retrieval.reviews.stance import (
+    COMPARATIVE,
     OVERRIDE,
     Voice,
     aspect_text,
+    aspect_words,
+    comparison_sides,
     order_voices,
     side,
     side_of_rating,
 )
 from retrieval.reviews.summary import ReviewSummary
-from retrieval.text import fold, term_set
+from retrieval.text import STOPWORDS, fold, stem, term_set
 from retrieval.text import words as words_of
 
 # Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
@@ -106,6 +109,12 @@ class ReviewDesk:
         self._film_names = tuple(a for e in index.knowledge.entities if e.kind == "film"
                                  for a in e.aliases)
         self._series = Series(self._film_names)
+        # the series' bare name: the words every title of the film shares, numbers aside
+        # ("pusher" of "Pusher II" and "Pusher 2")
+        shared = set.intersection(*(set(words_of(a)) for a in self._film_names)) \
+            if self._film_names else set()
+        self._series_words = sorted(w for w in shared if len(w) > 2 and not w.isdigit()
+                                    and w not in STOPWORDS)
         self.all_ratings = rating_counts(self.records)
         # How many reviews the pages' headers count ("44 Reviews"; a page shows fewer).
         totals = index.manifest.get("review_totals") or {}
@@ -161,6 +170,7 @@ class ReviewDesk:
 
         The question's vector scores the sentences (its aspect's alone, or the better of
         both, were measured no better on tests/data/opinions.jsonl, for a second encoding)."""
+        given = aspect is not None
         if aspect is None:
             aspect = aspect_text(question, self.title_words)
         overall = not aspect
@@ -171,12 +181,34 @@ class ReviewDesk:
         else:
             dense = self._vectors @ qvec
         lexical = np.zeros(len(self._texts), dtype=np.float32)
-        groups = self.index.bm25.term_groups(aspect) if not overall else []
+        # Which way the question's comparison goes, if one way: "who thought it was worse than
+        # the first" is answered by the reviews that say so, not by all that compare.
+        sides = comparison_sides(question) if not overall else frozenset()
+        direction = next(iter(sides)) if len(sides) == 1 else None
+        # The aspect's own words (not the title or scaffolding between them), the comparison's
+        # words aside when its direction decides; and the other parts the question names with
+        # the title ("pusher 1"), whose words the title filter took out.
+        said = aspect if given else " ".join(aspect_words(question, self.title_words))
+        if direction is not None:
+            said = COMPARATIVE.sub(" ", said)
+        groups = self.index.bm25.term_groups(said) if not overall else []
         # "the first one": reviews write "the original", "Pusher 1", "its predecessor"
         groups = [(w, stems | self._series.part_stems(w)) for w, stems in groups]
+        if not overall and not given:
+            named = {w for w, _s in groups}
+            groups += [(w, stems) for w, stems in self._series.other_parts(fold(question)).items()
+                       if w not in named]
         if groups:
             lexical = self._lexical(groups)
         scores = dense + LEXICAL_WEIGHT * lexical
+        parts = [g for g in groups if self._series.part_stems(g[0]) or g[0].isdigit()
+                 or g[0] in self._series.other_parts(fold(question))]
+        on_parts = None
+        if parts and direction is not None:
+            # a sentence naming another part, or the series by its bare name ("I liked
+            # Pusher, but this is even better"): the name alone is the first part
+            series = [(w, frozenset({stem(w)})) for w in self._series_words]
+            on_parts = (self._lexical(parts) > 0) | (self._lexical(series) > 0 if series else False)
         voices = []
         for n, record in enumerate(self.records):
             mine = self._rows_of[n]
@@ -185,7 +217,12 @@ class ReviewDesk:
             best = int(mine[np.argmax(scores[mine])])
             score = float(scores[best])
             title_hit = bool(groups) and all(stems & self._titles[n] for _w, stems in groups)
-            if not overall and score < DISCUSS_THRESHOLD and not title_hit:
+            if direction is not None:
+                said_so = self._compares(record, mine, scores, on_parts, direction)
+                if said_so is None:
+                    continue
+                best, score = said_so, max(score, DISCUSS_THRESHOLD)
+            elif not overall and score < DISCUSS_THRESHOLD and not title_hit:
                 continue
             if overall:
                 # The film overall: the review's verdict is its rating (or, unrated, all its
@@ -209,6 +246,22 @@ class ReviewDesk:
         ordered = tuple(order_voices(voices, negative_first))
         return Stance(aspect, ordered, self._summary(aspect, ordered,
                                                      "negative" if negative_first else None))
+
+    def _compares(self, record: ReviewRecord, rows: np.ndarray, scores: np.ndarray,
+                  on_parts: np.ndarray | None, direction: str) -> int | None:
+        """The sentence of a review that compares the film the asked way with the other part
+        (a sentence naming that part, or the one after it), or with the aspect (a sentence
+        that discusses it); its title counts as its first sentence. None if none does."""
+        near = (on_parts[rows] if on_parts is not None else scores[rows] >= DISCUSS_THRESHOLD)
+        near = near | np.concatenate([[False], near[:-1]])  # "The first was raw. This is better."
+        if direction in comparison_sides(record.title) and (
+                on_parts is None or self._series.other_parts(fold(record.title))
+                or any(self._series.part_stems(w) for w in words_of(record.title))):
+            return int(rows[0])
+        for i, row in enumerate(rows):
+            if near[i] and direction in comparison_sides(self._texts[int(row)]):
+                return int(row)
+        return None
 
     def _span(self, row: int) -> tuple[int, int, int, int]:
         """(record, passage, start, end) of the quote for a sentence: the sentence, and the

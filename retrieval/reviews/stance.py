@@ -74,7 +74,10 @@ _SCAFFOLD = frozenset(
     views opinion opinions verdict verdicts consensus reception received regarded rated rate rates
     rating like liked likes love loved loves hate hated hates dislike disliked enjoy enjoyed prefer
     preferred praise praised criticise criticised criticize
-    criticized complain complained react reacted good bad great decent
+    criticized complain complained react reacted good bad great decent who whom which thinks
+    reckon reckons reckoned didn't didnt don't dont doesn't doesnt not wasn't wasnt actually even
+    just really anyone's somebody's talk talks talked mention mentions mentioned describe
+    describes described call called
     watch watched seen time my me any much really actually film movie flick sequel one part so
     there here get got has have had been be being well there's much most many all lot""".split())
 _POSITIVE_FROM = 7  # a rating of 7/10 or more is a positive review
@@ -88,6 +91,37 @@ def asks_opinion(question: str) -> bool:
     """Whether a question asks what people think (rather than a fact)."""
     return any(_ASKS_OPINION.search(part.strip()) for part in re.split(r"(?<=[?.!])\s+",
                                                                        fold(question)))
+
+
+# Which way a comparison goes ("even better than the first", "not nearly as good as the
+# original", "on par with it"): the words of comparison, not of any film.
+_NEGATED = r"(?:\bnot|n't|\bnever|\bnowhere)"
+_WORSE = re.compile(
+    r"\b(?:worse|inferior|weaker|pales?|falls? short|lesser)\b"
+    rf"|{_NEGATED}(?: \w+){{0,5}} (?:as good|as strong|as great|as powerful|as gripping|live up|"
+    r"measure up|up to|match(?:es)?|near(?:ly)? as|quite as|better)\b")
+_BETTER = re.compile(r"\b(?:better|superior|surpass(?:es|ed)?|beats?|beating|outdo(?:es)?|"
+                     r"outshines?|improves? (?:on|upon)|an improvement|tops?|best (?:part|one|"
+                     r"of the (?:three|trilogy|series)))\b")
+_EQUAL = re.compile(r"\b(?:as good as|just as good|equal(?:s|ly good| to)?|on par|par with|up there with|"
+                    r"same (?:level|quality|standard)|as strong as|as great as|matches|lives up|"
+                    r"holds up (?:to|against)|every bit as)\b")
+COMPARATIVE = re.compile("|".join(f"(?:{r.pattern})" for r in (_WORSE, _BETTER, _EQUAL))
+                         + r"|\b(?:than|par|as good|compared?|comparison)\b")
+
+
+def comparison_sides(text: str) -> frozenset[str]:
+    """Which ways a text compares one thing with another: "better", "worse", "equal" (a
+    denied comparison, "not as good as", is "worse", not "equal" or "better")."""
+    t = re.sub(r"\bif not (?=better\b)", "or ", fold(text))  # "as good as, if not better"
+    out = set()
+    if _WORSE.search(t):
+        out.add("worse")
+    if _BETTER.search(t) and not re.search(rf"{_NEGATED}(?: \w+){{0,2}} better\b", t):
+        out.add("better")
+    if _EQUAL.search(t) and "worse" not in out:
+        out.add("equal")
+    return frozenset(out)
 
 
 def aspect_words(question: str, title_words: Iterable[str] = ()) -> list[str]:
