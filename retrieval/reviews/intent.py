@@ -59,7 +59,10 @@ _FACT_FORM = re.compile(
     r"what (?:happens|happened|is the name|'s the name|was the name)|"
     r"what(?:'s| is| was) (?:his|her|their|the) (?:name|job|real name)|what language)\b"
     # critics write in the encyclopedia's reception section, not on the reviews page
-    r"|\bcritics?\b|\bcritical\b")
+    r"|\bcritics?\b|\bcritical\b"
+    # one review's remark is a fact to look up ("what did the 4 star reviewer hate")
+    r"|\b(?:the|one|a|that|this)(?: \w+)?(?: star| ?/ ?10)? (?:reviewer|review|guy|person|user)\b"
+    r"|\bsome(?:one|body)\b")
 
 
 def prototype_margin(qvec: np.ndarray, vectors: np.ndarray | None) -> float | None:

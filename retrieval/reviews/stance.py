@@ -77,7 +77,7 @@ _SCAFFOLD = frozenset(
     criticized complain complained react reacted good bad great decent who whom which thinks
     reckon reckons reckoned didn't didnt don't dont doesn't doesnt not wasn't wasnt actually even
     just really anyone's somebody's talk talks talked mention mentions mentioned describe
-    describes described call called
+    describes described call called thoughts take impressions impression miss missed misses
     watch watched seen time my me any much really actually film movie flick sequel one part so
     there here get got has have had been be being well there's much most many all lot""".split())
 _POSITIVE_FROM = 7  # a rating of 7/10 or more is a positive review

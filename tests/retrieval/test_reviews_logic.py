@@ -228,6 +228,7 @@ def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None
     "who plays the duke", "how long is the film", "what year was it made",
     "how much money does the thief owe", "what happens at the end", "who directed it",
     "what language is Film Two in, do i need subs", "did critics like it",
+    "what did the 4 star reviewer hate", "what movie did one reviewer say left them speechless",
 ])
 def test_fact_questions_stay_facts_even_near_the_opinion_prototypes(question: str) -> None:
     # a margin far past MARGIN: only the wording decides
