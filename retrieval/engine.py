@@ -158,6 +158,7 @@ class Engine:
             for kind in CHECKABLE - {"person", "name"}:
                 self._holds(p.id, kind)
         self._everyday_words()
+        self.reviews.warm_up()
         self.answer("who is in it and what happens?")
 
     def answer(self, question: str, top_k: int | None = None, *, mode: Mode = "hybrid",

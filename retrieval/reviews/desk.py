@@ -9,6 +9,7 @@ aspect when its best sentence scores at least DISCUSS_THRESHOLD.
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from collections.abc import Mapping
@@ -106,6 +107,8 @@ class ReviewDesk:
                          if rows else np.zeros((0, index.vectors.shape[1]), dtype=np.float32))
         self._texts = [index.passages[pid].text[s:e] for _n, pid, s, e in spans]
         self._titles = [term_set(r.title) for r in self.records]
+        self._term_rows: dict[str, np.ndarray] | None = None
+        self._vocab: list[str] = []
         self._film_names = tuple(a for e in index.knowledge.entities if e.kind == "film"
                                  for a in e.aliases)
         self._series = Series(self._film_names)
@@ -281,23 +284,48 @@ class ReviewDesk:
             return title
         return sentiment.compound(" ".join([record.title, *(self._texts[int(i)] for i in rows)]))
 
+    def warm_up(self) -> None:
+        """Build what the first aspect question would (the terms' sentence rows)."""
+        self._inverted()
+
+    def _inverted(self) -> tuple[dict[str, np.ndarray], list[str]]:
+        """Each term's sentence rows, and the sorted vocabulary (built on first need: the
+        film overall, all `pusherbot reviews` asks by default, needs no words)."""
+        if self._term_rows is None:
+            rows: dict[str, list[int]] = {}
+            for i, text in enumerate(self._texts):
+                for t in term_set(text):
+                    rows.setdefault(t, []).append(i)
+            self._term_rows = {t: np.asarray(r, dtype=np.int64) for t, r in rows.items()}
+            self._vocab = sorted(self._term_rows)
+        return self._term_rows, self._vocab
+
     def _lexical(self, groups: list[tuple[str, frozenset[str]]]) -> np.ndarray:
         """Per sentence: the IDF-weighted share of the aspect's words it holds. Stems and close
         spellings count, as in BM25, and so does a long shared beginning, which the stemmer
-        misses between word classes ("violent" and "violence", "realistic" and "realism")."""
-        weights = [max(self._idf.get(s, self._max_idf) for s in stems) for _w, stems in groups]
-        total = sum(weights)
+        misses between word classes ("violent" and "violence", "realistic" and "realism").
+        A word no review uses ("is he just a scumbag") is no part of the share: it would
+        only dilute the words the reviews do use."""
         out = np.zeros(len(self._texts), dtype=np.float32)
-        if not total:
+        if not groups:
             return out
-        prefixes = [tuple(s[:PREFIX] for s in stems if len(s) >= PREFIX) for _w, stems in groups]
-        for i, text in enumerate(self._texts):
-            terms = term_set(text)
-            got = 0.0
-            for (_w, stems), w, pre in zip(groups, weights, prefixes, strict=True):
-                if stems & terms or (pre and any(t.startswith(pre) for t in terms)):
-                    got += w
-            out[i] = got / total
+        weights = np.asarray([max(self._idf.get(s, self._max_idf) for s in stems)
+                              for _w, stems in groups], dtype=np.float32)
+        term_rows, vocab = self._inverted()
+        hits = np.zeros((len(self._texts), len(groups)), dtype=bool)
+        for j, (_w, stems) in enumerate(groups):
+            terms = {t for t in stems if t in term_rows}
+            for pre in {t[:PREFIX] for t in stems if len(t) >= PREFIX}:
+                at = bisect.bisect_left(vocab, pre)
+                while at < len(vocab) and vocab[at].startswith(pre):
+                    terms.add(vocab[at])
+                    at += 1
+            for t in terms:
+                hits[term_rows[t], j] = True
+        used = hits.any(axis=0)
+        total = float(weights[used].sum())
+        if total:
+            out[:] = (hits[:, used] @ weights[used]) / total
         return out
 
     def _summary(self, aspect: str, voices: tuple[Voice, ...], leaning: str | None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.reviews.sentiment import Polarity
 from retrieval.text import fold
@@ -110,6 +111,7 @@ COMPARATIVE = re.compile("|".join(f"(?:{r.pattern})" for r in (_WORSE, _BETTER, 
                          + r"|\b(?:than|par|as good|compared?|comparison)\b")
 
 
+@lru_cache(maxsize=1 << 13)  # review sentences recur from question to question
 def comparison_sides(text: str) -> frozenset[str]:
     """Which ways a text compares one thing with another: "better", "worse", "equal" (a
     denied comparison, "not as good as", is "worse", not "equal" or "better")."""
