@@ -187,7 +187,8 @@ class ReviewDesk:
         # Which way the question's comparison goes, if one way: "who thought it was worse than
         # the first" is answered by the reviews that say so, not by all that compare.
         sides = comparison_sides(question) if not overall else frozenset()
-        direction = next(iter(sides)) if len(sides) == 1 else None
+        # "better or worse than the first": a comparison either way, "any"
+        direction = (next(iter(sides)) if len(sides) == 1 else "any" if sides else None)
         # The aspect's own words (not the title or scaffolding between them), the comparison's
         # words aside when its direction decides; and the other parts the question names with
         # the title ("pusher 1"), whose words the title filter took out.
@@ -224,7 +225,9 @@ class ReviewDesk:
                 said_so = self._compares(record, mine, scores, on_parts, direction)
                 if said_so is None:
                     continue
-                best, score = said_so, max(score, DISCUSS_THRESHOLD)
+                # every voice left compares as asked (and names the other part, which the
+                # lexical share rewards in all alike): the meaning orders them
+                best, score = said_so, float(dense[said_so])
             elif not overall and score < DISCUSS_THRESHOLD and not title_hit:
                 continue
             if overall:
@@ -245,7 +248,8 @@ class ReviewDesk:
                 voice_side = side(record.rating, c, overall=False)
             _n, pid, s, e = self._span(best)
             voices.append(Voice(n, pid, s, e, score, voice_side, c))
-        negative_first = sentiment.compound(question) <= -sentiment.LEAN
+        # "better or worse than the first" leans neither way, whatever "worse" weighs
+        negative_first = len(sides) < 2 and sentiment.compound(question) <= -sentiment.LEAN
         ordered = tuple(order_voices(voices, negative_first))
         return Stance(aspect, ordered, self._summary(aspect, ordered,
                                                      "negative" if negative_first else None))
@@ -257,12 +261,16 @@ class ReviewDesk:
         that discusses it); its title counts as its first sentence. None if none does."""
         near = (on_parts[rows] if on_parts is not None else scores[rows] >= DISCUSS_THRESHOLD)
         near = near | np.concatenate([[False], near[:-1]])  # "The first was raw. This is better."
-        if direction in comparison_sides(record.title) and (
+        def compares(text: str) -> bool:
+            found = comparison_sides(text)
+            return bool(found) if direction == "any" else direction in found
+
+        if compares(record.title) and (
                 on_parts is None or self._series.other_parts(fold(record.title))
                 or any(self._series.part_stems(w) for w in words_of(record.title))):
             return int(rows[0])
         for i, row in enumerate(rows):
-            if near[i] and direction in comparison_sides(self._texts[int(row)]):
+            if near[i] and compares(self._texts[int(row)]):
                 return int(row)
         return None
 
