@@ -112,6 +112,11 @@ class ReviewDesk:
         self._film_names = tuple(a for e in index.knowledge.entities if e.kind == "film"
                                  for a in e.aliases)
         self._series = Series(self._film_names)
+        # Characters' and actors' folded names → their entities (aspects name people)
+        self._people: dict[str, tuple[int, ...]] = {
+            key: tuple(i for i in ids if index.knowledge.entity(i).kind in ("character", "person"))
+            for key, ids in index.knowledge.by_alias.items()}
+        self._people = {k: v for k, v in self._people.items() if v}
         # the series' bare name: the words every title of the film shares, numbers aside
         # ("pusher" of "Pusher II" and "Pusher 2")
         shared = set.intersection(*(set(words_of(a)) for a in self._film_names)) \
@@ -202,8 +207,11 @@ class ReviewDesk:
             named = {w for w, _s in groups}
             groups += [(w, stems) for w, stems in self._series.other_parts(fold(question)).items()
                        if w not in named]
+        weight_of: dict[str, float] = {}
+        if not overall:
+            groups, weight_of = self._people_groups(groups, said)
         if groups:
-            lexical = self._lexical(groups)
+            lexical = self._lexical(groups, weight_of)
         scores = dense + LEXICAL_WEIGHT * lexical
         parts = [g for g in groups if self._series.part_stems(g[0]) or g[0].isdigit()
                  or g[0] in self._series.other_parts(fold(question))]
@@ -253,6 +261,43 @@ class ReviewDesk:
         ordered = tuple(order_voices(voices, negative_first))
         return Stance(aspect, ordered, self._summary(aspect, ordered,
                                                      "negative" if negative_first else None))
+
+    def _people_groups(self, groups: list[tuple[str, frozenset[str]]], said: str
+                       ) -> tuple[list[tuple[str, frozenset[str]]], dict[str, float]]:
+        """The aspect's words that name a character or an actor become one term for that
+        person by every name the knowledge layer gives them, a character's actor's included:
+        reviews write "Smeden", "the Duke" or "Leif Sylvester" for one part. Such a term weighs
+        what the question's own words for the person weigh, not its rarest other name."""
+        folded = " ".join(re.findall(r"[a-z0-9]+", fold(said)))
+        found: dict[int, set[str]] = {}  # entity → the aspect's words that name it
+        for key, ids in self._people.items():
+            if re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", folded) and any(
+                    self._is_name(w) for w in key.split()):
+                for i in ids:
+                    found.setdefault(i, set()).update(key.split())
+        if not found:
+            return groups, {}
+        knowledge = self.index.knowledge
+        weight_of: dict[str, float] = {}
+        named = set().union(*found.values())
+        out = [g for g in groups if g[0] not in named]
+        for i in found:
+            # a character by its actor's names too; an actor not by the character's, which
+            # reviews name in every plot summary, performance or not
+            people = {i} | {link.object for link in knowledge.links_from.get(i, ())
+                            if link.relation == "played_by"}
+            stems = frozenset(stem(w) for p in people for a in knowledge.entity(p).aliases
+                              for w in words_of(a) if w not in STOPWORDS)
+            if stems:
+                name = knowledge.entity(i).name
+                out.append((name, stems))
+                weight_of[name] = max(self._idf.get(stem(w), self._max_idf) for w in found[i])
+        return out, weight_of
+
+    def _is_name(self, word: str) -> bool:
+        """Whether the corpus mostly writes a word capitalised (a name, not "frank" talk)."""
+        seen = self.index.bm25.surface.get(word)
+        return seen is not None and seen[1] >= 0.5
 
     def _compares(self, record: ReviewRecord, rows: np.ndarray, scores: np.ndarray,
                   on_parts: np.ndarray | None, direction: str) -> int | None:
@@ -308,7 +353,8 @@ class ReviewDesk:
             self._vocab = sorted(self._term_rows)
         return self._term_rows, self._vocab
 
-    def _lexical(self, groups: list[tuple[str, frozenset[str]]]) -> np.ndarray:
+    def _lexical(self, groups: list[tuple[str, frozenset[str]]],
+                 weight_of: Mapping[str, float] | None = None) -> np.ndarray:
         """Per sentence: the IDF-weighted share of the aspect's words it holds. Stems and close
         spellings count, as in BM25, and so does a long shared beginning, which the stemmer
         misses between word classes ("violent" and "violence", "realistic" and "realism").
@@ -317,8 +363,9 @@ class ReviewDesk:
         out = np.zeros(len(self._texts), dtype=np.float32)
         if not groups:
             return out
-        weights = np.asarray([max(self._idf.get(s, self._max_idf) for s in stems)
-                              for _w, stems in groups], dtype=np.float32)
+        weights = np.asarray([(weight_of or {}).get(w) or max(self._idf.get(s, self._max_idf)
+                                                              for s in stems)
+                              for w, stems in groups], dtype=np.float32)
         term_rows, vocab = self._inverted()
         hits = np.zeros((len(self._texts), len(groups)), dtype=bool)
         for j, (_w, stems) in enumerate(groups):

@@ -222,3 +222,11 @@ def test_invented_film_records_and_opinions_in_other_words(invented: Engine) -> 
     assert ending.reviews is not None and "Trawlerman-88" in reviewers(ending)
     verbatim(ending)
     assert invented.answer("who plays the captain").reviews is None
+
+
+def test_a_character_is_found_by_every_name_and_by_the_actor_who_plays_him(engine: Engine) -> None:
+    a = engine.answer("what did people think of the duke?")
+    assert a.reviews is not None
+    # "Leif Sylvester Petersen is probably the standout": the actor, not "the Duke", is named
+    assert {"r96sk", "UlrikSander", "nesfilmreviews"} <= set(reviewers(a))
+    verbatim(a)
