@@ -192,8 +192,8 @@ class ReviewDesk:
         # Which way the question's comparison goes, if one way: "who thought it was worse than
         # the first" is answered by the reviews that say so, not by all that compare.
         sides = comparison_sides(question) if not overall else frozenset()
-        # "better or worse than the first": a comparison either way, "any"
-        direction = (next(iter(sides)) if len(sides) == 1 else "any" if sides else None)
+        # "better or worse than the first": a comparison either of those ways
+        direction = sides or None
         # The aspect's own words (not the title or scaffolding between them), the comparison's
         # words aside when its direction decides; and the other parts the question names with
         # the title ("pusher 1"), whose words the title filter took out.
@@ -233,9 +233,10 @@ class ReviewDesk:
                 said_so = self._compares(record, mine, scores, on_parts, direction)
                 if said_so is None:
                     continue
-                # every voice left compares as asked (and names the other part, which the
-                # lexical share rewards in all alike): the meaning orders them
-                best, score = said_so, float(dense[said_so])
+                # the sentence that compares as asked is the voice, scored as itself; a review
+                # whose title alone says so speaks after them (its quote does not compare)
+                best, by_title = said_so
+                score = float(dense[best] if by_title else scores[best])
             elif not overall and score < DISCUSS_THRESHOLD and not title_hit:
                 continue
             if overall:
@@ -300,23 +301,21 @@ class ReviewDesk:
         return seen is not None and seen[1] >= 0.5
 
     def _compares(self, record: ReviewRecord, rows: np.ndarray, scores: np.ndarray,
-                  on_parts: np.ndarray | None, direction: str) -> int | None:
-        """The sentence of a review that compares the film the asked way with the other part
-        (a sentence naming that part, or the one after it), or with the aspect (a sentence
-        that discusses it); its title counts as its first sentence. None if none does."""
+                  on_parts: np.ndarray | None, direction: frozenset[str]) -> tuple[int, bool] | None:
+        """The best sentence of a review that compares the film the asked way with the other
+        part (a sentence naming that part, or the one after it), or with the aspect (one that
+        discusses it), and False; else, when its title says so, its most on-topic sentence and
+        True. None when the review does not compare that way."""
         near = (on_parts[rows] if on_parts is not None else scores[rows] >= DISCUSS_THRESHOLD)
         near = near | np.concatenate([[False], near[:-1]])  # "The first was raw. This is better."
-        def compares(text: str) -> bool:
-            found = comparison_sides(text)
-            return bool(found) if direction == "any" else direction in found
-
-        if compares(record.title) and (
+        saying = [int(row) for i, row in enumerate(rows)
+                  if near[i] and _compares_as(self._texts[int(row)], direction)]
+        if saying:
+            return max(saying, key=lambda r: scores[r]), False
+        if _compares_as(record.title, direction) and (
                 on_parts is None or self._series.other_parts(fold(record.title))
                 or any(self._series.part_stems(w) for w in words_of(record.title))):
-            return int(rows[0])
-        for i, row in enumerate(rows):
-            if near[i] and compares(self._texts[int(row)]):
-                return int(row)
+            return int(rows[np.argmax(scores[rows])]), True
         return None
 
     def _span(self, row: int) -> tuple[int, int, int, int]:
@@ -465,6 +464,11 @@ class ReviewDesk:
                     "decision": "answered from the review records"}
         return Answer(question=question, answered=True, results=tuple(results), confidence=1.0,
                       analysis=analysis, summary=ra.line)
+
+
+def _compares_as(text: str, sides: frozenset[str]) -> bool:
+    """Whether a text compares one of the asked ways."""
+    return bool(comparison_sides(text) & sides)
 
 
 def film_words(aliases: list[str]) -> frozenset[str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.reviews import sentiment
 from retrieval.reviews.sentiment import Polarity
 from retrieval.text import fold
 
@@ -59,6 +60,9 @@ _ASKS_OPINION = re.compile(
     r"|\bhow much [\w ]{1,30} (?:is there|is in it|is in the (?:film|movie))\b"
     r"|\b(?:thoughts|take|impressions?) (?:on|of|about)\b"
     r"|^is (?:it|this) an? \w+ (?:watch|experience|ride|view)\b"
+    # how the film treats something: "how does the film portray the city"
+    r"|^how (?:does|did|do) (?:it|this|the (?:film|movie|sequel)) (?:portray|depict|handle|treat|"
+    r"show|present|represent|deal with|capture)\b"
     rf"|^how {_MEASURES}\w+ (?:is|was) (?:it|this|the (?:film|movie))\b"
     r"|^is (?:it|the (?:film|movie)|the \w+) (?!a |an |the |in |on |at |about |based |set |from )\w+"
     r"(?: at all)?\??$"
@@ -79,10 +83,12 @@ _SCAFFOLD = frozenset(
     reckon reckons reckoned didn't didnt don't dont doesn't doesnt not wasn't wasnt actually even
     just really anyone's somebody's talk talks talked mention mentions mentioned describe
     describes described call called thoughts take impressions impression miss missed misses
+    according
     watch watched seen time my me any much really actually film movie flick sequel one part so
     there here get got has have had been be being well there's much most many all lot""".split())
 _POSITIVE_FROM = 7  # a rating of 7/10 or more is a positive review
 _NEGATIVE_TO = 4  # 4/10 or less is a negative one; 5-6 are mixed
+EVALUATIVE = 1.0  # a word's lexicon valence (VADER's -4..4) from which it praises
 # How strongly a sentence must lean to override its review's rating on the asked aspect (a 5/10
 # review calling the lead "almost superhuman" is positive about him).
 OVERRIDE = 0.5
@@ -90,8 +96,23 @@ OVERRIDE = 0.5
 
 def asks_opinion(question: str) -> bool:
     """Whether a question asks what people think (rather than a fact)."""
-    return any(_ASKS_OPINION.search(part.strip()) for part in re.split(r"(?<=[?.!])\s+",
-                                                                       fold(question)))
+    return any(_ASKS_OPINION.search(part.strip()) or _judges_a_part(part.strip())
+               for part in re.split(r"(?<=[?.!])\s+", fold(question)))
+
+
+# "was X convincing as Y", "is X believable as Y": a judgement of how someone plays a part
+_AS_A_PART = re.compile(r"^(?:is|was|are|were) (?:\w+ ){1,4}?(?:really |very |so |any )?"
+                        r"([a-z]+) as\b")
+
+
+def _judges_a_part(part: str) -> bool:
+    """Whether a yes/no question judges how someone plays a part: the word before "as" is one
+    of praise in the sentiment lexicon ("convincing", "good"), not a state ("arrested", and
+    "dead", which the lexicon weighs as grief)."""
+    m = _AS_A_PART.search(part)
+    if m is None or m.group(1).endswith("ed"):
+        return False
+    return sentiment.valence(m.group(1)) >= EVALUATIVE
 
 
 # Which way a comparison goes ("even better than the first", "not nearly as good as the
@@ -101,7 +122,8 @@ _WORSE = re.compile(
     r"\b(?:worse|inferior|weaker|pales?|falls? short|lesser)\b"
     rf"|{_NEGATED}(?: \w+){{0,5}} (?:as good|as strong|as great|as powerful|as gripping|live up|"
     r"measure up|up to|match(?:es)?|near(?:ly)? as|quite as|better)\b")
-_BETTER = re.compile(r"\b(?:better|superior|surpass(?:es|ed)?|beats?|beating|outdo(?:es)?|"
+_BETTER = re.compile(r"\b(?:better|superior|surpass(?:es|ed)?|"
+                     r"(?:beats?|beating) (?:the|its|it|this|that|his|her|their)\b|outdo(?:es)?|"
                      r"outshines?|improves? (?:on|upon)|an improvement|tops?|best (?:part|one|"
                      r"of the (?:three|trilogy|series)))\b")
 _EQUAL = re.compile(r"\b(?:as good as|just as good|equal(?:s|ly good| to)?|on par|par with|up there with|"

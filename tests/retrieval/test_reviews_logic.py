@@ -27,7 +27,14 @@ from retrieval.reviews.records import (
     record_question,
     review_records,
 )
-from retrieval.reviews.stance import Voice, asks_opinion, aspect_text, order_voices, side
+from retrieval.reviews.stance import (
+    Voice,
+    asks_opinion,
+    aspect_text,
+    comparison_sides,
+    order_voices,
+    side,
+)
 from retrieval.reviews.summary import ReviewSummary
 
 # (reviewer, rating, date, spoiler, helpful, title)
@@ -219,6 +226,7 @@ def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> 
     "is it depressing", "is Film Two funny at all?", "is it a depressing watch?",
     "what do reviews say about the harbour?", "how do reviews describe the father?",
     "how much gore is in the movie?", "is the mother back and how's jon jonsson?",
+    "was jon jonsson convincing as the father?", "how does the film portray the harbour town?",
 ])
 def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None:
     assert opinion_intent(question, None, FILM) == "wording"
@@ -237,6 +245,8 @@ def test_fact_questions_stay_facts_even_near_the_opinion_prototypes(question: st
 
 @pytest.mark.parametrize("question", [
     "how is the script structured",  # a manner, not a verdict on a name
+    "is the thief dead as a result", "was he arrested as a suspect",  # states, not praise
+    "how does the film end",
     "someone said the dad looks like a director, who?",  # one review's remark: a fact
 ])
 def test_no_opinion_cue_in_these_wordings(question: str) -> None:
@@ -254,6 +264,26 @@ def test_meaning_alone_routes_an_unshaped_question_and_the_margin_is_read_from_r
     q = np.asarray([0.8, 0.6, 0, 0], dtype=np.float32)
     assert prototype_margin(q, rows) == pytest.approx(0.2)
     assert prototype_margin(q, rows[:3]) is None  # rows of other prototypes: no margin
+
+
+@pytest.mark.parametrize(("text", "sides"), [
+    ("does it beat the first one", {"better"}),
+    ("even better than the first one", {"better"}),
+    ("It improves upon its predecessor, if only by a little.", {"better"}),
+    ("who thought it was worse than the original?", {"worse"}),
+    ("It isn't as good as the first one", {"worse"}),
+    ("I don't consider it to be nearly as good as its predecessor", {"worse"}),
+    ("Not Nearly as Good as the First Film", {"worse"}),
+    ("anyone say it's about as good as the first?", {"equal"}),
+    ("who reckons it's on par with the first one?", {"equal"}),
+    ("The sequel equals the first one.", {"equal"}),
+    ("as good as, if not better than, the original", {"better", "equal"}),
+    ("better or worse than the first one", {"better", "worse"}),
+    ("how does it compare to the first one?", set()),
+    ("I thought he was beat to death in the first one.", set()),  # not "beats the first"
+])
+def test_which_way_a_comparison_goes(text: str, sides: set[str]) -> None:
+    assert comparison_sides(text) == sides
 
 
 def test_the_films_own_name_is_said_as_it() -> None:
