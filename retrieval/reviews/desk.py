@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,7 +21,7 @@ from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
 from retrieval.reviews import sentiment
-from retrieval.reviews.intent import opinion_intent, prototype_margin
+from retrieval.reviews.intent import opinion_intent, prototype_margin, without_title
 from retrieval.reviews.records import (
     RecordAnswer,
     ReviewRecord,
@@ -81,8 +81,13 @@ class ReviewDesk:
     """The review records and sentences of one loaded index, ready for record and stance answers."""
 
     def __init__(self, index: LoadedIndex, title_words: frozenset[str], abstain_message: str,
-                 idf: Mapping[str, float], max_idf: float) -> None:
+                 idf: Mapping[str, float], max_idf: float,
+                 encode: Callable[[str], np.ndarray] | None = None) -> None:
         self.index = index
+        # The query encoder, for an opinion question that names the film: its vector without
+        # the name ("the ending of Film 2" → "the ending"), which otherwise draws every review
+        # that names the film.
+        self._encode = encode
         self.passages = index.passages
         self.records: tuple[ReviewRecord, ...] = review_records(index.passages)
         self.title_words = title_words
@@ -146,6 +151,9 @@ class ReviewDesk:
             why = opinion_intent(question, prototype_margin(qvec, self.index.intent_vectors),
                                  self._film_names)
             if why is not None:
+                plain = without_title(question, self._film_names)
+                if self._encode is not None and plain != fold(question):
+                    qvec = self._encode(plain)
                 out = replace(self.stance(question, qvec), by_meaning=why == "meaning")
         if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started

@@ -230,3 +230,10 @@ def test_a_character_is_found_by_every_name_and_by_the_actor_who_plays_him(engin
     # "Leif Sylvester Petersen is probably the standout": the actor, not "the Duke", is named
     assert {"r96sk", "UlrikSander", "nesfilmreviews"} <= set(reviewers(a))
     verbatim(a)
+
+
+def test_naming_the_film_does_not_draw_every_review_that_names_it(engine: Engine) -> None:
+    plain = engine.answer("what did people think of the ending?")
+    named = engine.answer("what did people think of the ending of pusher ii?")
+    assert plain.reviews is not None and named.reviews is not None
+    assert set(reviewers(named)) == set(reviewers(plain))
