@@ -275,7 +275,7 @@ class ReviewDesk:
                        ) -> tuple[list[tuple[str, frozenset[str]]], dict[str, float]]:
         """The aspect's words that name a character or an actor become one term for that
         person by every name the knowledge layer gives them, a character's actor's included:
-        reviews write "Smeden", "the Duke" or "Leif Sylvester" for one part. Such a term weighs
+        reviews write a character's name, a nickname or the actor's for one part. Such a term weighs
         what the question's own words for the person weigh, not its rarest other name."""
         folded = " ".join(re.findall(r"[a-z0-9]+", fold(said)))
         found: dict[int, set[str]] = {}  # entity → the aspect's words that name it
