@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.passage import Passage
+from retrieval.reviews.stance import side_of_rating
 from retrieval.text import fold
 
 
@@ -79,8 +80,9 @@ def average_rating(records: Sequence[ReviewRecord]) -> float | None:
 class RecordQuestion:
     """A question about the reviews as records: what it asks (`kind`) and of what (`value`)."""
 
-    kind: str  # lowest highest average median count rated unrated spoiler helpful earliest
-    #            latest reviewer year rating
+    kind: str  # lowest highest average median mode count rated unrated spoiler helpful
+    #            least_helpful unvoted earliest latest reviewer title year year_before
+    #            year_after side rating below above at_least at_most
     value: str | int | None = None
 
 
@@ -119,21 +121,32 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("average", re.compile(rf"\b(?:average|mean|avg|typical|overall)\b.*\b{_RATING_WORD}|"
                            rf"\b{_RATING_WORD}\b.*\bon average\b|\brated on average\b|"
                            r"\baverage (?:review|user)\b")),
+    ("least_helpful", re.compile(r"\b(?:least|fewest|lowest)\b.*\b(?:helpful|useful|upvoted|upvotes|"
+                                 r"votes?)\b")),
     ("lowest", re.compile(rf"\b(?:lowest|worst|minimum|min|harshest|poorest)\b.*\b(?:{_RATING_WORD}|"
                           r"reviews?|reviewers?)\b|\blowest[- ]rated\b|\brated (?:it )?(?:the )?lowest\b")),
     ("highest", re.compile(rf"\b(?:highest|best|top|maximum|max)\b.*\b{_RATING_WORD}|"
                            r"\bhighest[- ]rated\b|\brated (?:it )?(?:the )?highest\b")),
     ("helpful", re.compile(r"\b(?:most|best|top|highest)\b.*\b(?:helpful|useful|upvoted|voted|liked "
-                           r"review|popular review)\b|\bmost (?:helpful|useful)\b")),
-    ("earliest", re.compile(r"\b(?:earliest|first|oldest)\b.*\b(?:reviews?|reviewers?|reviewed)\b")),
+                           r"review|popular review)\b|\bmost (?:helpful|useful)\b"
+                           r"|\bmost (?:helpful |up)?votes\b")),
+    ("earliest", re.compile(r"\b(?:earliest|first|oldest)\b.*\b(?:reviews?|reviewers?|reviewed)\b"
+                            r"|\breviews?\b.*\b(?:earliest|oldest)\b")),
     ("latest", re.compile(r"\b(?:latest|newest|most recent|last|recent)\b.*\b(?:reviews?|reviewers?|"
-                          r"reviewed)\b")),
+                          r"reviewed)\b|\breviews?\b.*\b(?:latest|newest|most recent)\b")),
     ("count", re.compile(r"\bhow many\b.*\b(?:reviews?|reviewers?|ratings?|people (?:reviewed|rated))\b"
                          r"|\bnumber of (?:user )?(?:reviews|reviewers|ratings)\b")),
 )
 _RATED = re.compile(r"\bhow many\b.*\b(?:rated|(?:have|with|give|gave) (?:a )?(?:rating|score)|gave "
                     r"(?:it )?a (?:rating|score))\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# "reviews written before 2010", "since 2015"
+_YEAR_SIDE = re.compile(r"\b(before|prior to|earlier than|until|up to|after|later than|since) "
+                        r"((?:19|20)\d\d)\b")
+# "how many reviews are positive", "what share of the reviews are negative"
+_SIDE_OF = re.compile(r"\b(?:how many|what (?:percentage|percent|share|proportion|fraction)|which|list)"
+                      r"\b.*\b(positive|negative|mixed|favou?rable|unfavou?rable)\b")
+_PERFECT = re.compile(r"\bperfect (?:scores?|ratings?|10|ten|marks?)\b")
 # Words a record question is made of; anything else is a subject the records cannot answer
 # ("what service did that reviewer watch it on"), left to retrieval.
 _SCAFFOLD = frozenset(
@@ -150,7 +163,9 @@ _SCAFFOLD = frozenset(
     lower higher less more than above over least at called titled named avg as found lol
     shown show showing listed list page pages site carry carries carrying across decimal decimals
     place places round rounded zero none nobody say says said total title titles date dated
-    second third fourth fifth 2nd 3rd 4th 5th or equal got imdb site website""".split())
+    second third fourth fifth 2nd 3rd 4th 5th or equal got imdb site website perfect positive
+    negative mixed favourable favorable unfavourable unfavorable percentage percent share
+    proportion fraction before after since until prior earlier later up""".split())
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}
@@ -182,6 +197,20 @@ def record_question(question: str, records: Sequence[ReviewRecord],
         return RecordQuestion("at_least" if m.group(2) in _UPWARDS else "at_most", int(m.group(1)))
     if _UNVOTED.search(q):
         return RecordQuestion("unvoted")
+    if m := _YEAR_SIDE.search(q):
+        word, bound = m.group(1), int(m.group(2))
+        if word in ("until", "up to"):
+            return RecordQuestion("year_before", bound + 1)
+        if word == "since":
+            return RecordQuestion("year_after", bound - 1)
+        return RecordQuestion("year_before" if word in ("before", "prior to", "earlier than")
+                              else "year_after", bound)
+    if m := _SIDE_OF.search(q):
+        side = m.group(1)
+        return RecordQuestion("side", "negative" if side.startswith("unfav") else
+                              "positive" if side.startswith("fav") else side)
+    if _PERFECT.search(q) and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list)\b", q):
+        return RecordQuestion("rating", 10)
     given = _GIVEN.search(q)
     if given and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show)\b", q):
         return RecordQuestion("rating", int(given.group(1) or given.group(2)))
@@ -337,6 +366,26 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         chosen = [r for r in records if (r.reviewer if kind == "reviewer" else r.title) == value]
         line = f"{len(chosen)} review{'s' if len(chosen) != 1 else ''} " + (
             f"by {value}" if kind == "reviewer" else f"titled ‘{value}’")
+    elif kind in ("year_before", "year_after"):
+        assert isinstance(value, int)
+        later = kind == "year_after"
+        chosen = [r for r in dated if r.day is not None
+                  and (r.day.year > value if later else r.day.year < value)]
+        line = f"{len(chosen)} {of_all} are from {'after' if later else 'before'} {value}"
+    elif kind == "side":
+        chosen = [r for r in rated if side_of_rating(r.rating) == value]
+        share = 100 * len(chosen) / len(rated) if rated else 0.0
+        span = {"positive": "7–10/10", "mixed": "5–6/10", "negative": "1–4/10"}[str(value)]
+        line = (f"{len(chosen)} of the {len(rated)} rated reviews are {value} ({span}), "
+                f"{share:.0f}%")
+    elif kind == "least_helpful":
+        voted = sorted((r for r in records if r.helpful),
+                       key=lambda r: ((r.helpful or (0, 0))[0], -(r.helpful or (0, 0))[1], r.key))
+        if not voted:
+            return RecordAnswer(rq, f"None of the {n} reviews has helpful votes.", ())
+        low = voted[0].helpful or (0, 0)
+        chosen = [r for r in voted if r.helpful == low]
+        line = f"The least helpful review: {low[0]} out of {low[1]} found it helpful"
     elif kind == "year":
         chosen = [r for r in dated if r.day is not None and r.day.year == value]
         line = f"{len(chosen)} {of_all} are from {value}"

@@ -111,6 +111,16 @@ def test_records_group_a_reviews_passages_in_page_order() -> None:
     ("who gave it 6 or less", "at_most", 6),
     ("what rating did bo-7 give and what was the review title?", "reviewer", "bo-7"),
     ("CY99's score?", "reviewer", "cy99"),
+    ("how many reviewers gave it a perfect score?", "rating", 10),
+    ("how many reviews were written before 2003?", "year_before", 2003),
+    ("which reviews were posted after 2001?", "year_after", 2001),
+    ("how many reviews since 2003?", "year_after", 2002),
+    ("which review has the most votes?", "helpful", None),
+    ("what is the least helpful review?", "least_helpful", None),
+    ("which review is the oldest?", "earliest", None),
+    ("which review is the newest?", "latest", None),
+    ("what percentage of the reviews are positive?", "side", "positive"),
+    ("how many reviews are unfavourable?", "side", "negative"),
 ])
 def test_record_questions_are_recognised(question: str, kind: str, value: object) -> None:
     assert record_question(question, RECORDS) == RecordQuestion(kind, value)  # type: ignore[arg-type]
@@ -170,6 +180,17 @@ def test_ranks_unvoted_page_total_and_one_decimal() -> None:
     assert answer_records(RecordQuestion("count"), RECORDS, page_total=5).line.startswith(
         "There are 5 reviews")
     assert "‘Dull and grey’" in _who("reviewer", "bo-7")[0]  # the title is in the record line
+
+
+def test_year_bounds_sides_and_the_least_helpful() -> None:
+    assert _who("year_before", 2003)[1] == ["anna_k", "cy99"]
+    assert _who("year_after", 2003)[1] == ["dee"]
+    line, who = _who("side", "positive")
+    assert who == ["anna_k", "dee"] and line.startswith("2 of the 4 rated reviews are positive "
+                                                        "(7–10/10), 50%")
+    assert _who("side", "mixed")[1] == ["eli-x"] and _who("side", "negative")[1] == ["bo-7"]
+    line, who = _who("least_helpful")
+    assert who == ["cy99"] and "1 out of 1" in line  # fewest found it helpful (eli-x has no votes)
 
 
 def test_a_handle_typed_partially_names_its_reviewer() -> None:
