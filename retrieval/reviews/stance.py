@@ -30,7 +30,7 @@ _VERDICT = (r"(?:like[ds]?|love[ds]?|hate[ds]?|dislike[ds]?|enjoy(?:ed|s)?|prefe
 _TALK = (r"(?:talk(?:s|ed)?|mention(?:s|ed)?|bring(?:s)? up|brought up|discuss(?:es|ed)?|"
          r"describe[ds]?|miss(?:es|ed)?|call(?:s|ed)?|consider(?:s|ed)?|agree[ds]?|"
          r"notice[ds]?|reckons?|root(?:s|ed)?|care[ds]?|mind(?:s|ed)?|dig|buy|bought|"
-         r"get (?:bored|annoyed)|" + _VERDICT[3:-1] + ")")
+         r"get (?:bored|annoyed)|saying|thinking|feeling|talking|writing|" + _VERDICT[3:-1] + ")")
 _HOLDS = (r"(?:thinks?|thought|reckons?|felt|feels|finds|found|like[ds]?|love[ds]?|hate[ds]?|"
           r"dislike[ds]?|prefer(?:s|red)?|recommend(?:s|ed)?|enjoy(?:s|ed)?|didn't like|"
           r"did not like|was (?:lukewarm|disappointed|let down))")
@@ -59,6 +59,8 @@ _ASKS_OPINION = re.compile(
     r"|\bis there (?:a lot of|lots of|much|too much|any|enough|plenty of)\b"
     r"|\bhow much [\w ]{1,30} (?:is there|is in it|is in the (?:film|movie))\b"
     r"|\b(?:thoughts|take|impressions?) (?:on|of|about)\b"
+    r"|\b(?:any |much )?(?:praise[ds]?|criticism|criticisms|complaints?|reactions?) (?:for|of|about|on|"
+    r"to)\b"
     r"|^is (?:it|this) an? \w+ (?:watch|experience|ride|view)\b"
     # how the film treats something: "how does the film portray the city"
     r"|^how (?:does|did|do) (?:it|this|the (?:film|movie|sequel)) (?:portray|depict|handle|treat|"

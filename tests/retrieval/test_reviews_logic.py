@@ -248,6 +248,7 @@ def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> 
     "what do reviews say about the harbour?", "how do reviews describe the father?",
     "how much gore is in the movie?", "is the mother back and how's jon jonsson?",
     "was jon jonsson convincing as the father?", "how does the film portray the harbour town?",
+    "any praise for the cinematography?", "what are people saying about the lead?",
 ])
 def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None:
     assert opinion_intent(question, None, FILM) == "wording"
