@@ -9,7 +9,6 @@ aspect when its best sentence scores at least DISCUSS_THRESHOLD.
 
 from __future__ import annotations
 
-import bisect
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -43,6 +42,7 @@ from retrieval.reviews.stance import (
     side_of_rating,
 )
 from retrieval.reviews.summary import ReviewSummary
+from retrieval.reviews.terms import AspectTerms, Group
 from retrieval.text import STOPWORDS, fold, stem, term_set
 from retrieval.text import words as words_of
 
@@ -51,7 +51,6 @@ from retrieval.text import words as words_of
 LEXICAL_WEIGHT = 0.8  # a sentence holding all of the aspect's terms
 VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
 AFTERWORD = 40  # characters of a following sentence short enough to join the quote
-PREFIX = 6  # letters two words must share at their start to count as one (see _lexical)
 DISCUSS_THRESHOLD = 0.6  # best sentence score for a review to count as discussing the aspect
 
 
@@ -92,8 +91,6 @@ class ReviewDesk:
         self.records: tuple[ReviewRecord, ...] = review_records(index.passages)
         self.title_words = title_words
         self.abstain_message = abstain_message
-        self._idf = idf
-        self._max_idf = max_idf
         rec_of = {pid: n for n, r in enumerate(self.records) for pid in r.passages}
         self._record_of = rec_of
         rows, spans = [], []
@@ -112,16 +109,11 @@ class ReviewDesk:
                          if rows else np.zeros((0, index.vectors.shape[1]), dtype=np.float32))
         self._texts = [index.passages[pid].text[s:e] for _n, pid, s, e in spans]
         self._titles = [term_set(r.title) for r in self.records]
-        self._term_rows: dict[str, np.ndarray] | None = None
-        self._vocab: list[str] = []
         self._film_names = tuple(a for e in index.knowledge.entities if e.kind == "film"
                                  for a in e.aliases)
         self._series = Series(self._film_names)
-        # Characters' and actors' folded names → their entities (aspects name people)
-        self._people: dict[str, tuple[int, ...]] = {
-            key: tuple(i for i in ids if index.knowledge.entity(i).kind in ("character", "person"))
-            for key, ids in index.knowledge.by_alias.items()}
-        self._people = {k: v for k, v in self._people.items() if v}
+        self._terms = AspectTerms(self._texts, index.bm25, idf, max_idf, index.knowledge,
+                                  self._series)
         # the series' bare name: the words every title of the film shares, numbers aside
         # ("pusher" of "Pusher II" and "Pusher 2")
         shared = set.intersection(*(set(words_of(a)) for a in self._film_names)) \
@@ -208,27 +200,21 @@ class ReviewDesk:
         said = aspect if given else " ".join(aspect_words(question, self.title_words))
         if direction is not None:
             said = COMPARATIVE.sub(" ", said)
-        groups = self.index.bm25.term_groups(said) if not overall else []
-        # "the first one": reviews write "the original", "Pusher 1", "its predecessor"
-        groups = [(w, stems | self._series.part_stems(w)) for w, stems in groups]
-        if not overall and not given:
-            named = {w for w, _s in groups}
-            groups += [(w, stems) for w, stems in self._series.other_parts(fold(question)).items()
-                       if w not in named]
+        groups: list[Group] = []
         weight_of: dict[str, float] = {}
         if not overall:
-            groups, weight_of = self._people_groups(groups, said)
+            groups, weight_of = self._terms.groups(question, said, given=given)
         if groups:
-            lexical = self._lexical(groups, weight_of)
+            lexical = self._terms.lexical(groups, weight_of)
         scores = dense + LEXICAL_WEIGHT * lexical
-        parts = [g for g in groups if self._series.part_stems(g[0]) or g[0].isdigit()
-                 or g[0] in self._series.other_parts(fold(question))]
+        parts = self._terms.parts(groups, question)
         on_parts = None
         if parts and direction is not None:
             # a sentence naming another part, or the series by its bare name ("I liked
-            # Pusher, but this is even better"): the name alone is the first part
+            # Part, but this is even better"): the name alone is the first part
             series = [(w, frozenset({stem(w)})) for w in self._series_words]
-            on_parts = (self._lexical(parts) > 0) | (self._lexical(series) > 0 if series else False)
+            on_parts = ((self._terms.lexical(parts) > 0)
+                        | (self._terms.lexical(series) > 0 if series else False))
         voices = []
         for n, record in enumerate(self.records):
             mine = self._rows_of[n]
@@ -271,43 +257,6 @@ class ReviewDesk:
         return Stance(aspect, ordered, self._summary(aspect, ordered,
                                                      "negative" if negative_first else None))
 
-    def _people_groups(self, groups: list[tuple[str, frozenset[str]]], said: str
-                       ) -> tuple[list[tuple[str, frozenset[str]]], dict[str, float]]:
-        """The aspect's words that name a character or an actor become one term for that
-        person by every name the knowledge layer gives them, a character's actor's included:
-        reviews write a character's name, a nickname or the actor's for one part. Such a term weighs
-        what the question's own words for the person weigh, not its rarest other name."""
-        folded = " ".join(re.findall(r"[a-z0-9]+", fold(said)))
-        found: dict[int, set[str]] = {}  # entity → the aspect's words that name it
-        for key, ids in self._people.items():
-            if re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", folded) and any(
-                    self._is_name(w) for w in key.split()):
-                for i in ids:
-                    found.setdefault(i, set()).update(key.split())
-        if not found:
-            return groups, {}
-        knowledge = self.index.knowledge
-        weight_of: dict[str, float] = {}
-        named = set().union(*found.values())
-        out = [g for g in groups if g[0] not in named]
-        for i in found:
-            # a character by its actor's names too; an actor not by the character's, which
-            # reviews name in every plot summary, performance or not
-            people = {i} | {link.object for link in knowledge.links_from.get(i, ())
-                            if link.relation == "played_by"}
-            stems = frozenset(stem(w) for p in people for a in knowledge.entity(p).aliases
-                              for w in words_of(a) if w not in STOPWORDS)
-            if stems:
-                name = knowledge.entity(i).name
-                out.append((name, stems))
-                weight_of[name] = max(self._idf.get(stem(w), self._max_idf) for w in found[i])
-        return out, weight_of
-
-    def _is_name(self, word: str) -> bool:
-        """Whether the corpus mostly writes a word capitalised (a name, not "frank" talk)."""
-        seen = self.index.bm25.surface.get(word)
-        return seen is not None and seen[1] >= 0.5
-
     def _compares(self, record: ReviewRecord, rows: np.ndarray, scores: np.ndarray,
                   on_parts: np.ndarray | None, direction: frozenset[str]) -> tuple[int, bool] | None:
         """The best sentence of a review that compares the film the asked way with the other
@@ -326,6 +275,10 @@ class ReviewDesk:
             return int(rows[np.argmax(scores[rows])]), True
         return None
 
+    def warm_up(self) -> None:
+        """Build what the first aspect question would (the terms' sentence rows)."""
+        self._terms.warm_up()
+
     def _span(self, row: int) -> tuple[int, int, int, int]:
         """(record, passage, start, end) of the quote for a sentence: the sentence, and the
         next one too when that is a short afterword completing it ("Slightly below average.")."""
@@ -343,52 +296,6 @@ class ReviewDesk:
         if abs(title) >= OVERRIDE:
             return title
         return sentiment.compound(" ".join([record.title, *(self._texts[int(i)] for i in rows)]))
-
-    def warm_up(self) -> None:
-        """Build what the first aspect question would (the terms' sentence rows)."""
-        self._inverted()
-
-    def _inverted(self) -> tuple[dict[str, np.ndarray], list[str]]:
-        """Each term's sentence rows, and the sorted vocabulary (built on first need: the
-        film overall, all `pusherbot reviews` asks by default, needs no words)."""
-        if self._term_rows is None:
-            rows: dict[str, list[int]] = {}
-            for i, text in enumerate(self._texts):
-                for t in term_set(text):
-                    rows.setdefault(t, []).append(i)
-            self._term_rows = {t: np.asarray(r, dtype=np.int64) for t, r in rows.items()}
-            self._vocab = sorted(self._term_rows)
-        return self._term_rows, self._vocab
-
-    def _lexical(self, groups: list[tuple[str, frozenset[str]]],
-                 weight_of: Mapping[str, float] | None = None) -> np.ndarray:
-        """Per sentence: the IDF-weighted share of the aspect's words it holds. Stems and close
-        spellings count, as in BM25, and so does a long shared beginning, which the stemmer
-        misses between word classes ("violent" and "violence", "realistic" and "realism").
-        A word no review uses ("is he just a scumbag") is no part of the share: it would
-        only dilute the words the reviews do use."""
-        out = np.zeros(len(self._texts), dtype=np.float32)
-        if not groups:
-            return out
-        weights = np.asarray([(weight_of or {}).get(w) or max(self._idf.get(s, self._max_idf)
-                                                              for s in stems)
-                              for w, stems in groups], dtype=np.float32)
-        term_rows, vocab = self._inverted()
-        hits = np.zeros((len(self._texts), len(groups)), dtype=bool)
-        for j, (_w, stems) in enumerate(groups):
-            terms = {t for t in stems if t in term_rows}
-            for pre in {t[:PREFIX] for t in stems if len(t) >= PREFIX}:
-                at = bisect.bisect_left(vocab, pre)
-                while at < len(vocab) and vocab[at].startswith(pre):
-                    terms.add(vocab[at])
-                    at += 1
-            for t in terms:
-                hits[term_rows[t], j] = True
-        used = hits.any(axis=0)
-        total = float(weights[used].sum())
-        if total:
-            out[:] = (hits[:, used] @ weights[used]) / total
-        return out
 
     def _summary(self, aspect: str, voices: tuple[Voice, ...], leaning: str | None
                  ) -> ReviewSummary:
