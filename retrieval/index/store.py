@@ -2,7 +2,8 @@
 
 Layout: `CURRENT` names the live build folder `index-<key>-<stamp>/`, which holds
 `manifest.json`, `passages.jsonl`, `vectors.npy`, `sentence_vectors.npy`,
-`passage_sentences.npy`, `dense.faiss`, `bm25.npz`, `bm25_vocab.json`, `knowledge.json` and
+`passage_sentences.npy`, `dense.faiss`, `bm25.npz`, `bm25_vocab.json`, `knowledge.json`,
+`intent_vectors.npy` (the opinion / fact prototype questions, retrieval/reviews/intent.py) and
 the ONNX export `onnx/`, every file checksummed in the manifest. A build writes a temporary
 folder, renames it into place and then swaps `CURRENT` with `os.replace`, so readers never see
 half an index; an exclusive lock stops two processes from building at once. Every folder the
