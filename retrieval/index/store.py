@@ -227,17 +227,19 @@ def build_index(settings: Settings, key: dict, make_encoder: Callable[[], Encode
             # Batches are kept per encoder kind: ONNX and the reference agree to 1e-4, not
             # bit-exactly.
             partial = root / f".partial-{digest}-{encoder.name.split(':')[0]}"
-            all_vectors = _encode_resumable(partial, plan.texts, encoder, progress)
+            # the intent prototypes ride along, so a resumed build encodes nothing again
+            all_vectors = _encode_resumable(partial, [*plan.texts, *PROTOTYPES], encoder,
+                                            progress)
             vectors = np.ascontiguousarray(all_vectors[: len(passages)])
-            sentence_vectors = np.ascontiguousarray(all_vectors[len(passages):])
+            sentence_vectors = np.ascontiguousarray(all_vectors[len(passages):len(plan.texts)])
+            intent_vectors = np.ascontiguousarray(all_vectors[len(plan.texts):])
             with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
                 for p in passages:
                     f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
             np.save(tmp / "vectors.npy", vectors)
             np.save(tmp / "sentence_vectors.npy", sentence_vectors)
             np.save(tmp / "passage_sentences.npy", plan.passage_sentence_rows)
-            np.save(tmp / "intent_vectors.npy",
-                    np.asarray(encoder.encode(list(PROTOTYPES)), dtype=np.float32))
+            np.save(tmp / "intent_vectors.npy", intent_vectors)
             spec = ann.choose_spec(len(vectors), settings.vector_index)
             faiss.write_index(ann.build_vector_index(vectors, spec), str(tmp / "dense.faiss"))
             BM25.build(plan.passage_texts).save(tmp)
