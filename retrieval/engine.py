@@ -104,7 +104,8 @@ class Engine:
         self._english: frozenset[str] | None = None  # read on first need (few questions)
         # Questions about the reviews themselves (records, opinions): retrieval/reviews/.
         self.reviews = ReviewDesk(index, film_words([a for e in titles for a in e.aliases]),
-                                  self.abstain_message, self._idf, self._max_idf)
+                                  self.abstain_message, self._idf, self._max_idf,
+                                  lambda text: self.encoder.encode([text])[0])
 
     @classmethod
     def load(cls, settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,
@@ -163,6 +164,7 @@ class Engine:
             for kind in CHECKABLE - {"person", "name"}:
                 self._holds(p.id, kind)
         self._everyday_words()
+        self.reviews.warm_up()
         self.answer("who is in it and what happens?")
 
     def answer(self, question: str, top_k: int | None = None, *, mode: Mode = "hybrid",

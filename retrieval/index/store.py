@@ -2,7 +2,8 @@
 
 Layout: `CURRENT` names the live build folder `index-<key>-<stamp>/`, which holds
 `manifest.json`, `passages.jsonl`, `vectors.npy`, `sentence_vectors.npy`,
-`passage_sentences.npy`, `dense.faiss`, `bm25.npz`, `bm25_vocab.json`, `knowledge.json` and
+`passage_sentences.npy`, `dense.faiss`, `bm25.npz`, `bm25_vocab.json`, `knowledge.json`,
+`intent_vectors.npy` (the opinion / fact prototype questions, retrieval/reviews/intent.py) and
 the ONNX export `onnx/`, every file checksummed in the manifest. A build writes a temporary
 folder, renames it into place and then swaps `CURRENT` with `os.replace`, so readers never see
 half an index; an exclusive lock stops two processes from building at once. Every folder the
@@ -40,12 +41,20 @@ from retrieval.index.manifest import (
     read_manifest,
     verify_files,
 )
-from retrieval.ingest import CHUNKER_VERSION, ChunkSettings, build_passages, corpus_hash
+from retrieval.ingest import (
+    CHUNKER_VERSION,
+    ChunkSettings,
+    build_passages,
+    corpus_hash,
+    review_totals,
+)
 from retrieval.knowledge.graph import KNOWLEDGE_VERSION, Knowledge
 from retrieval.passage import Passage
+from retrieval.reviews.intent import INTENT_VERSION, PROTOTYPES
 from retrieval.settings import Settings
 
-INDEX_FORMAT = 7  # 7: names' capital share leaves sentence openings out (bm25.py)
+INDEX_FORMAT = 8  # 8: names' capital share leaves sentence openings out (bm25.py); the intent
+# prototypes' vectors and the reviews pages' header totals are stored
 EMBED_BATCH = 128
 EXPORT_DIR = "onnx"
 Warn = Callable[[str], None]
@@ -66,6 +75,8 @@ class LoadedIndex:
     dense: Any  # faiss.Index (faiss ships no type information)
     bm25: BM25
     knowledge: Knowledge  # the film's people, aliases and relations (retrieval/knowledge/)
+    # The opinion and fact prototype questions' vectors (retrieval/reviews/intent.py)
+    intent_vectors: np.ndarray | None = None
 
 
 def model_id(model_path: Path) -> str:
@@ -85,6 +96,7 @@ def index_key(settings: Settings) -> dict:
                     "overlap": settings.chunk_overlap},
         "embed_context": True,
         "knowledge": KNOWLEDGE_VERSION,
+        "intent": INTENT_VERSION,
         "model": model_id(settings.resolved_model_path),
         "vector_index": settings.vector_index,
     }
@@ -171,6 +183,7 @@ def load_index(root: Path, key: dict) -> LoadedIndex:
         dense = ann.load_vector_index(str(directory / "dense.faiss"), spec)
         bm25 = BM25.load(directory)
         knowledge = Knowledge.from_json((directory / "knowledge.json").read_text(encoding="utf-8"))
+        intent = _mapped(directory / "intent_vectors.npy")
     except Exception as e:  # noqa: BLE001 - any failure to read means: rebuild
         raise StaleIndex(f"{type(e).__name__}: {e}") from None
     n = manifest["passage_count"]
@@ -181,7 +194,7 @@ def load_index(root: Path, key: dict) -> LoadedIndex:
             and (len(passage_sentences) == 0 or passage_sentences.max() < len(sentence_vectors))):
         raise StaleIndex("index files disagree on the passage count")
     return LoadedIndex(directory, manifest, passages, vectors, sentence_vectors,
-                       passage_sentences, offsets, dense, bm25, knowledge)
+                       passage_sentences, offsets, dense, bm25, knowledge, intent)
 
 
 def _mapped(path: Path) -> np.ndarray:
@@ -215,15 +228,19 @@ def build_index(settings: Settings, key: dict, make_encoder: Callable[[], Encode
             # Batches are kept per encoder kind: ONNX and the reference agree to 1e-4, not
             # bit-exactly.
             partial = root / f".partial-{digest}-{encoder.name.split(':')[0]}"
-            all_vectors = _encode_resumable(partial, plan.texts, encoder, progress)
+            # the intent prototypes ride along, so a resumed build encodes nothing again
+            all_vectors = _encode_resumable(partial, [*plan.texts, *PROTOTYPES], encoder,
+                                            progress)
             vectors = np.ascontiguousarray(all_vectors[: len(passages)])
-            sentence_vectors = np.ascontiguousarray(all_vectors[len(passages):])
+            sentence_vectors = np.ascontiguousarray(all_vectors[len(passages):len(plan.texts)])
+            intent_vectors = np.ascontiguousarray(all_vectors[len(plan.texts):])
             with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
                 for p in passages:
                     f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
             np.save(tmp / "vectors.npy", vectors)
             np.save(tmp / "sentence_vectors.npy", sentence_vectors)
             np.save(tmp / "passage_sentences.npy", plan.passage_sentence_rows)
+            np.save(tmp / "intent_vectors.npy", intent_vectors)
             spec = ann.choose_spec(len(vectors), settings.vector_index)
             faiss.write_index(ann.build_vector_index(vectors, spec), str(tmp / "dense.faiss"))
             BM25.build(plan.passage_texts).save(tmp)
@@ -242,6 +259,7 @@ def build_index(settings: Settings, key: dict, make_encoder: Callable[[], Encode
                                 if p.review_index is not None}),
                 "vector_index": spec.to_dict(),
                 "blank_fields": blank_fields,
+                "review_totals": review_totals(settings.seeds_dir),
                 "libraries": _library_versions(),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "build_seconds": round(time.perf_counter() - started, 2),

@@ -51,3 +51,13 @@ def build_passages(seeds_dir: Path, cfg: ChunkSettings, *, follow_external_links
         # An index of nothing would only ever abstain (and search code assumes rows exist).
         raise SeedError(f"the seed files in {seeds_dir} have no text to quote (headings only?)")
     return passages, blanks
+
+
+def review_totals(seeds_dir: Path) -> dict[str, int]:
+    """How many reviews each reviews page's header says it has ("44 Reviews"), by document: a
+    page may show only some of them."""
+    from retrieval.ingest.parse_reviews import page_total
+    from retrieval.ingest.seeds import read_seeds
+
+    totals = {d.name: page_total(d.text) for d in read_seeds(seeds_dir) if d.kind == "review"}
+    return {name: n for name, n in totals.items() if n is not None}

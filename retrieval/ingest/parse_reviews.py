@@ -48,6 +48,18 @@ class Review:
     end: int  # the end of the helpfulness line (or of the body)
 
 
+def page_total(text: str) -> int | None:
+    """How many reviews the page's header says it has ("44 Reviews"), before the first record;
+    None when it does not say."""
+    reviews = parse_reviews(text)
+    head = text[:reviews[0].start] if reviews else text
+    m = _TOTAL.search(head)
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+_TOTAL = re.compile(r"^([\d,]+) Reviews?$", re.MULTILINE)
+
+
 def looks_like_reviews(text: str) -> bool:
     """True for a page with several complete review records (rating, title, byline, helpful)."""
     if "found this helpful" not in text:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
 from retrieval.reviews import sentiment
+from retrieval.reviews.intent import opinion_intent, prototype_margin, without_title
 from retrieval.reviews.records import (
     RecordAnswer,
     ReviewRecord,
@@ -30,16 +31,19 @@ from retrieval.reviews.records import (
     review_records,
 )
 from retrieval.reviews.stance import (
+    COMPARATIVE,
     OVERRIDE,
     Voice,
-    asks_opinion,
     aspect_text,
+    aspect_words,
+    comparison_sides,
     order_voices,
     side,
     side_of_rating,
 )
 from retrieval.reviews.summary import ReviewSummary
-from retrieval.text import fold, term_set
+from retrieval.reviews.terms import AspectTerms, Group
+from retrieval.text import STOPWORDS, fold, stem, term_set
 from retrieval.text import words as words_of
 
 # Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
@@ -47,7 +51,6 @@ from retrieval.text import words as words_of
 LEXICAL_WEIGHT = 0.8  # a sentence holding all of the aspect's terms
 VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
 AFTERWORD = 40  # characters of a following sentence short enough to join the quote
-PREFIX = 6  # letters two words must share at their start to count as one (see _lexical)
 DISCUSS_THRESHOLD = 0.6  # best sentence score for a review to count as discussing the aspect
 
 
@@ -58,6 +61,9 @@ class Stance:
     aspect: str
     voices: tuple[Voice, ...]
     summary: ReviewSummary
+    # Asked by its meaning alone (no opinion cue in its wording): the article's answer, when
+    # the engine has one, is the fact it asked for ("is the camerawork shaky").
+    by_meaning: bool = False
 
 
 # What `pusherbot reviews` asks when no aspect is given: which sentence of each review best
@@ -65,21 +71,26 @@ class Stance:
 OVERVIEW_QUESTION = "what did reviewers think of the film overall, is it worth watching?"
 
 
-_ASKS_A_COUNT = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage)\b")
+# "how much drug stuff is in it" asks an opinion; "how much did it make" a figure
+_ASKS_A_COUNT = re.compile(r"\bhow many\b|\bhow much (?:money|did|does|do|was|is|were)\b"
+                           r"|\bwhat (?:number|percentage)\b")
 
 
 class ReviewDesk:
     """The review records and sentences of one loaded index, ready for record and stance answers."""
 
     def __init__(self, index: LoadedIndex, title_words: frozenset[str], abstain_message: str,
-                 idf: Mapping[str, float], max_idf: float) -> None:
+                 idf: Mapping[str, float], max_idf: float,
+                 encode: Callable[[str], np.ndarray] | None = None) -> None:
         self.index = index
+        # The query encoder, for an opinion question that names the film: its vector without
+        # the name ("the ending of Film 2" → "the ending"), which otherwise draws every review
+        # that names the film.
+        self._encode = encode
         self.passages = index.passages
         self.records: tuple[ReviewRecord, ...] = review_records(index.passages)
         self.title_words = title_words
         self.abstain_message = abstain_message
-        self._idf = idf
-        self._max_idf = max_idf
         rec_of = {pid: n for n, r in enumerate(self.records) for pid in r.passages}
         self._record_of = rec_of
         rows, spans = [], []
@@ -98,9 +109,21 @@ class ReviewDesk:
                          if rows else np.zeros((0, index.vectors.shape[1]), dtype=np.float32))
         self._texts = [index.passages[pid].text[s:e] for _n, pid, s, e in spans]
         self._titles = [term_set(r.title) for r in self.records]
-        self._series = Series(a for e in index.knowledge.entities if e.kind == "film"
-                              for a in e.aliases)
+        self._film_names = tuple(a for e in index.knowledge.entities if e.kind == "film"
+                                 for a in e.aliases)
+        self._series = Series(self._film_names)
+        self._terms = AspectTerms(self._texts, index.bm25, idf, max_idf, index.knowledge,
+                                  self._series)
+        # the series' bare name: the words every title of the film shares, numbers aside
+        # ("pusher" of "Pusher II" and "Pusher 2")
+        shared = set.intersection(*(set(words_of(a)) for a in self._film_names)) \
+            if self._film_names else set()
+        self._series_words = sorted(w for w in shared if len(w) > 2 and not w.isdigit()
+                                    and w not in STOPWORDS)
         self.all_ratings = rating_counts(self.records)
+        # How many reviews the pages' headers count ("44 Reviews"; a page shows fewer).
+        totals = index.manifest.get("review_totals") or {}
+        self.page_total: int | None = sum(totals.values()) if totals else None
 
     def answer(self, question: str, qvec: np.ndarray, timings: dict[str, float] | None = None
                ) -> Answer | Stance | None:
@@ -112,11 +135,18 @@ class ReviewDesk:
         rq = record_question(question, self.records, self.title_words)
         out: Answer | Stance | None = None
         if rq is not None:
-            out = self._record_answer(question, answer_records(rq, self.records), qvec)
-        elif asks_opinion(question) and not _ASKS_A_COUNT.search(fold(question)):
+            out = self._record_answer(question, answer_records(rq, self.records, self.page_total),
+                                      qvec)
+        elif not _ASKS_A_COUNT.search(fold(question)):
             # "how many reviews does the page say it has" is a fact the records may not hold,
             # never a request for opinions
-            out = self.stance(question, qvec)
+            why = opinion_intent(question, prototype_margin(qvec, self.index.intent_vectors),
+                                 self._film_names)
+            if why is not None:
+                plain = without_title(question, self._film_names)
+                if self._encode is not None and plain != fold(question):
+                    qvec = self._encode(plain)
+                out = replace(self.stance(question, qvec), by_meaning=why == "meaning")
         if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
         return out
@@ -148,6 +178,7 @@ class ReviewDesk:
 
         The question's vector scores the sentences (its aspect's alone, or the better of
         both, were measured no better on tests/data/opinions.jsonl, for a second encoding)."""
+        given = aspect is not None
         if aspect is None:
             aspect = aspect_text(question, self.title_words)
         overall = not aspect
@@ -158,12 +189,32 @@ class ReviewDesk:
         else:
             dense = self._vectors @ qvec
         lexical = np.zeros(len(self._texts), dtype=np.float32)
-        groups = self.index.bm25.term_groups(aspect) if not overall else []
-        # "the first one": reviews write "the original", "Pusher 1", "its predecessor"
-        groups = [(w, stems | self._series.part_stems(w)) for w, stems in groups]
+        # Which way the question's comparison goes, if one way: "who thought it was worse than
+        # the first" is answered by the reviews that say so, not by all that compare.
+        sides = comparison_sides(question) if not overall else frozenset()
+        # "better or worse than the first": a comparison either of those ways
+        direction = sides or None
+        # The aspect's own words (not the title or scaffolding between them), the comparison's
+        # words aside when its direction decides; and the other parts the question names with
+        # the title ("pusher 1"), whose words the title filter took out.
+        said = aspect if given else " ".join(aspect_words(question, self.title_words))
+        if direction is not None:
+            said = COMPARATIVE.sub(" ", said)
+        groups: list[Group] = []
+        weight_of: dict[str, float] = {}
+        if not overall:
+            groups, weight_of = self._terms.groups(question, said, given=given)
         if groups:
-            lexical = self._lexical(groups)
+            lexical = self._terms.lexical(groups, weight_of)
         scores = dense + LEXICAL_WEIGHT * lexical
+        parts = self._terms.parts(groups, question)
+        on_parts = None
+        if parts and direction is not None:
+            # a sentence naming another part, or the series by its bare name ("I liked
+            # Part, but this is even better"): the name alone is the first part
+            series = [(w, frozenset({stem(w)})) for w in self._series_words]
+            on_parts = ((self._terms.lexical(parts) > 0)
+                        | (self._terms.lexical(series) > 0 if series else False))
         voices = []
         for n, record in enumerate(self.records):
             mine = self._rows_of[n]
@@ -172,7 +223,15 @@ class ReviewDesk:
             best = int(mine[np.argmax(scores[mine])])
             score = float(scores[best])
             title_hit = bool(groups) and all(stems & self._titles[n] for _w, stems in groups)
-            if not overall and score < DISCUSS_THRESHOLD and not title_hit:
+            if direction is not None:
+                said_so = self._compares(record, mine, scores, on_parts, direction)
+                if said_so is None:
+                    continue
+                # the sentence that compares as asked is the voice, scored as itself; a review
+                # whose title alone says so speaks after them (its quote does not compare)
+                best, by_title = said_so
+                score = float(dense[best] if by_title else scores[best])
+            elif not overall and score < DISCUSS_THRESHOLD and not title_hit:
                 continue
             if overall:
                 # The film overall: the review's verdict is its rating (or, unrated, all its
@@ -192,10 +251,33 @@ class ReviewDesk:
                 voice_side = side(record.rating, c, overall=False)
             _n, pid, s, e = self._span(best)
             voices.append(Voice(n, pid, s, e, score, voice_side, c))
-        negative_first = sentiment.compound(question) <= -sentiment.LEAN
+        # "better or worse than the first" leans neither way, whatever "worse" weighs
+        negative_first = len(sides) < 2 and sentiment.compound(question) <= -sentiment.LEAN
         ordered = tuple(order_voices(voices, negative_first))
         return Stance(aspect, ordered, self._summary(aspect, ordered,
                                                      "negative" if negative_first else None))
+
+    def _compares(self, record: ReviewRecord, rows: np.ndarray, scores: np.ndarray,
+                  on_parts: np.ndarray | None, direction: frozenset[str]) -> tuple[int, bool] | None:
+        """The best sentence of a review that compares the film the asked way with the other
+        part (a sentence naming that part, or the one after it), or with the aspect (one that
+        discusses it), and False; else, when its title says so, its most on-topic sentence and
+        True. None when the review does not compare that way."""
+        near = (on_parts[rows] if on_parts is not None else scores[rows] >= DISCUSS_THRESHOLD)
+        near = near | np.concatenate([[False], near[:-1]])  # "The first was raw. This is better."
+        saying = [int(row) for i, row in enumerate(rows)
+                  if near[i] and _compares_as(self._texts[int(row)], direction)]
+        if saying:
+            return max(saying, key=lambda r: scores[r]), False
+        if _compares_as(record.title, direction) and (
+                on_parts is None or self._series.other_parts(fold(record.title))
+                or any(self._series.part_stems(w) for w in words_of(record.title))):
+            return int(rows[np.argmax(scores[rows])]), True
+        return None
+
+    def warm_up(self) -> None:
+        """Build what the first aspect question would (the terms' sentence rows)."""
+        self._terms.warm_up()
 
     def _span(self, row: int) -> tuple[int, int, int, int]:
         """(record, passage, start, end) of the quote for a sentence: the sentence, and the
@@ -214,25 +296,6 @@ class ReviewDesk:
         if abs(title) >= OVERRIDE:
             return title
         return sentiment.compound(" ".join([record.title, *(self._texts[int(i)] for i in rows)]))
-
-    def _lexical(self, groups: list[tuple[str, frozenset[str]]]) -> np.ndarray:
-        """Per sentence: the IDF-weighted share of the aspect's words it holds. Stems and close
-        spellings count, as in BM25, and so does a long shared beginning, which the stemmer
-        misses between word classes ("violent" and "violence", "realistic" and "realism")."""
-        weights = [max(self._idf.get(s, self._max_idf) for s in stems) for _w, stems in groups]
-        total = sum(weights)
-        out = np.zeros(len(self._texts), dtype=np.float32)
-        if not total:
-            return out
-        prefixes = [tuple(s[:PREFIX] for s in stems if len(s) >= PREFIX) for _w, stems in groups]
-        for i, text in enumerate(self._texts):
-            terms = term_set(text)
-            got = 0.0
-            for (_w, stems), w, pre in zip(groups, weights, prefixes, strict=True):
-                if stems & terms or (pre and any(t.startswith(pre) for t in terms)):
-                    got += w
-            out[i] = got / total
-        return out
 
     def _summary(self, aspect: str, voices: tuple[Voice, ...], leaning: str | None
                  ) -> ReviewSummary:
@@ -256,6 +319,10 @@ class ReviewDesk:
         (the most on-point one). With no review discussing the aspect, `lead` is the answer."""
         voices = list(stance.voices)
         if not voices and lead is not None:
+            return lead
+        if (stance.by_meaning and lead is not None and lead.results
+                and lead.results[0].passage.id not in self._record_of):
+            # the engine's best passage is the article's, even when it holds back: a fact
             return lead
         quotes = {v.record: self.passages[v.passage].text[v.start:v.end] for v in voices}
         passages = {v.record: v.passage for v in voices}
@@ -312,6 +379,11 @@ class ReviewDesk:
                     "decision": "answered from the review records"}
         return Answer(question=question, answered=True, results=tuple(results), confidence=1.0,
                       analysis=analysis, summary=ra.line)
+
+
+def _compares_as(text: str, sides: frozenset[str]) -> bool:
+    """Whether a text compares one of the asked ways."""
+    return bool(comparison_sides(text) & sides)
 
 
 def film_words(aliases: list[str]) -> frozenset[str]:

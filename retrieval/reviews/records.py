@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.passage import Passage
+from retrieval.reviews.stance import side_of_rating
 from retrieval.text import fold
 
 
@@ -79,8 +80,9 @@ def average_rating(records: Sequence[ReviewRecord]) -> float | None:
 class RecordQuestion:
     """A question about the reviews as records: what it asks (`kind`) and of what (`value`)."""
 
-    kind: str  # lowest highest average median count rated unrated spoiler helpful earliest
-    #            latest reviewer year rating
+    kind: str  # lowest highest average median mode count rated unrated spoiler helpful
+    #            least_helpful unvoted earliest latest reviewer title year year_before
+    #            year_after side rating below above at_least at_most
     value: str | int | None = None
 
 
@@ -103,6 +105,12 @@ _GIVEN = re.compile(r"\b(10|[1-9]) ?(?:/ ?10|out of (?:10|ten)|stars?|star)\b"
                     r"(10|[1-9])\b(?! ?(?:years?|reviews?|times?))")
 _THRESHOLD = re.compile(r"\b(below|under|lower than|less than|worse than|above|over|higher than|"
                         r"more than|better than|at least|at most)\s+(?:an? )?(10|[1-9])\b")
+# "8/10 or higher", "5 or less"
+_OR_BEYOND = re.compile(r"\b(10|[1-9])(?: ?/ ?10| out of (?:10|ten)| stars?)? or (higher|more|above|better|"
+                        r"up|over|lower|less|below|worse|under)\b")
+_UPWARDS = frozenset("higher more above better up over".split())
+# "zero helpful votes", "nobody found helpful"
+_UNVOTED = re.compile(r"\b(?:zero|no|0|none|nobody|no one)\b.*\b(?:helpful|useful|upvotes?|votes?)\b")
 _QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,}?)[\"“”‘’']")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("spoiler", re.compile(r"\bspoilers?\b")),
@@ -113,21 +121,32 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("average", re.compile(rf"\b(?:average|mean|avg|typical|overall)\b.*\b{_RATING_WORD}|"
                            rf"\b{_RATING_WORD}\b.*\bon average\b|\brated on average\b|"
                            r"\baverage (?:review|user)\b")),
+    ("least_helpful", re.compile(r"\b(?:least|fewest|lowest)\b.*\b(?:helpful|useful|upvoted|upvotes|"
+                                 r"votes?)\b")),
     ("lowest", re.compile(rf"\b(?:lowest|worst|minimum|min|harshest|poorest)\b.*\b(?:{_RATING_WORD}|"
                           r"reviews?|reviewers?)\b|\blowest[- ]rated\b|\brated (?:it )?(?:the )?lowest\b")),
     ("highest", re.compile(rf"\b(?:highest|best|top|maximum|max)\b.*\b{_RATING_WORD}|"
                            r"\bhighest[- ]rated\b|\brated (?:it )?(?:the )?highest\b")),
     ("helpful", re.compile(r"\b(?:most|best|top|highest)\b.*\b(?:helpful|useful|upvoted|voted|liked "
-                           r"review|popular review)\b|\bmost (?:helpful|useful)\b")),
-    ("earliest", re.compile(r"\b(?:earliest|first|oldest)\b.*\b(?:reviews?|reviewers?|reviewed)\b")),
+                           r"review|popular review)\b|\bmost (?:helpful|useful)\b"
+                           r"|\bmost (?:helpful |up)?votes\b")),
+    ("earliest", re.compile(r"\b(?:earliest|first|oldest)\b.*\b(?:reviews?|reviewers?|reviewed)\b"
+                            r"|\breviews?\b.*\b(?:earliest|oldest)\b")),
     ("latest", re.compile(r"\b(?:latest|newest|most recent|last|recent)\b.*\b(?:reviews?|reviewers?|"
-                          r"reviewed)\b")),
+                          r"reviewed)\b|\breviews?\b.*\b(?:latest|newest|most recent)\b")),
     ("count", re.compile(r"\bhow many\b.*\b(?:reviews?|reviewers?|ratings?|people (?:reviewed|rated))\b"
                          r"|\bnumber of (?:user )?(?:reviews|reviewers|ratings)\b")),
 )
 _RATED = re.compile(r"\bhow many\b.*\b(?:rated|(?:have|with|give|gave) (?:a )?(?:rating|score)|gave "
                     r"(?:it )?a (?:rating|score))\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# "reviews written before 2010", "since 2015"
+_YEAR_SIDE = re.compile(r"\b(before|prior to|earlier than|until|up to|after|later than|since) "
+                        r"((?:19|20)\d\d)\b")
+# "how many reviews are positive", "what share of the reviews are negative"
+_SIDE_OF = re.compile(r"\b(?:how many|what (?:percentage|percent|share|proportion|fraction)|which|list)"
+                      r"\b.*\b(positive|negative|mixed|favou?rable|unfavou?rable)\b")
+_PERFECT = re.compile(r"\bperfect (?:scores?|ratings?|10|ten|marks?)\b")
 # Words a record question is made of; anything else is a subject the records cannot answer
 # ("what service did that reviewer watch it on"), left to retrieval.
 _SCAFFOLD = frozenset(
@@ -141,7 +160,15 @@ _SCAFFOLD = frozenset(
     spoiler spoilers warning warnings flag flags flagged marked unrated not no without didn't didnt
     all list show me tell i can you please according get got has have had their his her they he she
     one ones and or so far altogether vote year during since when common frequent usual below under
-    lower higher less more than above over least at called titled named avg as found lol""".split())
+    lower higher less more than above over least at called titled named avg as found lol
+    shown show showing listed list page pages site carry carries carrying across decimal decimals
+    place places round rounded zero none nobody say says said total title titles date dated
+    second third fourth fifth 2nd 3rd 4th 5th or equal got imdb site website perfect positive
+    negative mixed favourable favorable unfavourable unfavorable percentage percent share
+    proportion fraction before after since until prior earlier later up""".split())
+# "second most helpful": the rank a superlative asks for (1 when it names none)
+_ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+             "5th": 5}
 
 
 def record_question(question: str, records: Sequence[ReviewRecord],
@@ -159,13 +186,31 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     tokens = [p for t in tokens for p in (t, *t.split("-")) if p]
     named = _reviewer_named(q, records)
     known = _SCAFFOLD | title_words | ({w for w in tokens if named and w in fold(named.reviewer)})
-    extra = [w for w in tokens if w not in known and not w.isdigit() and "-" not in w]
-    if len(extra) > 1:  # a subject besides the records ("what did the 4/10 reviewer hate")
+    extra = {w for w in tokens if w not in known and not w.isdigit() and "-" not in w}
+    if extra:  # a subject besides the records ("what did the 4/10 reviewer hate")
         return None
     if named is not None:
         return RecordQuestion("reviewer", named.reviewer)
     if m := _THRESHOLD.search(q):
         return RecordQuestion(_THRESHOLD_KIND[m.group(1)], int(m.group(2)))
+    if m := _OR_BEYOND.search(q):
+        return RecordQuestion("at_least" if m.group(2) in _UPWARDS else "at_most", int(m.group(1)))
+    if _UNVOTED.search(q):
+        return RecordQuestion("unvoted")
+    if m := _YEAR_SIDE.search(q):
+        word, bound = m.group(1), int(m.group(2))
+        if word in ("until", "up to"):
+            return RecordQuestion("year_before", bound + 1)
+        if word == "since":
+            return RecordQuestion("year_after", bound - 1)
+        return RecordQuestion("year_before" if word in ("before", "prior to", "earlier than")
+                              else "year_after", bound)
+    if m := _SIDE_OF.search(q):
+        side = m.group(1)
+        return RecordQuestion("side", "negative" if side.startswith("unfav") else
+                              "positive" if side.startswith("fav") else side)
+    if _PERFECT.search(q) and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list)\b", q):
+        return RecordQuestion("rating", 10)
     given = _GIVEN.search(q)
     if given and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show)\b", q):
         return RecordQuestion("rating", int(given.group(1) or given.group(2)))
@@ -176,6 +221,9 @@ def record_question(question: str, records: Sequence[ReviewRecord],
             year = _YEAR.search(q)
             if kind == "count" and year:
                 return RecordQuestion("year", int(year.group(1)))
+            rank = next((_ORDINALS[t] for t in tokens if t in _ORDINALS), None)
+            if rank is not None and kind in ("helpful", "earliest", "latest"):
+                return RecordQuestion(kind, rank)
             return RecordQuestion(kind)
     year = _YEAR.search(q)
     if year and re.search(r"\breviews?\b|\breviewed\b", q):
@@ -199,9 +247,24 @@ def _reviewer_named(q: str, records: Sequence[ReviewRecord]) -> ReviewRecord | N
 
 @lru_cache(maxsize=4)
 def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[str], ReviewRecord]]:
-    """Each reviewer's name as a whole-word pattern, compiled once per set of records."""
-    return [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}(?![\w-])"), r)
-            for r in records if len(fold(r.reviewer)) >= 3]
+    """Each reviewer's name as a whole-word pattern, compiled once per set of records; then the
+    name's leading letters alone ("jdoe" for "jdoe-96-1380"), when they are long enough and
+    begin no other reviewer's name, as people type a handle partially."""
+    whole = [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}(?![\w-])"), r)
+             for r in records if len(fold(r.reviewer)) >= 3]
+    stems: dict[str, list[ReviewRecord]] = {}
+    for r in records:
+        stem = re.match(r"[a-z]*", fold(r.reviewer))
+        if stem and len(stem.group()) >= PARTIAL_NAME and stem.group() != fold(r.reviewer):
+            stems.setdefault(stem.group(), []).append(r)
+    partial = [(re.compile(rf"(?<![\w-]){re.escape(stem)}(?![\w-])"), rs[0])
+               for stem, rs in stems.items()
+               if len({x.reviewer for x in rs}) == 1
+               and not any(fold(x.reviewer).startswith(stem) for x in records if x not in rs)]
+    return whole + partial
+
+
+PARTIAL_NAME = 5  # letters a handle's leading part needs to name its reviewer on its own
 
 
 def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
@@ -227,8 +290,11 @@ def describe(r: ReviewRecord) -> str:
     return ", ".join(parts)
 
 
-def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> RecordAnswer:
-    """The reviews that answer a record question, best first, and its one line of figures."""
+def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
+                   page_total: int | None = None) -> RecordAnswer:
+    """The reviews that answer a record question, best first, and its one line of figures.
+
+    `page_total` is how many reviews the page's header says it has (it may show fewer)."""
     n = len(records)
     rated = [r for r in records if r.rating is not None]
     values = [r.rating for r in rated if r.rating is not None]
@@ -244,7 +310,9 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> Recor
         line = f"The {kind} rating is {best}/10, given by {len(chosen)} of the {len(rated)} rated reviews"
     elif kind == "average":
         chosen = sorted(rated, key=lambda r: (-(r.rating or 0), r.key))
-        line = f"The average rating is {sum(values) / len(values):.2f}/10, over {len(values)} rated reviews"
+        mean = sum(values) / len(values)
+        line = (f"The average rating is {mean:.2f}/10 ({mean:.1f} to one decimal), over "
+                f"{len(values)} rated reviews")
     elif kind == "median":
         med = statistics.median(values)
         chosen = sorted(rated, key=lambda r: (abs((r.rating or 0) - med), r.key))
@@ -258,7 +326,9 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> Recor
         line = f"The most common rating is {shown}, given by {top} of the {len(rated)} rated reviews"
     elif kind == "count":
         chosen = list(records)
-        line = (f"There are {n} reviews: {len(rated)} rated, {n - len(rated)} unrated, "
+        shown = (f"The page shows {n} reviews (its header counts {page_total} in total)"
+                 if page_total is not None and page_total != n else f"There are {n} reviews")
+        line = (f"{shown}: {len(rated)} rated, {n - len(rated)} unrated, "
                 f"{sum(r.spoiler for r in records)} with a spoiler warning")
     elif kind == "rated":
         chosen = rated
@@ -274,19 +344,48 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord]) -> Recor
                        key=lambda r: (-(r.helpful or (0, 0))[0], (r.helpful or (0, 0))[1], r.key))
         if not voted:
             return RecordAnswer(rq, f"None of the {n} reviews has helpful votes.", ())
-        chosen = voted[:1]
-        up, total = voted[0].helpful or (0, 0)
-        line = f"The most helpful review: {up} out of {total} found it helpful"
+        rank = value if isinstance(value, int) else 1
+        if rank > len(voted):
+            return RecordAnswer(rq, f"Only {len(voted)} of the {n} reviews have helpful votes.", ())
+        chosen = [voted[rank - 1]]
+        up, total = chosen[0].helpful or (0, 0)
+        line = f"The {_ordinal(rank)}most helpful review: {up} out of {total} found it helpful"
+    elif kind == "unvoted":
+        chosen = [r for r in records if r.helpful is not None and r.helpful[0] == 0]
+        line = f"{len(chosen)} {of_all} were found helpful by nobody"
     elif kind in ("earliest", "latest"):
         if not dated:
             return RecordAnswer(rq, f"None of the {n} reviews is dated.", ())
-        end = dated[0] if kind == "earliest" else dated[-1]
-        chosen = [r for r in dated if r.day == end.day]
-        line = f"The {kind} of the {n} reviews is from {end.date}"
+        days = sorted({r.day for r in dated if r.day is not None}, reverse=kind == "latest")
+        rank = value if isinstance(value, int) else 1
+        if rank > len(days):
+            return RecordAnswer(rq, f"Only {len(days)} of the {n} reviews have distinct dates.", ())
+        chosen = [r for r in dated if r.day == days[rank - 1]]
+        line = f"The {_ordinal(rank)}{kind} of the {n} reviews is from {chosen[0].date}"
     elif kind in ("reviewer", "title"):
         chosen = [r for r in records if (r.reviewer if kind == "reviewer" else r.title) == value]
         line = f"{len(chosen)} review{'s' if len(chosen) != 1 else ''} " + (
             f"by {value}" if kind == "reviewer" else f"titled ‘{value}’")
+    elif kind in ("year_before", "year_after"):
+        assert isinstance(value, int)
+        later = kind == "year_after"
+        chosen = [r for r in dated if r.day is not None
+                  and (r.day.year > value if later else r.day.year < value)]
+        line = f"{len(chosen)} {of_all} are from {'after' if later else 'before'} {value}"
+    elif kind == "side":
+        chosen = [r for r in rated if side_of_rating(r.rating) == value]
+        share = 100 * len(chosen) / len(rated) if rated else 0.0
+        span = {"positive": "7–10/10", "mixed": "5–6/10", "negative": "1–4/10"}[str(value)]
+        line = (f"{len(chosen)} of the {len(rated)} rated reviews are {value} ({span}), "
+                f"{share:.0f}%")
+    elif kind == "least_helpful":
+        voted = sorted((r for r in records if r.helpful),
+                       key=lambda r: ((r.helpful or (0, 0))[0], -(r.helpful or (0, 0))[1], r.key))
+        if not voted:
+            return RecordAnswer(rq, f"None of the {n} reviews has helpful votes.", ())
+        low = voted[0].helpful or (0, 0)
+        chosen = [r for r in voted if r.helpful == low]
+        line = f"The least helpful review: {low[0]} out of {low[1]} found it helpful"
     elif kind == "year":
         chosen = [r for r in dated if r.day is not None and r.day.year == value]
         line = f"{len(chosen)} {of_all} are from {value}"
@@ -311,4 +410,11 @@ LISTED = 6  # up to this many answering reviews are named in the line, each with
 def _listed(r: ReviewRecord) -> str:
     votes = f", {r.helpful[0]} out of {r.helpful[1]} found it helpful" if r.helpful else ""
     spoiler = ", spoiler warning" if r.spoiler else ""
-    return f"{describe(r)}{votes}{spoiler}"
+    title = f", ‘{r.title}’" if r.title else ""
+    return f"{describe(r)}{title}{votes}{spoiler}"
+
+
+def _ordinal(rank: int) -> str:
+    """"" for the first, else "second " … (the superlative's rank, as the line says it)."""
+    return "" if rank == 1 else {2: "second ", 3: "third ", 4: "fourth ", 5: "fifth "}.get(
+        rank, f"{rank}th ")

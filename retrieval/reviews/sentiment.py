@@ -34,6 +34,11 @@ def compound(sentence: str) -> float:
     return float(_vader().polarity_scores(sentence)["compound"])
 
 
+def valence(word: str) -> float:
+    """A word's own weight in VADER's lexicon, -4 to 4 (0 for a word it does not hold)."""
+    return float(_vader().lexicon.get(word.lower(), 0.0))
+
+
 def polarity(sentence: str) -> Polarity:
     """Which way a sentence leans on its own words."""
     c = compound(sentence)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
+from retrieval.reviews import sentiment
 from retrieval.reviews.sentiment import Polarity
 from retrieval.text import fold
 
@@ -23,6 +25,15 @@ _VERDICT = (r"(?:like[ds]?|love[ds]?|hate[ds]?|dislike[ds]?|enjoy(?:ed|s)?|prefe
             r"rate[ds]?|recommend(?:ed|s)?|praise[ds]?|criticis(?:e|ed|es)|criticiz(?:e|ed|es)|"
             r"complain(?:ed|s)?|compare[ds]?|think|thought|say|said|feel|felt|find|found|make of|"
             r"view|react(?:ed)?)")
+# Saying what one thinks of something, in the reviews' way ("does anyone talk about", "anyone
+# miss x", "who reckons it").
+_TALK = (r"(?:talk(?:s|ed)?|mention(?:s|ed)?|bring(?:s)? up|brought up|discuss(?:es|ed)?|"
+         r"describe[ds]?|miss(?:es|ed)?|call(?:s|ed)?|consider(?:s|ed)?|agree[ds]?|"
+         r"notice[ds]?|reckons?|root(?:s|ed)?|care[ds]?|mind(?:s|ed)?|dig|buy|bought|"
+         r"get (?:bored|annoyed)|saying|thinking|feeling|talking|writing|" + _VERDICT[3:-1] + ")")
+_HOLDS = (r"(?:thinks?|thought|reckons?|felt|feels|finds|found|like[ds]?|love[ds]?|hate[ds]?|"
+          r"dislike[ds]?|prefer(?:s|red)?|recommend(?:s|ed)?|enjoy(?:s|ed)?|didn't like|"
+          r"did not like|was (?:lukewarm|disappointed|let down))")
 # "how long is it" asks for a runtime, not an opinion.
 _MEASURES = r"(?!(?:long|old|much|many|big|tall|far|often|soon)\b)"
 _ASKS_OPINION = re.compile(
@@ -36,6 +47,24 @@ _ASKS_OPINION = re.compile(
     r"(?:good|bad|great|decent|worth)\b|\bany good\b|\bhow (?:good|bad|great)\b"
     r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompare to\b"
     r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+\??$"
+    # a name after "how's", not a manner ("how is the script structured" asks a fact)
+    r"|\bhow(?:'s| (?:was|is|were|are)) (?!(?:the|his|her|their|it|he|she|they) )[\w-]+ "
+    r"[\w-]+(?<!ed)\??$"
+    # what the reviews, or people in them, say: "how do reviews describe x", "anyone miss x"
+    r"|\b(?:the |user )?(?:reviews|reviewers)\b(?! (?:from|in|of) \d)"
+    rf"|\b(?:people|ppl|anyone|anybody|viewers|fans)\b(?: \w+){{0,2}} {_TALK}\b"
+    rf"|^who (?:\w+ ){{0,2}}{_HOLDS}\b"
+    r"|\b(?:do|did|does|would|will|should|can) (?:you|u|i|we)(?: \w+)? (?:end up|care|"
+    r"root|buy|believe|sympathi[sz]e)\b"
+    r"|\bis there (?:a lot of|lots of|much|too much|any|enough|plenty of)\b"
+    r"|\bhow much [\w ]{1,30} (?:is there|is in it|is in the (?:film|movie))\b"
+    r"|\b(?:thoughts|take|impressions?) (?:on|of|about)\b"
+    r"|\b(?:any |much )?(?:praise[ds]?|criticism|criticisms|complaints?|reactions?) (?:for|of|about|on|"
+    r"to)\b"
+    r"|^is (?:it|this) an? \w+ (?:watch|experience|ride|view)\b"
+    # how the film treats something: "how does the film portray the city"
+    r"|^how (?:does|did|do) (?:it|this|the (?:film|movie|sequel)) (?:portray|depict|handle|treat|"
+    r"show|present|represent|deal with|capture)\b"
     rf"|^how {_MEASURES}\w+ (?:is|was) (?:it|this|the (?:film|movie))\b"
     r"|^is (?:it|the (?:film|movie)|the \w+) (?!a |an |the |in |on |at |about |based |set |from )\w+"
     r"(?: at all)?\??$"
@@ -52,11 +81,16 @@ _SCAFFOLD = frozenset(
     views opinion opinions verdict verdicts consensus reception received regarded rated rate rates
     rating like liked likes love loved loves hate hated hates dislike disliked enjoy enjoyed prefer
     preferred praise praised criticise criticised criticize
-    criticized complain complained react reacted good bad great decent
+    criticized complain complained react reacted good bad great decent who whom which thinks
+    reckon reckons reckoned didn't didnt don't dont doesn't doesnt not wasn't wasnt actually even
+    just really anyone's somebody's talk talks talked mention mentions mentioned describe
+    describes described call called thoughts take impressions impression miss missed misses
+    according
     watch watched seen time my me any much really actually film movie flick sequel one part so
     there here get got has have had been be being well there's much most many all lot""".split())
 _POSITIVE_FROM = 7  # a rating of 7/10 or more is a positive review
 _NEGATIVE_TO = 4  # 4/10 or less is a negative one; 5-6 are mixed
+EVALUATIVE = 1.0  # a word's lexicon valence (VADER's -4..4) from which it praises
 # How strongly a sentence must lean to override its review's rating on the asked aspect (a 5/10
 # review calling the lead "almost superhuman" is positive about him).
 OVERRIDE = 0.5
@@ -64,8 +98,56 @@ OVERRIDE = 0.5
 
 def asks_opinion(question: str) -> bool:
     """Whether a question asks what people think (rather than a fact)."""
-    return any(_ASKS_OPINION.search(part.strip()) for part in re.split(r"(?<=[?.!])\s+",
-                                                                       fold(question)))
+    return any(_ASKS_OPINION.search(part.strip()) or _judges_a_part(part.strip())
+               for part in re.split(r"(?<=[?.!])\s+", fold(question)))
+
+
+# "was X convincing as Y", "is X believable as Y": a judgement of how someone plays a part
+_AS_A_PART = re.compile(r"^(?:is|was|are|were) (?:\w+ ){1,4}?(?:really |very |so |any )?"
+                        r"([a-z]+) as\b")
+
+
+def _judges_a_part(part: str) -> bool:
+    """Whether a yes/no question judges how someone plays a part: the word before "as" is one
+    of praise in the sentiment lexicon ("convincing", "good"), not a state ("arrested", and
+    "dead", which the lexicon weighs as grief)."""
+    m = _AS_A_PART.search(part)
+    if m is None or m.group(1).endswith("ed"):
+        return False
+    return sentiment.valence(m.group(1)) >= EVALUATIVE
+
+
+# Which way a comparison goes ("even better than the first", "not nearly as good as the
+# original", "on par with it"): the words of comparison, not of any film.
+_NEGATED = r"(?:\bnot|n't|\bnever|\bnowhere)"
+_WORSE = re.compile(
+    r"\b(?:worse|inferior|weaker|pales?|falls? short|lesser)\b"
+    rf"|{_NEGATED}(?: \w+){{0,5}} (?:as good|as strong|as great|as powerful|as gripping|live up|"
+    r"measure up|up to|match(?:es)?|near(?:ly)? as|quite as|better)\b")
+_BETTER = re.compile(r"\b(?:better|superior|surpass(?:es|ed)?|"
+                     r"(?:beats?|beating) (?:the|its|it|this|that|his|her|their)\b|outdo(?:es)?|"
+                     r"outshines?|improves? (?:on|upon)|an improvement|tops?|best (?:part|one|"
+                     r"of the (?:three|trilogy|series)))\b")
+_EQUAL = re.compile(r"\b(?:as good as|just as good|equal(?:s|ly good| to)?|on par|par with|up there with|"
+                    r"same (?:level|quality|standard)|as strong as|as great as|matches|lives up|"
+                    r"holds up (?:to|against)|every bit as)\b")
+COMPARATIVE = re.compile("|".join(f"(?:{r.pattern})" for r in (_WORSE, _BETTER, _EQUAL))
+                         + r"|\b(?:than|par|as good|compared?|comparison)\b")
+
+
+@lru_cache(maxsize=1 << 13)  # review sentences recur from question to question
+def comparison_sides(text: str) -> frozenset[str]:
+    """Which ways a text compares one thing with another: "better", "worse", "equal" (a
+    denied comparison, "not as good as", is "worse", not "equal" or "better")."""
+    t = re.sub(r"\bif not (?=better\b)", "or ", fold(text))  # "as good as, if not better"
+    out = set()
+    if _WORSE.search(t):
+        out.add("worse")
+    if _BETTER.search(t) and not re.search(rf"{_NEGATED}(?: \w+){{0,2}} better\b", t):
+        out.add("better")
+    if _EQUAL.search(t) and "worse" not in out:
+        out.add("equal")
+    return frozenset(out)
 
 
 def aspect_words(question: str, title_words: Iterable[str] = ()) -> list[str]:

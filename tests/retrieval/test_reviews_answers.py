@@ -31,7 +31,8 @@ def test_the_real_page_has_25_review_records(engine: Engine) -> None:
 @pytest.mark.parametrize(("question", "who", "figure"), [
     ("what's the lowest rating anyone gave it?", ["Uriah43"], "4/10"),
     ("who gave it 10/10?", ["kristianbk", "gotchast", "ocosis"], "3 of the 25"),
-    ("how many reviews are there?", None, "There are 25 reviews: 24 rated, 1 unrated"),
+    ("how many reviews are there?", None,
+     "The page shows 25 reviews (its header counts 44 in total): 24 rated, 1 unrated"),
     ("what's the most helpful review?", ["UlrikSander"], "54 out of 62"),
     ("when was the earliest review posted?", ["ivansv"], "16 December 2004"),
     ("which reviews are from 2005?", ["kristianbk", "gotchast", "Martinjnl", "yoshi-33",
@@ -163,3 +164,76 @@ def test_a_comparison_with_the_first_part_finds_the_review_that_makes_it(engine:
 def test_a_short_afterword_joins_the_quote(engine: Engine) -> None:
     a = engine.answer("what's the worst rating anyone gave it in the reviews")
     assert a.results[0].quote.endswith("I have rated it accordingly. Slightly below average.")
+
+
+@pytest.mark.parametrize(("question", "said", "who"), [
+    ("which review got the second most helpful votes?", "43 out of 57", ["gotchast"]),
+    ("how many reviews does the page say there are in total?", "44 in total", None),
+    ("what score did pjtaylor give?", "7/10", ["Pjtaylor-96-138044"]),  # a handle typed partly
+    ("which reviews got zero helpful votes?", "2 of the 25", ["masonfisk", "r96sk"]),
+    ("how many reviews rated it 8/10 or higher?", "13 of the 25", None),
+    ("what's the average rating across the rated reviews, to one decimal?", "7.7 to one decimal",
+     None),
+    ("what rating did uriah43 give and what was the review title?",
+     "Not Nearly as Good as the First Film", ["Uriah43"]),
+])
+def test_record_questions_in_the_words_people_use(engine: Engine, question: str, said: str,
+                                                   who: list[str] | None) -> None:
+    a = engine.answer(question)
+    assert (a.analysis or {}).get("type") == "record" and said in (a.summary or "")
+    if who is not None:
+        assert reviewers(a) == who
+    verbatim(a)
+
+
+@pytest.mark.parametrize("question", [
+    "who plays the duke", "how long is the film", "what year was it made",
+    "how much money does tonny owe", "what happens at the end", "who directed it",
+])
+def test_fact_questions_are_not_routed_to_a_stance(engine: Engine, question: str) -> None:
+    a = engine.answer(question)
+    assert a.reviews is None and (a.analysis or {}).get("type") not in ("opinion", "record")
+
+
+@pytest.mark.parametrize("question", [
+    "how much violence is in the movie?", "thoughts on the soundtrack?",
+    "do people think it is better than the original?", "is there a lot of drug use in it?",
+])
+def test_opinions_asked_in_other_words_get_a_stance(engine: Engine, question: str) -> None:
+    a = engine.answer(question)
+    assert a.reviews is not None and a.reviews.discussing >= 1
+    verbatim(a)
+
+
+def test_a_comparison_asked_one_way_counts_the_reviews_that_say_so(engine: Engine) -> None:
+    worse = engine.answer("who said it was worse than the first one?")
+    assert worse.reviews is not None and "johanevander" in reviewers(worse)  # "not as strong"
+    assert "UlrikSander" not in reviewers(worse)  # "even better than the first one"
+    better = engine.answer("do people think it is better than the original?")
+    assert "UlrikSander" in reviewers(better) and "johanevander" not in reviewers(better)
+
+
+def test_invented_film_records_and_opinions_in_other_words(invented: Engine) -> None:
+    a = invented.answer("which review got the second most helpful votes?")
+    assert reviewers(a) == ["filmnerd_dk"] and "14 out of 16" in (a.summary or "")
+    total = invented.answer("how many reviews does the page say there are in total?")
+    assert (total.summary or "").startswith("There are 6 reviews")  # the header says 6 too
+    ending = invented.answer("thoughts on the ending?")
+    assert ending.reviews is not None and "Trawlerman-88" in reviewers(ending)
+    verbatim(ending)
+    assert invented.answer("who plays the captain").reviews is None
+
+
+def test_a_character_is_found_by_every_name_and_by_the_actor_who_plays_him(engine: Engine) -> None:
+    a = engine.answer("what did people think of the duke?")
+    assert a.reviews is not None
+    # "Leif Sylvester Petersen is probably the standout": the actor, not "the Duke", is named
+    assert {"r96sk", "UlrikSander", "nesfilmreviews"} <= set(reviewers(a))
+    verbatim(a)
+
+
+def test_naming_the_film_does_not_draw_every_review_that_names_it(engine: Engine) -> None:
+    plain = engine.answer("what did people think of the ending?")
+    named = engine.answer("what did people think of the ending of pusher ii?")
+    assert plain.reviews is not None and named.reviews is not None
+    assert set(reviewers(named)) == set(reviewers(plain))

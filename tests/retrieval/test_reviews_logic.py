@@ -3,10 +3,22 @@ aspects, sides, the order of voices, the chart and the summary (hand-made passag
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
+from retrieval.ingest.parse_reviews import page_total
 from retrieval.passage import Passage
 from retrieval.reviews.chart import FULL, OTHER, bar_chart
+from retrieval.reviews.intent import (
+    MARGIN,
+    OPINION_PROTOTYPES,
+    PROTOTYPES,
+    opinion_intent,
+    prototype_margin,
+    without_title,
+)
 from retrieval.reviews.records import (
     RecordQuestion,
     answer_records,
@@ -15,7 +27,14 @@ from retrieval.reviews.records import (
     record_question,
     review_records,
 )
-from retrieval.reviews.stance import Voice, asks_opinion, aspect_text, order_voices, side
+from retrieval.reviews.stance import (
+    Voice,
+    asks_opinion,
+    aspect_text,
+    comparison_sides,
+    order_voices,
+    side,
+)
 from retrieval.reviews.summary import ReviewSummary
 
 # (reviewer, rating, date, spoiler, helpful, title)
@@ -44,6 +63,7 @@ def _passages() -> list[Passage]:
 
 
 RECORDS = review_records(_passages())
+FILM = ("Film Two", "Film 2", "Film 2: The Return")
 
 
 def test_records_group_a_reviews_passages_in_page_order() -> None:
@@ -77,6 +97,30 @@ def test_records_group_a_reviews_passages_in_page_order() -> None:
     ("did anyone rate it below 6", "below", 6),
     ("who rated it at least 9", "at_least", 9),
     ("what score did the 'Dull and grey' review give?", "title", "Dull and grey"),
+    # words about the page itself are no subject besides the records
+    ("which reviews carry a spoiler warning?", "spoiler", None),
+    ("how many reviews are shown on the page?", "count", None),
+    ("how many reviews does the page say there are in total?", "count", None),
+    ("how many of the shown reviews have a rating?", "rated", None),
+    ("what's the average rating across the rated reviews, to one decimal?", "average", None),
+    ("what's the oldest review on the page?", "earliest", None),
+    ("which review got the second most helpful votes?", "helpful", 2),
+    ("what is the third latest review?", "latest", 3),
+    ("which reviews got zero helpful votes?", "unvoted", None),
+    ("how many reviews rated it 8/10 or higher?", "at_least", 8),
+    ("who gave it 6 or less", "at_most", 6),
+    ("what rating did bo-7 give and what was the review title?", "reviewer", "bo-7"),
+    ("CY99's score?", "reviewer", "cy99"),
+    ("how many reviewers gave it a perfect score?", "rating", 10),
+    ("how many reviews were written before 2003?", "year_before", 2003),
+    ("which reviews were posted after 2001?", "year_after", 2001),
+    ("how many reviews since 2003?", "year_after", 2002),
+    ("which review has the most votes?", "helpful", None),
+    ("what is the least helpful review?", "least_helpful", None),
+    ("which review is the oldest?", "earliest", None),
+    ("which review is the newest?", "latest", None),
+    ("what percentage of the reviews are positive?", "side", "positive"),
+    ("how many reviews are unfavourable?", "side", "negative"),
 ])
 def test_record_questions_are_recognised(question: str, kind: str, value: object) -> None:
     assert record_question(question, RECORDS) == RecordQuestion(kind, value)  # type: ignore[arg-type]
@@ -111,7 +155,7 @@ def test_record_answers_state_the_figures_and_cite_the_reviews() -> None:
     line, who = _who("helpful")
     assert who == ["dee"] and "30 out of 31" in line
     assert _who("earliest") == ("The earliest of the 5 reviews is from 3 May 2001: anna_k, 9/10, "
-                                "3 May 2001, 10 out of 12 found it helpful.", ["anna_k"])
+                                "3 May 2001, ‘Great’, 10 out of 12 found it helpful.", ["anna_k"])
     assert _who("latest")[1] == ["dee"]
     assert _who("year", 2003)[1] == ["bo-7", "eli-x"]
     assert _who("below", 6)[1] == ["bo-7"] and _who("at_most", 6)[1] == ["bo-7", "eli-x"]
@@ -119,6 +163,53 @@ def test_record_answers_state_the_figures_and_cite_the_reviews() -> None:
     assert _who("mode")[1] == ["anna_k", "dee"]
     line, who = _who("reviewer", "eli-x")
     assert who == ["eli-x"] and "6/10" in line and "spoiler warning" in line
+
+
+def test_ranks_unvoted_page_total_and_one_decimal() -> None:
+    line, who = _who("helpful", 2)
+    assert who == ["anna_k"] and line.startswith("The second most helpful review: 10 out of 12")
+    assert _who("helpful", 9)[1] == []  # fewer voted reviews than the rank asked
+    assert _who("earliest", 2)[1] == ["cy99"] and _who("latest", 2)[1] == ["eli-x"]
+    voted = [replace(r, helpful=(0, 3)) if r.reviewer == "cy99" else r for r in RECORDS]
+    a = answer_records(RecordQuestion("unvoted"), voted)
+    assert [r.reviewer for r in a.records] == ["cy99"] and "1 of the 5 reviews" in a.line
+    uneven = [replace(r, rating=8) if r.reviewer == "dee" else r for r in RECORDS]
+    assert "6.75/10 (6.8 to one decimal)" in answer_records(RecordQuestion("average"), uneven).line
+    a = answer_records(RecordQuestion("count"), RECORDS, page_total=44)
+    assert a.line.startswith("The page shows 5 reviews (its header counts 44 in total)")
+    assert answer_records(RecordQuestion("count"), RECORDS, page_total=5).line.startswith(
+        "There are 5 reviews")
+    assert "‘Dull and grey’" in _who("reviewer", "bo-7")[0]  # the title is in the record line
+
+
+def test_year_bounds_sides_and_the_least_helpful() -> None:
+    assert _who("year_before", 2003)[1] == ["anna_k", "cy99"]
+    assert _who("year_after", 2003)[1] == ["dee"]
+    line, who = _who("side", "positive")
+    assert who == ["anna_k", "dee"] and line.startswith("2 of the 4 rated reviews are positive "
+                                                        "(7–10/10), 50%")
+    assert _who("side", "mixed")[1] == ["eli-x"] and _who("side", "negative")[1] == ["bo-7"]
+    line, who = _who("least_helpful")
+    assert who == ["cy99"] and "1 out of 1" in line  # fewest found it helpful (eli-x has no votes)
+
+
+def test_a_handle_typed_partially_names_its_reviewer() -> None:
+    records = tuple(replace(r, reviewer={"anna_k": "jdoetaylor-96-1380", "bo-7": "jdoe"}.get(
+        r.reviewer, r.reviewer)) for r in RECORDS)
+    assert record_question("what score did jdoetaylor give?", records) == RecordQuestion(
+        "reviewer", "jdoetaylor-96-1380")
+    # a whole handle still names its own reviewer; a stem several handles share, nobody
+    assert record_question("what score did jdoe give?", records) == RecordQuestion("reviewer", "jdoe")
+    twins = tuple(replace(r, reviewer=f"sametaylor-{n}") for n, r in enumerate(RECORDS))
+    assert record_question("what score did sametaylor give?", twins) is None
+
+
+def test_the_page_header_total_is_read() -> None:
+    page = "Film (2001) Poster\n\nUser Reviews\n\n1,204 Reviews\nSort by:\n" + "".join(
+        f"{n}/10\nTitle {n}\nuser{n}{n} May 2001\nBody {n}.\n{n} out of 9 found this helpful.\n"
+        for n in range(1, 4))
+    assert page_total(page) == 1204
+    assert page_total(page.replace("1,204 Reviews\n", "")) is None
 
 
 def test_no_rated_review_is_said_so() -> None:
@@ -146,6 +237,81 @@ def test_no_rated_review_is_said_so() -> None:
 ])
 def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> None:
     assert asks_opinion(question) is opinion
+
+
+@pytest.mark.parametrize("question", [
+    "how's the acting", "how's the acting in Film Two?", "how violent is it",
+    "is there a lot of gore in it?", "do you end up rooting for the thief or is he a creep?",
+    "thoughts on the ending", "did anyone miss the old crew?", "does anyone talk about the sequel?",
+    "who thought it was better than the first", "who reckons it's on par with the original?",
+    "is it depressing", "is Film Two funny at all?", "is it a depressing watch?",
+    "what do reviews say about the harbour?", "how do reviews describe the father?",
+    "how much gore is in the movie?", "is the mother back and how's jon jonsson?",
+    "was jon jonsson convincing as the father?", "how does the film portray the harbour town?",
+    "any praise for the cinematography?", "what are people saying about the lead?",
+])
+def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None:
+    assert opinion_intent(question, None, FILM) == "wording"
+
+
+@pytest.mark.parametrize("question", [
+    "who plays the duke", "how long is the film", "what year was it made",
+    "how much money does the thief owe", "what happens at the end", "who directed it",
+    "what language is Film Two in, do i need subs", "did critics like it",
+    "what did the 4 star reviewer hate", "what movie did one reviewer say left them speechless",
+])
+def test_fact_questions_stay_facts_even_near_the_opinion_prototypes(question: str) -> None:
+    # a margin far past MARGIN: only the wording decides
+    assert opinion_intent(question, MARGIN + 0.5, FILM) is None
+
+
+@pytest.mark.parametrize("question", [
+    "how is the script structured",  # a manner, not a verdict on a name
+    "is the thief dead as a result", "was he arrested as a suspect",  # states, not praise
+    "how does the film end",
+    "someone said the dad looks like a director, who?",  # one review's remark: a fact
+])
+def test_no_opinion_cue_in_these_wordings(question: str) -> None:
+    assert opinion_intent(question, None, FILM) is None
+
+
+def test_meaning_alone_routes_an_unshaped_question_and_the_margin_is_read_from_rows() -> None:
+    assert opinion_intent("does it romanticise the life of crime", MARGIN + 0.01) == "meaning"
+    assert opinion_intent("does it romanticise the life of crime", MARGIN - 0.01) is None
+    assert opinion_intent("does it romanticise the life of crime", None) is None
+    n, dim = len(OPINION_PROTOTYPES), 4
+    rows = np.zeros((len(PROTOTYPES), dim), dtype=np.float32)
+    rows[:n, 0] = 1.0  # opinion rows point one way, fact rows another
+    rows[n:, 1] = 1.0
+    q = np.asarray([0.8, 0.6, 0, 0], dtype=np.float32)
+    assert prototype_margin(q, rows) == pytest.approx(0.2)
+    assert prototype_margin(q, rows[:3]) is None  # rows of other prototypes: no margin
+
+
+@pytest.mark.parametrize(("text", "sides"), [
+    ("does it beat the first one", {"better"}),
+    ("even better than the first one", {"better"}),
+    ("It improves upon its predecessor, if only by a little.", {"better"}),
+    ("who thought it was worse than the original?", {"worse"}),
+    ("It isn't as good as the first one", {"worse"}),
+    ("I don't consider it to be nearly as good as its predecessor", {"worse"}),
+    ("Not Nearly as Good as the First Film", {"worse"}),
+    ("anyone say it's about as good as the first?", {"equal"}),
+    ("who reckons it's on par with the first one?", {"equal"}),
+    ("The sequel equals the first one.", {"equal"}),
+    ("as good as, if not better than, the original", {"better", "equal"}),
+    ("better or worse than the first one", {"better", "worse"}),
+    ("how does it compare to the first one?", set()),
+    ("I thought he was beat to death in the first one.", set()),  # not "beats the first"
+])
+def test_which_way_a_comparison_goes(text: str, sides: set[str]) -> None:
+    assert comparison_sides(text) == sides
+
+
+def test_the_films_own_name_is_said_as_it() -> None:
+    assert without_title("how's the acting in Film Two?", FILM) == "how's the acting?"
+    assert without_title("is film 2 any good", FILM) == "is it any good"
+    assert without_title("is film 2: the return worth it", FILM) == "is it worth it"
 
 
 def test_the_aspect_is_what_remains_of_the_question() -> None:

@@ -1,0 +1,141 @@
+"""The terms an aspect is matched by, in the review sentences: the aspect's words with their
+stems and close spellings (BM25's), the other parts of the series its words name, and each
+person it names by every name the knowledge layer gives them; and each sentence's IDF-weighted
+share of those terms."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from retrieval.answer.series import Series
+from retrieval.index.bm25 import BM25
+from retrieval.knowledge.graph import Knowledge
+from retrieval.text import STOPWORDS, fold, stem, term_set
+from retrieval.text import words as words_of
+
+PREFIX = 6  # letters two words must share at their start to count as one (see `lexical`)
+Group = tuple[str, frozenset[str]]  # a word of the aspect, and the stems that stand for it
+
+
+class AspectTerms:
+    """The review sentences' terms, and the aspect's, for the lexical half of a stance."""
+
+    def __init__(self, texts: Sequence[str], bm25: BM25, idf: Mapping[str, float], max_idf: float,
+                 knowledge: Knowledge, series: Series) -> None:
+        self._texts = texts
+        self._bm25 = bm25
+        self._idf = idf
+        self._max_idf = max_idf
+        self._knowledge = knowledge
+        self.series = series
+        self._term_rows: dict[str, np.ndarray] | None = None
+        self._vocab: list[str] = []
+        # Characters' and actors' folded names → their entities (aspects name people)
+        people = {key: tuple(i for i in ids if knowledge.entity(i).kind in ("character", "person"))
+                  for key, ids in knowledge.by_alias.items()}
+        self._people = {k: v for k, v in people.items() if v}
+
+    def groups(self, question: str, said: str, *, given: bool) -> tuple[list[Group], dict[str, float]]:
+        """The aspect's terms (`said`: its words) and the weights of those that stand for a
+        person; the other parts the question names with the title ("part 1"), whose words the
+        title filter took out, are terms too unless the aspect was `given` as it is."""
+        groups = self._bm25.term_groups(said)
+        # "the first one": reviews write "the original", "Part 1", "its predecessor"
+        groups = [(w, stems | self.series.part_stems(w)) for w, stems in groups]
+        if not given:
+            named = {w for w, _s in groups}
+            groups += [(w, stems) for w, stems in self.series.other_parts(fold(question)).items()
+                       if w not in named]
+        return self._people_groups(groups, said)
+
+    def parts(self, groups: list[Group], question: str) -> list[Group]:
+        """The terms that name another part of the series."""
+        others = self.series.other_parts(fold(question))
+        return [g for g in groups if self.series.part_stems(g[0]) or g[0].isdigit() or g[0] in others]
+
+    def _people_groups(self, groups: list[Group], said: str
+                       ) -> tuple[list[Group], dict[str, float]]:
+        """The aspect's words that name a character or an actor become one term for that
+        person by every name the knowledge layer gives them, a character's actor's included:
+        reviews write a character's name, a nickname or the actor's for one part. Such a term weighs
+        what the question's own words for the person weigh, not its rarest other name."""
+        folded = " ".join(re.findall(r"[a-z0-9]+", fold(said)))
+        found: dict[int, set[str]] = {}  # entity → the aspect's words that name it
+        for key, ids in self._people.items():
+            if re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", folded) and any(
+                    self._is_name(w) for w in key.split()):
+                for i in ids:
+                    found.setdefault(i, set()).update(key.split())
+        if not found:
+            return groups, {}
+        knowledge = self._knowledge
+        weight_of: dict[str, float] = {}
+        named = set().union(*found.values())
+        out = [g for g in groups if g[0] not in named]
+        for i in found:
+            # a character by its actor's names too; an actor not by the character's, which
+            # reviews name in every plot summary, performance or not
+            people = {i} | {link.object for link in knowledge.links_from.get(i, ())
+                            if link.relation == "played_by"}
+            stems = frozenset(stem(w) for p in people for a in knowledge.entity(p).aliases
+                              for w in words_of(a) if w not in STOPWORDS)
+            if stems:
+                name = knowledge.entity(i).name
+                out.append((name, stems))
+                weight_of[name] = max(self._idf.get(stem(w), self._max_idf) for w in found[i])
+        return out, weight_of
+
+    def _is_name(self, word: str) -> bool:
+        """Whether the corpus mostly writes a word capitalised (a name, not "frank" talk)."""
+        seen = self._bm25.surface.get(word)
+        return seen is not None and seen[1] >= 0.5
+
+    def warm_up(self) -> None:
+        """Build what the first aspect question would (the terms' sentence rows)."""
+        self._inverted()
+
+    def _inverted(self) -> tuple[dict[str, np.ndarray], list[str]]:
+        """Each term's sentence rows, and the sorted vocabulary (built on first need: the
+        film overall, all `pusherbot reviews` asks by default, needs no words)."""
+        if self._term_rows is None:
+            rows: dict[str, list[int]] = {}
+            for i, text in enumerate(self._texts):
+                for t in term_set(text):
+                    rows.setdefault(t, []).append(i)
+            self._term_rows = {t: np.asarray(r, dtype=np.int64) for t, r in rows.items()}
+            self._vocab = sorted(self._term_rows)
+        return self._term_rows, self._vocab
+
+    def lexical(self, groups: list[Group],
+                 weight_of: Mapping[str, float] | None = None) -> np.ndarray:
+        """Per sentence: the IDF-weighted share of the aspect's words it holds. Stems and close
+        spellings count, as in BM25, and so does a long shared beginning, which the stemmer
+        misses between word classes ("violent" and "violence", "realistic" and "realism").
+        A word no review uses ("is he just a scumbag") is no part of the share: it would
+        only dilute the words the reviews do use."""
+        out = np.zeros(len(self._texts), dtype=np.float32)
+        if not groups:
+            return out
+        weights = np.asarray([(weight_of or {}).get(w) or max(self._idf.get(s, self._max_idf)
+                                                              for s in stems)
+                              for w, stems in groups], dtype=np.float32)
+        term_rows, vocab = self._inverted()
+        hits = np.zeros((len(self._texts), len(groups)), dtype=bool)
+        for j, (_w, stems) in enumerate(groups):
+            terms = {t for t in stems if t in term_rows}
+            for pre in {t[:PREFIX] for t in stems if len(t) >= PREFIX}:
+                at = bisect.bisect_left(vocab, pre)
+                while at < len(vocab) and vocab[at].startswith(pre):
+                    terms.add(vocab[at])
+                    at += 1
+            for t in terms:
+                hits[term_rows[t], j] = True
+        used = hits.any(axis=0)
+        total = float(weights[used].sum())
+        if total:
+            out[:] = (hits[:, used] @ weights[used]) / total
+        return out
