@@ -33,7 +33,13 @@ from retrieval.answer.retrieve import (
 )
 from retrieval.answer.reviewers import Reviewers
 from retrieval.answer.series import Series
-from retrieval.answer.types import CHECKABLE, QUOTABLE, asks_named_place, holds_type
+from retrieval.answer.types import (
+    CHECKABLE,
+    QUOTABLE,
+    asks_named_place,
+    counted_words,
+    holds_type,
+)
 from retrieval.answer.verify import (
     ANCHOR_SHARE,
     Anchor,
@@ -542,6 +548,7 @@ class Engine:
         out = []
         other_parts = dict(analysis.other_parts)
         capitalised = {fold(w) for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]*", q)}
+        counted = counted_words(fold(q))
         for word, stems in bm25.term_groups(q):
             if word in other_parts:
                 # "pusher 3" when the film is "pusher 2": another film of the series, which
@@ -564,7 +571,7 @@ class Engine:
             out.append(Anchor(stems, weight, entity,
                               entity is not None or (not known and not everyday)
                               or self._is_name(word), proper=proper,
-                              foreign=not known and entity is None))
+                              foreign=not known and entity is None, counted=word in counted))
         return out
 
     def _is_everyday(self, word: str) -> bool:

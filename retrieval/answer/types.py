@@ -123,7 +123,9 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|\b(?:what|which) (?:\w+ ){0,2}(?:songs?|tracks?|albums?|bands?|shows?|"
                         r"series|books?|novels?)\b")),
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
-    ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b")),
+    ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b"
+                          r"|\bwhat(?:s|'s| is| was)? (?:the )?(?:\w+ ){0,2}(?:rating|score|"
+                          r"percentage)\W*$")),
     # "what does smeden mean", "what's the meaning of the title": a gloss, not a fact
     ("meaning", re.compile(r"\bwhat (?:does|do|did) (?:the (?:word|name|title|nickname) )?"
                            r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"
@@ -149,6 +151,14 @@ _WHAT_NOUN = (
 # "what street / city / club": a named place (a proper noun), not any "at the garage".
 _NAMED_PLACE = re.compile(r"\b(?:which|what) (?:city|country|town|street|road|neighbou?rhood|"
                           r"district|village|island|club|bar|restaurant|hotel)\b")
+
+
+_COUNTED = re.compile(r"\bhow many ([a-z]+)\b|\b([a-z]+) (?:rating|score|percentage)s?\b")
+
+
+def counted_words(folded_question: str) -> set[str]:
+    """The words naming what a number is asked of: "how many dvds", "the metacritic score"."""
+    return {w for m in _COUNTED.finditer(folded_question) for w in m.groups() if w}
 
 
 def asks_named_place(folded_question: str) -> bool:

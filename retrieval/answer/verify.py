@@ -45,6 +45,7 @@ class Anchor:
     name_like: bool  # a name, or a word the corpus never uses: what a subject is made of
     proper: bool = False  # a name the corpus knows, or another film of the series ("part 3")
     foreign: bool = False  # a word no passage uses
+    counted: bool = False  # what a number is asked of ("how many dvds", "the metacritic score")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,11 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                        "the question is about another film of the series, which the closest "
                        f"passage{'s do' if len(judged) > 1 else ' does'} not name")
     first = 0
+    if kind in ("number", "amount") and any(a.foreign and a.counted for a in anchors):
+        # "how many dvds", "the metacritic score": what the number is of is a word no
+        # passage uses, so no passage counts it
+        return Verdict(False, min(confidence, threshold - 0.01), 0,
+                       "the question counts something the documents never mention")
     if kind in CHECKABLE:
         fits = [i for i, c in enumerate(candidates)
                 if named[i] and holds_type(c.quote, kind, names)

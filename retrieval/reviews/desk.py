@@ -29,6 +29,7 @@ from retrieval.reviews.records import (
     rating_counts,
     record_question,
     review_records,
+    site_score,
 )
 from retrieval.reviews.stance import (
     COMPARATIVE,
@@ -132,6 +133,8 @@ class ReviewDesk:
         if not self.records:
             return None
         started = time.perf_counter()
+        if site_score(question):
+            return None  # the article may state it (a reception section); the records cannot
         rq = record_question(question, self.records, self.title_words)
         out: Answer | Stance | None = None
         if rq is not None:

@@ -171,6 +171,20 @@ _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
              "5th": 5}
 
 
+# A review site's own aggregate score ("the imdb rating", "metacritic score"): not a record
+# of the user reviews a page shows, unless the question says it means those reviews.
+_SITE = r"(?:imdb|metacritic|letterboxd|rotten tomatoes|tomatometer)"
+_SITE_SCORE = re.compile(rf"\b{_SITE}(?: \w+)? (?:average |overall )?(?:rating|score)s?\b"
+                         rf"|\b(?:rating|score)s? (?:on|at|from) {_SITE}\b")
+_MEANS_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|users?|user reviews?)\b")
+
+
+def site_score(question: str) -> bool:
+    """Whether a question asks for a review site's own rating, not the reviews' average."""
+    q = fold(question)
+    return bool(_SITE_SCORE.search(q)) and not _MEANS_REVIEWS.search(q)
+
+
 def record_question(question: str, records: Sequence[ReviewRecord],
                     title_words: frozenset[str] = frozenset()) -> RecordQuestion | None:
     """What a question asks of the review records, or None when it is not such a question."""

@@ -212,6 +212,18 @@ def test_the_thing_whose_kind_is_asked(engine, question, noun) -> None:
     assert read(engine, question).kind_of == noun
 
 
+def test_what_a_number_is_asked_of() -> None:
+    from retrieval.answer.types import counted_words
+    from retrieval.reviews.records import site_score
+
+    assert counted_words("how many dvds did it sell") == {"dvds"}
+    assert counted_words("whats the metacritic score") == {"metacritic"}
+    assert counted_words("who plays tonny") == set()
+    assert site_score("whats the average imdb rating") and site_score("imdb score?")
+    assert not site_score("average imdb user rating of the reviews")  # the reviews' records
+    assert not site_score("what did the reviewers rate it")
+
+
 def test_a_misspelt_possessive_without_apostrophe_is_a_name(engine) -> None:
     a = read(engine, "tonys dad")
     assert names(engine, a.entities) == ["Tonny"]
