@@ -209,7 +209,7 @@ class Engine:
                 found = self._retrieve(q, qvec, analysis)
                 ranking = self._fuse(q, found, analysis, mode, qvec)
         clock.lap("fusion")
-        shown = self._quote(ranking, qvec, found.weights, analysis, k)
+        shown = self._quote(ranking, qvec, found.weights, analysis, k, q)
         clock.lap("quote")
         verdict = self._verify(q, analysis, shown, found.weights)
         clock.lap("verify")
@@ -236,6 +236,17 @@ class Engine:
         if hit is None:
             hit = self._typed[key] = holds_type(self.index.passages[pid].text, answer_type)
         return hit
+
+    def _asked_words(self, q: str) -> frozenset[str]:
+        """The question's terms other than names (which stand in every sentence about them)."""
+        return frozenset(t for w in words_of(q) if not self._is_name(fold(w))
+                         for t in term_set(w))
+
+    def _states_reason(self, pid: int, asked: frozenset[str]) -> bool:
+        """Whether a sentence of a passage states a cause and holds one of the asked terms."""
+        p = self.index.passages[pid]
+        return any(holds_type(p.text[s:e], "reason") and term_set(p.text[s:e]) & asked
+                   for s, e in p.sentences)
 
     def _is_name(self, word: str) -> bool:
         """Whether the corpus mostly writes a word capitalised (Red the character, not red)."""
@@ -288,7 +299,13 @@ class Engine:
                 fused = fused + REVIEW_BOOST * np.isin(found.idx, list(analysis.reviews))
             elif analysis.cites_review:  # "who did the soundtrack according to the reviews"
                 fused = fused + CITED_REVIEW_BOOST * self._is_review[found.idx]
-            if analysis.answer_type in QUOTABLE and analysis.answer_type != "person":
+            if analysis.answer_type == "reason":
+                # a cause stated in a sentence about what was asked, not anywhere in the passage
+                asked = self._asked_words(q)
+                typed = np.fromiter((self._states_reason(int(i), asked) for i in found.idx),
+                                    dtype=bool, count=len(found.idx))
+                fused = fused + TYPE_BOOST * typed
+            elif analysis.answer_type in CHECKABLE and analysis.answer_type != "person":
                 typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
                 fused = fused + TYPE_BOOST * typed
@@ -297,7 +314,7 @@ class Engine:
         return Ranking(order, dict(zip(order, fused[ranked].tolist(), strict=True)))
 
     def _quote(self, ranking: Ranking, qvec: np.ndarray, weights: dict[str, float],
-               analysis: Analysis, k: int) -> Shown:
+               analysis: Analysis, k: int, q: str = "") -> Shown:
         """The best sentence window of each shortlisted passage, near-duplicates dropped."""
         ix = self.index
         shortlist = ranking.order[: max(RERANK_DEPTH, k * 3)]
@@ -314,6 +331,8 @@ class Engine:
         own_date = (typed in ("year", "date") and not analysis.other_film
                     and all(e in self._film_ids for e in analysis.entities))
         beside = frozenset(self._title_terms) if own_date else None
+        if typed == "reason":  # the cause stated of what was asked, not of something beside it
+            beside = self._asked_words(q) if q else frozenset(weights)
         quotes: dict[int, str] = {}
         windows: dict[int, tuple[int, int, float]] = {}
 

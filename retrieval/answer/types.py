@@ -63,7 +63,8 @@ _REASON = re.compile(
     r"as a result|the reason|reasons?|motivated|inspired by|intend(?:s|ed)? to|to force|"
     r"to further|to (?:prove|convince|avoid|keep|make sure|ensure|accommodate|pay (?:off|back))|"
     r"(?:is|was|are|were) trying to|wants? to|wanted to|hop(?:es|ed|ing) to|so (?:he|she|they|it)|"
-    r"for fear|in hopes?|out of)\b")
+    r"for fear|in hopes?|out of|"
+    r"as (?:he|she|they|it) (?:watches|sees|realizes|realises|learns|discovers|finds|hears))\b")
 
 # A gloss: the text says what a word means or how it translates.
 _MEANING = re.compile(r"\b(?:means?|meaning|meant|translat\w*|literally|in english|in danish|"

@@ -274,8 +274,9 @@ def test_a_relation_stated_in_other_words_still_names_the_person(engine) -> None
 @pytest.mark.parametrize(("question", "needle"), [
     # the passage and sentences that state a cause or purpose, not the cast line
     ("why does jeanette need to be dealt with, what is she trying to do", "take custody"),
-    ("so i just rewatched it and the colours are wild, why is like half the movie bathed in red "
-     "light", "color blindness"),
+    # the sentence that states a cause about the asked act ("attack"), not a cause of
+    # something else beside the names
+    ("why does Tonny attack Charlotte?", "neglecting"),
 ])
 def test_a_why_question_quotes_the_reason(engine, question, needle) -> None:
     assert_quoted(engine.answer(question), needle)

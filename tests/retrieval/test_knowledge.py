@@ -357,3 +357,10 @@ def test_how_long_between_events_asks_for_no_runtime() -> None:
     assert fields_named("how long is it") == ["runtime"]
     assert "runtime" not in fields_named("how long after the first movie does this one start")
     assert "runtime" not in fields_named("how long since frank hit him")
+
+
+def test_where_is_it_from_asks_for_the_country() -> None:
+    from retrieval.knowledge.lexicon import fields_named
+
+    assert fields_named("where's it from?") == ["country"]
+    assert fields_named("where is the film from") == ["country"]
