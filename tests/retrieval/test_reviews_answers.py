@@ -237,3 +237,15 @@ def test_naming_the_film_does_not_draw_every_review_that_names_it(engine: Engine
     named = engine.answer("what did people think of the ending of pusher ii?")
     assert plain.reviews is not None and named.reviews is not None
     assert set(reviewers(named)) == set(reviewers(plain))
+
+
+def test_eval_credits_a_record_answer_by_its_computed_line(engine) -> None:
+    # "4/10" is in the line computed from the records, above a quote that cites the review
+    from retrieval.evaluate import EvalQuestion, evaluate
+
+    q = EvalQuestion("r1", "lowest score any of the reviewers gave?", ("4/10",), "reviews")
+    row = evaluate(engine, [q], modes=("hybrid",))["details"][0]
+    assert row["quote1"] and row["decision"] == "answered from the review records"
+    # a fact question is still judged by its quote alone
+    fact = EvalQuestion("f1", "who plays tonny", ("4/10",), "cast")
+    assert not evaluate(engine, [fact], modes=("hybrid",))["details"][0]["quote1"]
