@@ -433,8 +433,8 @@ class Engine:
 
     def _kind_stated(self, quote: str, noun: str) -> bool:
         """Whether a quote that names the noun says which kind: "a sawn-off gun", or a name
-        that is nobody's ("steals a Ferrari… the car", "the scores of John Carpenter"); not
-        "buy him a gun". A quote that does not name the noun may still answer ("a Ferrari")."""
+        that is nobody's ("steals a Porsche… the car", "the scores of John Williams"); not
+        "buy him a gun". A quote that does not name the noun may still answer ("a Porsche")."""
         tokens = re.findall(r"[\w’'-]+", quote)
         found = [i for i, w in enumerate(tokens) if stem(fold(w)) == noun]
         if not found:
@@ -446,7 +446,7 @@ class Engine:
 
     def _names_nobody(self, quote: str) -> bool:
         """Whether a quote holds a capitalised word, inside a sentence, that names no one the
-        graph knows: a place, a brand, a title ("at Kurts brothel" does not)."""
+        graph knows: a place, a brand, a title ("at Ann's flat" does not)."""
         for m in re.finditer(r"[\w’'-]+", quote):
             w, before = m.group(0), quote[:m.start()].rstrip()
             if (w[:1].isupper() and before and before[-1] not in ".!?:"  # not a sentence's
@@ -458,7 +458,7 @@ class Engine:
     def _states_relation(self, quote: str, analysis: Analysis, asked: set[str],
                          own_words: set[str]) -> bool:
         """Whether one sentence names the question's people, and someone else beside the
-        asked relation's own words: "Ø… is about to marry his girlfriend Gry"."""
+        asked relation's own words: "Jon… is about to marry his girlfriend Ann"."""
         for sentence in re.split(r"(?<=[.!?])\s+", quote):
             if (set(analysis.entities) <= self._mentioned(sentence)
                     and self._name_near(sentence, [], asked, own_words)):

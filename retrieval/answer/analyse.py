@@ -313,7 +313,7 @@ def _chained(folded: str) -> bool:
 _DESCRIBED = re.compile(r"\b(?:the|that|this) (?:guy|man|woman|girl|boy|person|one|dude|chick|"
                         r"lady|character|bloke|fella|kid) (?:who|that|with|from|in)\b")
 _IDENTITY_WORDS = frozenset("who whos is was are were the exactly again actually he she this "
-                            "that character his her s really in movie film it".split())
+                            "that character his her s really".split())
 
 
 def _asks_identity(words: list[str], spans: set[int]) -> bool:
@@ -341,7 +341,7 @@ def _find_entities(question: str, words: list[str], knowledge: Knowledge,
             key = " ".join(words[i:i + n])
             ids = aliases.get(key) or aliases.get(_unpossess(key))
             if not ids and n == 1:
-                # "dude" is a word of its own, not "duke" misspelt; "charlote" is a misspelling,
+                # "dude" is a word of its own, not "duke" misspelt; "annna" is a misspelling,
                 # and "tony" a name the corpus writes (as a name, so no everyday word here)
                 typo = (key in capitalised or is_name(key) or is_word is None
                         or not is_word(key))

@@ -127,7 +127,7 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b"
                           r"|\bwhat(?:s|'s| is| was)? (?:the )?(?:\w+ ){0,2}(?:rating|score|"
                           r"percentage)\W*$")),
-    # "what does smeden mean", "what's the meaning of the title": a gloss, not a fact
+    # "what does the nickname mean", "what's the meaning of the title": a gloss, not a fact
     ("meaning", re.compile(r"\bwhat (?:does|do|did) (?:the (?:word|name|title|nickname) )?"
                            r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"
                            r"|\bmeaning of (?:the (?:word|name|title|nickname) )?[\"'‘“]?[\w-]+[\"'’”]?\??$"

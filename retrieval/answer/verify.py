@@ -62,7 +62,7 @@ class Candidate:
     new_name: bool = True  # the quote names someone the question does not (a "who" answer)
     near_name: bool = True  # a name stands beside the question's words ("his cell-mate, X")
     proper_share: float = 1.0  # share (by count) of the question's names the passage holds
-    states_relation: bool = False  # the asked relation's own words beside a name ("marry… Gry")
+    states_relation: bool = False  # the asked relation's own words beside a name ("marry… Ann")
     kind_stated: bool = True  # "what kind of gun": not only "a gun" (see Analysis.kind_of)
     names_place: bool = True  # "what street": a proper name that is nobody's is in the quote
 
