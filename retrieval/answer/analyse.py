@@ -17,6 +17,7 @@ from retrieval.knowledge.lexicon import (
     FIELD_WORDS,
     LEAD_FIELDS,
     PRONOUNS,
+    crew_role,
     fields_named,
     relation_groups,
     relation_matches,
@@ -95,6 +96,7 @@ class Analysis:
     reviews: frozenset[int] = frozenset()  # passages of the reviews the question points at
     kind_of: str = ""  # "what kind of gun": the thing whose kind is asked ("gun")
     cites_review: bool = False  # "a review said…", "according to the reviews": a review says
+    role: str = ""  # "the casting director": a crew role no infobox line holds, as written
 
     @property
     def other_film(self) -> bool:
@@ -263,6 +265,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         typed_by_words=typed_by_words,
         kind_of=next(iter(_KIND_OF.findall(folded)), ""),
         cites_review=cites_review,
+        role=crew_role(folded),
     )
 
 

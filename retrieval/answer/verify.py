@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from retrieval.answer.analyse import Analysis
 from retrieval.answer.types import CHECKABLE, holds_type
 from retrieval.knowledge.lexicon import relation_matches
+from retrieval.text import fold
 
 MISSING_WORD_PENALTY = 0.3
 LEXICAL_EVIDENCE = 0.45
@@ -133,6 +134,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                 and (kind != "person" or c.new_name or c.is_evidence)
                 and (c.near_name or c.is_evidence and analysis.by_field)  # the field's line
                 and c.names_place
+                and (not analysis.role or analysis.role in fold(c.quote).replace("-", " "))
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
                 and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)
                      and c.name_share >= ANCHOR_SHARE

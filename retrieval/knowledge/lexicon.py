@@ -209,6 +209,21 @@ WEAK_FIELD_WORDS = frozenset({"how long", "long is", "last", "lasts", "length", 
                               "release", "direct", "write", "produce", "nation"})
 
 
+# Crew roles the film infobox template has no line for, written with a field's own word.
+_OTHER_ROLE = re.compile(r"\b(?:casting|art|assistant|second unit|set|costume|stunt|sound|"
+                         r"production|line|executive|associate|co|makeup|make-up)[ -]$")
+_ROLE_PHRASE = re.compile(r"\b(?:casting|art|assistant|second unit|set|costume|stunt|sound|"
+                          r"executive|associate|makeup|make-up)[ -](?:director|producer|editor|"
+                          r"designer|supervisor|coordinator|manager|mixer|artist)s?\b")
+
+
+def crew_role(folded: str) -> str:
+    """A crew role the infobox has no line for, as the question words it ("casting director"),
+    or ""; a quote must then name it."""
+    m = _ROLE_PHRASE.search(folded)
+    return m.group(0).replace("-", " ") if m else ""
+
+
 _BETWEEN_EVENTS = re.compile(r"\s+(?:after|before|since|ago|until|till|between|later|earlier)\b")
 
 # One alternation over every field word, longest first, compiled once: a question is scanned
@@ -230,6 +245,8 @@ def fields_named(folded: str, *, strong_only: bool = False) -> list[str]:
             continue
         if word == "how long" and _BETWEEN_EVENTS.match(folded, m.end()):
             continue  # "how long after the first film": time between events, not the runtime
+        if _OTHER_ROLE.search(folded[:m.start()]):
+            continue  # "the casting director", "the art director": crew no infobox line names
         for field in _FIELD_OF[word]:
             best[field] = max(best.get(field, 0), len(word))
     return [f for f, _ in sorted(best.items(), key=lambda fw: -fw[1])]

@@ -364,3 +364,12 @@ def test_where_is_it_from_asks_for_the_country() -> None:
 
     assert fields_named("where's it from?") == ["country"]
     assert fields_named("where is the film from") == ["country"]
+
+
+def test_a_crew_role_the_infobox_has_no_line_for_is_no_field() -> None:
+    from retrieval.knowledge.lexicon import fields_named
+
+    assert fields_named("who was the casting director") == []
+    assert fields_named("who was the art director") == []
+    assert fields_named("who was the director") == ["director"]
+    assert fields_named("what production company made it") == ["studio"]
