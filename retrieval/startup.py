@@ -12,6 +12,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from retrieval.index.current import live_build
+from retrieval.index.manifest import StaleIndex
 from retrieval.settings import Settings
 
 if TYPE_CHECKING:
@@ -67,13 +69,10 @@ def preload_encoder(settings: Settings) -> PendingEncoder | None:
     if settings.encoder == "torch":
         return None
     try:
-        name = (settings.index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
+        onnx_dir = live_build(settings.index_dir) / "onnx"
+    except StaleIndex:
         return None
-    onnx_dir = settings.index_dir / name / "onnx"
-    if not name.startswith("index-") or "/" in name or not onnx_dir.is_dir():
-        return None
-    return PendingEncoder(onnx_dir)
+    return PendingEncoder(onnx_dir) if onnx_dir.is_dir() else None
 
 
 def load_engine(settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,

@@ -34,6 +34,7 @@ from retrieval.errors import IndexError_
 from retrieval.fsutil import OWNER_FILE, claimed_dir, fsync_dir, owned_and_idle, write_atomic
 from retrieval.index import ann
 from retrieval.index.bm25 import BM25
+from retrieval.index.current import live_build
 from retrieval.index.manifest import (
     StaleIndex,
     file_checksums,
@@ -132,24 +133,6 @@ def open_index(settings: Settings, make_encoder: Callable[[], Encoder], *,
             return load_index(root, key), True
         except StaleIndex as e:
             raise IndexError_(f"the index just built in {root} does not verify ({e})") from None
-
-
-def live_build(root: Path) -> Path:
-    """The build folder `CURRENT` names; StaleIndex when there is none."""
-    try:
-        name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-        directory = root / name
-        if not name.startswith("index-") or "/" in name or not directory.is_dir():
-            raise StaleIndex(f"CURRENT names a missing build {name!r}")
-    except FileNotFoundError:
-        raise StaleIndex("no index yet") from None
-    except IsADirectoryError:
-        raise StaleIndex("CURRENT is a folder; it will be moved aside as CURRENT.moved-*") from None
-    except OSError as e:
-        raise StaleIndex(f"cannot read CURRENT: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise StaleIndex("CURRENT is not UTF-8 text") from None
-    return directory
 
 
 def _verified_build(root: Path, key: dict) -> tuple[Path, dict]:
