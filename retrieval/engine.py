@@ -65,7 +65,7 @@ from retrieval.passage import citation
 from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.settings import Settings
 from retrieval.startup import PendingEncoder
-from retrieval.text import STOPWORDS, content_terms, fold, stem, term_set
+from retrieval.text import STOPWORDS, content_terms, fold, sentences, stem, term_set
 from retrieval.text import words as words_of
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -314,7 +314,7 @@ class Engine:
         return Ranking(order, dict(zip(order, fused[ranked].tolist(), strict=True)))
 
     def _quote(self, ranking: Ranking, qvec: np.ndarray, weights: dict[str, float],
-               analysis: Analysis, k: int, q: str = "") -> Shown:
+               analysis: Analysis, k: int, q: str) -> Shown:
         """The best sentence window of each shortlisted passage, near-duplicates dropped."""
         ix = self.index
         shortlist = ranking.order[: max(RERANK_DEPTH, k * 3)]
@@ -332,7 +332,7 @@ class Engine:
                     and all(e in self._film_ids for e in analysis.entities))
         beside = frozenset(self._title_terms) if own_date else None
         if typed == "reason":  # the cause stated of what was asked, not of something beside it
-            beside = self._asked_words(q) if q else frozenset(weights)
+            beside = self._asked_words(q)
         quotes: dict[int, str] = {}
         windows: dict[int, tuple[int, int, float]] = {}
 
@@ -448,8 +448,8 @@ class Engine:
         """Whether a quote holds a capitalised word, inside a sentence, that names no one the
         graph knows: a place, a brand, a title ("at Ann's flat" does not)."""
         for m in re.finditer(r"[\w’'-]+", quote):
-            w, before = m.group(0), quote[:m.start()].rstrip()
-            if (w[:1].isupper() and before and before[-1] not in ".!?:"  # not a sentence's
+            w = m.group(0)
+            if (w[:1].isupper() and not _opens_sentence(quote, m.start())
                     and not any(self.knowledge.entity(e).kind in ("person", "character")
                                 for e in self._mentioned(w))):
                 return True
@@ -459,7 +459,7 @@ class Engine:
                          own_words: set[str]) -> bool:
         """Whether one sentence names the question's people, and someone else beside the
         asked relation's own words: "Jon… is about to marry his girlfriend Ann"."""
-        for sentence in re.split(r"(?<=[.!?])\s+", quote):
+        for sentence in sentences(quote):
             if (set(analysis.entities) <= self._mentioned(sentence)
                     and self._name_near(sentence, [], asked, own_words)):
                 return True
@@ -473,12 +473,12 @@ class Engine:
         reveals… The third film is Pusher 3, which follows…" does not say how the third ends."""
         proper = [a for a in anchors if a.proper]
         rest = [a for a in anchors if not a.proper]
-        sentences = re.split(r"(?<=[.!?])\s+", quote)
+        parts = sentences(quote)
         # as much of the rest as the whole quote holds, up to half: those words must stand
         # beside the other part's name
         wanted = min(ANCHOR_SHARE, anchor_share(term_set(quote), rest, mentioned))
-        for i in range(len(sentences)):
-            terms = term_set(" ".join(sentences[i:i + 2]))
+        for i in range(len(parts)):
+            terms = term_set(" ".join(parts[i:i + 2]))
             if (anchor_share(terms, proper, mentioned) >= 1.0
                     and anchor_share(terms, rest, mentioned) >= wanted):
                 return 1.0
@@ -491,7 +491,7 @@ class Engine:
         if not analysis.fields:
             return False
         date_field = FIELD_TYPES.get(analysis.fields[0]) == "date"
-        for sentence in re.split(r"(?<=[.!?])\s+", quote):
+        for sentence in sentences(quote):
             if not holds_type(sentence, analysis.answer_type, self._names):
                 continue
             terms = term_set(sentence)
@@ -512,8 +512,7 @@ class Engine:
         found = list(re.finditer(r"[\w’'-]+", quote))
         tokens = [m.group(0) for m in found]
         # A capital that opens a sentence says nothing about a name.
-        opens = [not quote[:m.start()].rstrip() or quote[:m.start()].rstrip()[-1] in ".!?:"
-                 for m in found]
+        opens = [_opens_sentence(quote, m.start()) for m in found]
         stems = [stem(fold(w)) for w in tokens]
         wanted = set().union(*(a.stems for a in anchors if a.entity is None)) if anchors else set()
         wanted |= relation_stems
@@ -639,6 +638,12 @@ NAME_WINDOW = 3  # words either side of a question word where the name it asks f
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence: its capital says nothing about a name."""
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:"
 
 
 def _whole_words(vocab: Path) -> frozenset[str]:

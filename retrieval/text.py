@@ -85,6 +85,14 @@ def content_terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """A quote's sentences, split after . ! or ? (a passage's own spans are finer)."""
+    return _SENTENCE_BREAK.split(text)
+
+
 @lru_cache(maxsize=1 << 17)
 def term_set(text: str) -> frozenset[str]:
     """The content terms of a text as a set, cached: passages' sentences recur across questions."""

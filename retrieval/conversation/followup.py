@@ -28,7 +28,7 @@ from retrieval.conversation.context import MAX_FOCUS, Turn
 from retrieval.conversation.names import describe, named_entities, spoken_name
 from retrieval.knowledge.graph import Knowledge, alias_keys
 from retrieval.knowledge.lexicon import FIELD_WORDS, fields_named, relation_word
-from retrieval.text import STOPWORDS, content_terms, fold
+from retrieval.text import STOPWORDS, content_terms, fold, sentences
 
 _MALE = {"he": "subject", "him": "object", "his": "possessive", "himself": "object"}
 _FEMALE = {"she": "subject", "her": "object", "hers": "possessive", "herself": "object"}
@@ -340,7 +340,7 @@ class Resolver:
         if not wanted:
             return []
         found: list[int] = []
-        for sentence in re.split(r"(?<=[.!?])\s+", text):
+        for sentence in sentences(text):
             if wanted & set(content_terms(sentence)):
                 found.extend(e for e in named_entities(sentence, self.knowledge)
                              if e not in found and self.knowledge.entity(e).kind == "character")
