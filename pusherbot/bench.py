@@ -290,6 +290,7 @@ def _engine_at_scale(settings: Settings, n: int, seed: int, x: np.ndarray, dense
 
     Synthetic passages are made of seed sentences, so sentence vectors are real encodings."""
     from pusherbot.synthetic import seed_sentences, synthetic_sentence_ids
+    from retrieval.answer.calibrate import load_calibration
     from retrieval.engine import Engine
     from retrieval.index.bm25 import BM25
     from retrieval.index.store import LoadedIndex
@@ -318,7 +319,7 @@ def _engine_at_scale(settings: Settings, n: int, seed: int, x: np.ndarray, dense
                          passages, x, encoder.encode(sentences), np.asarray(rows, np.int64),
                          np.concatenate([[0], np.cumsum(counts)]), dense, bm25,
                          EMPTY)  # shuffled sentences state no cast or relations
-    engine = Engine(settings, loaded, encoder)
+    engine = Engine(settings, loaded, encoder, calibration=load_calibration())
     for q in questions[:5]:
         engine.answer(q)
     totals: list[float] = []

@@ -97,6 +97,10 @@ def render_explanation(answer: Answer) -> str:
         lines.append(f"        read in {h.get('citation', 'passage ' + str(h['passage']))}: "
                      f"“{textwrap.shorten(h.get('text', ''), 90, placeholder='…')}”")
     lines.append(f"  decision: {a.get('decision', '?')} (confidence {answer.confidence:.2f})")
+    calibrated = a.get("calibration") or {}
+    if "probability" in calibrated:
+        lines.append(f"  calibrated probability that the documents answer it: "
+                     f"{calibrated['probability']:.2f}")
     return "\n".join(printable(line) for line in lines)
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 
 from retrieval.answer.analyse import POSITION_STEMS, Analysis, analyse, by_description
+from retrieval.answer.calibrate import Calibration, load_calibration, signals
 from retrieval.answer.fuse import (
     FusionWeights,
     dedupe,
@@ -31,7 +32,7 @@ from retrieval.answer.retrieve import (
     dense_candidates,
     top_positive,
 )
-from retrieval.answer.reviewers import Reviewers
+from retrieval.answer.reviewers import Reviewers, said_by
 from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
@@ -78,11 +79,14 @@ WINDOW_RERANK = 0.3
 class Engine:
     """Model + index, loaded once and shared; `answer` is thread-safe."""
 
-    def __init__(self, settings: Settings, index: LoadedIndex, encoder: Encoder) -> None:
+    def __init__(self, settings: Settings, index: LoadedIndex, encoder: Encoder, *,
+                 calibration: Calibration | None = None) -> None:
         self.settings = settings
         self.index = index
         self.encoder = encoder
         self.fusion = FusionWeights(dense=settings.dense_weight)
+        # The fitted check on the rules' decision (answer/calibrate.py); None: the rules alone.
+        self.calibration = calibration
         self.quote_weights = QuoteWeights()
         self._is_review = np.fromiter((p.source == "review" for p in index.passages), dtype=bool,
                                       count=len(index.passages))
@@ -116,9 +120,10 @@ class Engine:
     @classmethod
     def load(cls, settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,
              progress: BuildProgress | None = None,
-             pending: PendingEncoder | None = None) -> Engine:
+             pending: PendingEncoder | None = None, calibrated: bool = True) -> Engine:
         """Open (building if needed) the index and the query encoder (`pending`: one already
-        loading, see retrieval/startup.py)."""
+        loading, see retrieval/startup.py; `calibrated`: the fitted check weighs the rules'
+        decision, answer/calibrate.py)."""
         reference: list[Encoder] = []
 
         def make_encoder() -> Encoder:
@@ -129,7 +134,8 @@ class Engine:
                               progress=progress)
         encoder = _query_encoder(settings, index.directory, reference[0] if reference else None,
                                  warn or (lambda _m: None), pending)
-        return cls(settings, index, encoder)
+        return cls(settings, index, encoder,
+                   calibration=load_calibration() if calibrated else None)
 
     def stats(self) -> CorpusStats:
         """What the corpus holds, for /about and `pusherbot index`."""
@@ -211,22 +217,30 @@ class Engine:
         clock.lap("fusion")
         shown = self._quote(ranking, qvec, found.weights, analysis, k, q)
         clock.lap("quote")
-        verdict = self._verify(q, analysis, shown, found.weights)
+        verdict, calibrated = self._verify(q, analysis, shown, found.weights, ranking.score)
         clock.lap("verify")
         order = list(shown.top)
         if verdict.first:
             order.insert(0, order.pop(verdict.first))
         results = tuple(Result(rank=r + 1, score=ranking.score[i], quote=shown.quotes[i],
                                passage=self.index.passages[i]) for r, i in enumerate(order))
-        explained = analysis.to_dict(self.knowledge) | {"decision": verdict.reason}
+        explained = analysis.to_dict(self.knowledge) | {"decision": verdict.reason,
+                                                         "calibration": calibrated}
         for hop in explained["hops"]:  # where each link was read, as a person would cite it
             p = self.index.passages[hop["passage"]]
             hop["citation"] = citation(p)
             hop["text"] = p.text[hop["start"]:hop["end"]]
+        said = None
+        if analysis.who_wrote and verdict.answered:
+            # "which reviewer said…": the closest review answers, and its record names who.
+            at = next((r for r, res in enumerate(results) if res.passage.reviewer), None)
+            if at is not None:
+                results = _first(results, at)
+                said = said_by(results[0].passage)
         ordinary = Answer(question=q, answered=verdict.answered and bool(results),
                           results=results, confidence=verdict.confidence,
                           message=None if verdict.answered else self.abstain_message,
-                          analysis=explained)
+                          analysis=explained, summary=said)
         return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
 
     def _holds(self, pid: int, answer_type: str) -> bool:
@@ -365,9 +379,10 @@ class Engine:
             top = [*top[:max(0, k - 1)], primary]
         return Shown(top, quotes, best_sentence)
 
-    def _verify(self, q: str, analysis: Analysis, shown: Shown, weights: dict[str, float]
-                ) -> Verdict:
-        """Confidence and the decision to answer (retrieval/answer/verify.py)."""
+    def _verify(self, q: str, analysis: Analysis, shown: Shown, weights: dict[str, float],
+                scores: dict[int, float]) -> tuple[Verdict, dict[str, object]]:
+        """Confidence and the decision to answer (retrieval/answer/verify.py), weighed again
+        by the fitted calibration (calibrate.py); also what the calibration read."""
         ix = self.index
         covered = 0.0
         if shown.top and weights:
@@ -428,8 +443,21 @@ class Engine:
                                                            asked_names, own_words))))
         blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
                  and not analysis.other_film)  # the other part's field is not this one's
-        return verify(analysis, candidates, base, blank_field=blank, names=self._names,
-                      threshold=self.settings.abstain_threshold, anchors=anchors)
+        threshold = self.settings.abstain_threshold
+        verdict = verify(analysis, candidates, base, blank_field=blank, names=self._names,
+                         threshold=threshold, anchors=anchors)
+        order = list(shown.top)
+        if order:
+            order.insert(0, order.pop(verdict.first))
+        read = signals(analysis, candidates, anchors, verdict, base,
+                       (scores.get(order[0], 0.0) if order else 0.0,
+                        scores.get(order[1], 0.0) if len(order) > 1 else 0.0))
+        out: dict[str, object] = {"rules_answer": verdict.answered,
+                                  "signals": {k: round(v, 4) for k, v in read.values.items()}}
+        if self.calibration is not None:
+            verdict, prob = self.calibration.decide(verdict, read, threshold)
+            out["probability"] = round(prob, 4)
+        return verdict, out
 
     def _kind_stated(self, quote: str, noun: str) -> bool:
         """Whether a quote that names the noun says which kind: "a sawn-off gun", or a name
@@ -638,6 +666,12 @@ NAME_WINDOW = 3  # words either side of a question word where the name it asks f
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
+
+
+def _first(results: tuple[Result, ...], at: int) -> tuple[Result, ...]:
+    """The results with the one at `at` moved first, ranks renumbered."""
+    order = [results[at], *results[:at], *results[at + 1:]]
+    return tuple(replace(r, rank=n + 1) for n, r in enumerate(order))
 
 
 def _opens_sentence(text: str, start: int) -> bool:

@@ -76,9 +76,10 @@ def evaluate(engine, questions: list[EvalQuestion], modes: tuple[str, ...] = MOD
             if q.answers:
                 hits = [contains_answer(r.passage.text, q.answers) for r in a.results]
                 row["quote1"] = bool(a.results) and contains_answer(a.results[0].quote, q.answers)
-                if (a.analysis or {}).get("type") == "record" and a.summary:
+                if (a.analysis or {}).get("type") in ("record", "reviewer") and a.summary:
                     # A record question's answer is the line computed from the records (the
-                    # lowest rating, who gave it), shown above the quotes that cite them.
+                    # lowest rating, who gave it), shown above the quotes that cite them; so
+                    # is the author of the review that answers "which reviewer said…".
                     row["quote1"] = row["quote1"] or contains_answer(a.summary, q.answers)
                 row["passage3"] = any(hits[:3])
                 row["rr"] = next((1.0 / (i + 1) for i, h in enumerate(hits) if h), 0.0)

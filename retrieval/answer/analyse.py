@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from retrieval.answer.reviewers import asks_who_wrote
 from retrieval.answer.types import AnswerType, expected_type
 from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, Link
 from retrieval.knowledge.lexicon import (
@@ -96,6 +97,7 @@ class Analysis:
     reviews: frozenset[int] = frozenset()  # passages of the reviews the question points at
     kind_of: str = ""  # "what kind of gun": the thing whose kind is asked ("gun")
     cites_review: bool = False  # "a review said…", "according to the reviews": a review says
+    who_wrote: bool = False  # "which reviewer said…": the answer is a review's author
     role: str = ""  # "the casting director": a crew role no infobox line holds, as written
 
     @property
@@ -142,7 +144,10 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
                    or (answer_type == "other" and len(content) <= 4 and f in strong
                        # "how did they pick the music" asks how, not who composed it
                        and not re.match(r"(?:how|why)\b", folded.strip())))
-    cites_review = bool(_CITES_REVIEW.search(folded))
+    who_wrote = asks_who_wrote(folded)
+    cites_review = who_wrote or bool(_CITES_REVIEW.search(folded))
+    if who_wrote:
+        answer_type = "reviewer"  # the quote need hold no name: the review's record has it
     if cites_review:
         fields = ()  # "a review said it is dedicated to some writer": no infobox line says
     typed_by_words = answer_type != "other"
@@ -265,6 +270,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         typed_by_words=typed_by_words,
         kind_of=next(iter(_KIND_OF.findall(folded)), ""),
         cites_review=cites_review,
+        who_wrote=who_wrote,
         role=crew_role(folded),
     )
 

@@ -69,3 +69,31 @@ class Reviewers:
 def _key(name: str) -> str:
     """A handle as people type it: folded, without punctuation ("PAolo-10" → "paolo10")."""
     return re.sub(r"[^a-z0-9]", "", fold(name))
+
+
+# "which reviewer said…", "whose review…", "who wrote that… in a review", "someone compared x
+# to y, who?": the answer is the review's author, which its record holds, not its text.
+_WHICH_REVIEWER = re.compile(
+    r"\bwhich (?:imdb |user )?(?:reviewer|review|user|critic)s?\b|\bwhose reviews?\b"
+    r"|\bwhat (?:imdb )?(?:reviewer|user|critic)\b")
+_WHO_SAID = re.compile(
+    r"\bwho (?:\w+ )?(?:said|says|wrote|writes|called|calls|compared|compares|thought|thinks|"
+    r"mentioned|mentions|signed|reviewed|complained|claimed|described|likened|noticed|argued|"
+    r"praised|felt|met|saw|watched)\b")
+_REVIEW_CUE = re.compile(r"\b(?:reviews?|reviewers?|users?|critics?|imdb|someone|somebody|"
+                         r"anyone|anybody)\b")
+_TRAILING_WHO = re.compile(r"\b(?:someone|somebody|one review|a review|one reviewer|a reviewer|"
+                           r"one user|a user)\b.*\b(?:who|which one)\W*$")
+
+
+def asks_who_wrote(folded: str) -> bool:
+    """Whether a (folded) question asks which reviewer wrote something."""
+    return bool(_WHICH_REVIEWER.search(folded) or _TRAILING_WHO.search(folded)
+                or (_WHO_SAID.search(folded) and _REVIEW_CUE.search(folded)))
+
+
+def said_by(p: Passage) -> str:
+    """The line naming a review's author, from its record: “From jdoe99's review (7/10, …).”"""
+    facts = ", ".join(x for x in (f"{p.rating}/10" if p.rating is not None else "", p.date or "")
+                      if x)
+    return f"From {p.reviewer}'s review" + (f" ({facts})." if facts else ".")

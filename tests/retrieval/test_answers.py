@@ -354,3 +354,16 @@ def test_questions_the_documents_do_not_answer_abstain(engine, question) -> None
     answer = engine.answer(question)
     assert not answer.answered, (question, answer.analysis["decision"])
     assert answer.message == engine.abstain_message
+
+
+@pytest.mark.parametrize(("question", "author", "needle"), [
+    ("which reviewer said it was as powerful as once were warriors", "gotchast", "once were warriors"),
+    ("someone compared mads here to le chiffre, who", "slake09", "Le Chiffre"),
+])
+def test_which_reviewer_said_it_names_the_author_from_the_review_record(
+        engine, question, author, needle) -> None:
+    answer = engine.answer(question)
+    assert_quoted(answer, needle)
+    assert answer.analysis["type"] == "reviewer"
+    assert answer.results[0].passage.reviewer == author
+    assert answer.summary is not None and answer.summary.startswith(f"From {author}'s review (")

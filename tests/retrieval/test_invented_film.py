@@ -118,3 +118,9 @@ def test_an_unresolved_relation_never_answers_with_its_owners_actor(invented, qu
     answer = invented.answer(question)
     assert wrong not in answer.analysis["resolved"]
     quoted(answer, actor)
+
+
+def test_which_reviewer_said_it_names_the_author(invented) -> None:
+    answer = invented.answer("which reviewer saw it in porto")
+    assert answer.answered and "Porto" in answer.results[0].quote
+    assert answer.summary == "From mariana_lx's review (3 May 2000)."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer.reviewers import Reviewers
+from retrieval.answer.reviewers import Reviewers, asks_who_wrote, said_by
 from retrieval.passage import Passage
 
 
@@ -46,3 +46,27 @@ def test_other_questions_point_nowhere(question) -> None:
 def test_the_named_reviewers_review_is_quoted(engine) -> None:
     answer = engine.answer("what did ivansv say about the ending")
     assert answer.results[0].passage.reviewer == "ivansv"
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("which reviewer said it was as powerful as some other film", True),
+    ("someone compared the lead to a bond villain, who", True),
+    ("one review said its more an equal than a sequel, which one", True),
+    ("whose review mentions the festival", True),
+    ("who wrote in a review that the dad looks like a filmmaker", True),
+    ("which review talks about the cello score", True),
+    # who in the film, not who of the reviewers
+    ("who did reviewers say was the best actor", False),
+    ("who says the lead is worthless", False),
+    ("who plays the dad", False),
+    ("what do the reviews say about the ending", False),
+])
+def test_asks_who_wrote_tells_a_reviewer_question_from_a_question_about_the_film(
+        question, asks) -> None:
+    assert asks_who_wrote(question) is asks
+
+
+def test_said_by_names_the_author_with_the_records_facts() -> None:
+    assert said_by(_review(0, "jdoe99", 7)) == "From jdoe99's review (7/10)."
+    unrated = _review(1, "anon", None)
+    assert said_by(unrated) == "From anon's review."
