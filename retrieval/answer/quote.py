@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -39,7 +40,7 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
         return 0, -1, 0.0
     total = sum(weights.values()) or 1.0
     asked = weights.keys()
-    terms = [term_set(passage.text[s:e]) & asked for s, e in spans]  # only question words count
+    terms = [t & asked for t in sentence_terms(passage.text, spans)]  # only question words count
     typed = [bool(answer_type) and holds_type(passage.text[s:e], answer_type or "", names)
              and (typed_beside is None or bool(typed_beside & term_set(passage.text[s:e])))
              for s, e in spans]
@@ -61,6 +62,12 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
             if score > best[2]:
                 best = (i, j, score)
     return best
+
+
+@lru_cache(maxsize=1 << 14)
+def sentence_terms(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[frozenset[str], ...]:
+    """Each sentence's terms (cached: the same passages are quoted question after question)."""
+    return tuple(term_set(text[s:e]) for s, e in spans)
 
 
 def quote_text(passage: Passage, first: int, last: int, max_chars: int) -> str:

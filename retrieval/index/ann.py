@@ -139,13 +139,38 @@ def load_vector_index(path: str, spec: VectorIndexSpec) -> faiss.Index:
     return apply_search_params(faiss.read_index(str(path)), spec)
 
 
-def search(index: faiss.Index, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+class FlatVectors:
+    """Exact inner-product search over the stored vectors with numpy: what a faiss flat index
+    does, the same results, without importing faiss (~0.05 s of a one-shot `ask`)."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+        self.ntotal = len(vectors)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, ids) of the top k for each query, best first, like faiss's `search`."""
+        sims = _as_f32(np.atleast_2d(queries)) @ self.vectors.T
+        k = max(0, min(k, self.ntotal))
+        scores = np.zeros((len(sims), k), np.float32)
+        ids = np.zeros((len(sims), k), np.int64)
+        for row, s in enumerate(sims):  # one row per query: a one-shot question has one
+            part = np.argpartition(-s, k - 1)[:k] if 0 < k < len(s) else np.arange(k)
+            # best first; equal scores by id (faiss leaves their order to its heap)
+            part = part[np.lexsort((part, -s[part]))]
+            ids[row], scores[row] = part, s[part]
+        return scores, ids
+
+
+def search(index: faiss.Index | FlatVectors, queries: np.ndarray, k: int
+           ) -> tuple[np.ndarray, np.ndarray]:
     """(scores, ids) of the top k for each query; fast for single queries from any thread.
 
     OpenMP's thread count is a per-thread setting, so it is set here in the calling thread:
     one thread for a handful of queries (measured: exact search over 10k vectors 0.3 ms with
     one thread, tens of ms with two when the cores are busy), all cores for batches.
     """
+    if isinstance(index, FlatVectors):
+        return index.search(queries, k)
     import faiss
 
     q = _as_f32(np.atleast_2d(queries))

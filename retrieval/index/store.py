@@ -73,7 +73,7 @@ class LoadedIndex:
     sentence_vectors: np.ndarray  # (distinct sentences, dim)
     passage_sentences: np.ndarray  # sentence rows of all passages, concatenated
     sentence_offsets: np.ndarray  # passage i's rows: passage_sentences[off[i]:off[i+1]]
-    dense: Any  # faiss.Index (faiss ships no type information)
+    dense: Any  # ann.FlatVectors, or a faiss.Index (faiss ships no type information)
     bm25: BM25
     knowledge: Knowledge  # the film's people, aliases and relations (retrieval/knowledge/)
     # The opinion and fact prototype questions' vectors (retrieval/reviews/intent.py)
@@ -163,7 +163,9 @@ def load_index(root: Path, key: dict) -> LoadedIndex:
         sentence_vectors = _mapped(directory / "sentence_vectors.npy")
         passage_sentences = _mapped(directory / "passage_sentences.npy")
         spec = ann.VectorIndexSpec.from_dict(manifest.get("vector_index") or {"kind": "flat"})
-        dense = ann.load_vector_index(str(directory / "dense.faiss"), spec)
+        # An exact index is the vectors themselves: searched with numpy, faiss is not loaded.
+        dense = (ann.FlatVectors(vectors) if spec.kind == "flat"
+                 else ann.load_vector_index(str(directory / "dense.faiss"), spec))
         bm25 = BM25.load(directory)
         knowledge = Knowledge.from_json((directory / "knowledge.json").read_text(encoding="utf-8"))
         intent = _mapped(directory / "intent_vectors.npy")

@@ -281,6 +281,19 @@ def test_no_heavy_import_for_help_bad_arguments_or_a_valid_index(run, args) -> N
     assert "HEAVY []" in out.stderr, out.stderr[-500:]
 
 
+def test_one_shot_ask_on_an_exact_index_loads_neither_faiss_nor_torch(run) -> None:
+    # The flat index is searched with numpy (retrieval/index/ann.FlatVectors), the question
+    # encoded with onnxruntime: what a one-shot `ask` imports is its start-up time.
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['pusherbot', 'ask', '--json', 'who was the cinematographer']\n"
+             "try:\n    runpy.run_module('pusherbot', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "print('LOADED', sorted(m for m in ('faiss', 'torch', 'sentence_transformers') "
+             "if m in sys.modules), file=sys.stderr)")
+    out = run("-c", probe, python_args=True)
+    assert "Søborg" in out.stdout and "LOADED []" in out.stderr, out.stderr[-500:]
+
+
 def test_eval_json_has_all_modes_and_metrics(run, tmp_path) -> None:
     f = tmp_path / "q.jsonl"
     f.write_text(

@@ -106,3 +106,31 @@ def test_unknown_kind_is_rejected():
         VectorIndexSpec("annoy")
     with pytest.raises(ValueError):
         build_vector_index(np.zeros((10, 4), np.float32), VectorIndexSpec("ivf", {"nlist": 64}))
+
+
+@pytest.mark.parametrize("k", [1, 5, 50, 300])
+def test_flat_vectors_search_matches_faiss_exact_search(k) -> None:
+    """Oracle: the numpy flat search returns faiss IndexFlatIP's ids and scores."""
+    import faiss
+
+    from retrieval.index.ann import FlatVectors, search
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    q = rng.normal(size=(4, 16)).astype(np.float32)
+    exact = faiss.IndexFlatIP(16)
+    exact.add(x)
+    want_scores, want_ids = exact.search(q, min(k, 200))
+    got_scores, got_ids = search(FlatVectors(x), q, k)
+    np.testing.assert_array_equal(got_ids, want_ids)
+    np.testing.assert_allclose(got_scores, want_scores, rtol=1e-5, atol=1e-6)
+
+
+def test_flat_vectors_order_equal_scores_by_id() -> None:
+    """faiss leaves the order of equal scores to its heap; here it is fixed: lower id first."""
+    from retrieval.index.ann import FlatVectors
+
+    x = np.eye(4, dtype=np.float32)[[0, 1, 1, 2, 1]]  # rows 1, 2 and 4 are the same vector
+    scores, ids = FlatVectors(x).search(np.array([0, 1, 0, 0], np.float32), 3)
+    assert ids.tolist() == [[1, 2, 4]] and scores.tolist() == [[1.0, 1.0, 1.0]]
