@@ -288,8 +288,8 @@ class Engine:
         lex_idx = top_positive(lexical_all, self.fusion.candidates)
         extra = [*analysis.evidence, *([analysis.position] if analysis.position is not None else []),
                  *analysis.reviews]
-        idx = np.union1d(np.union1d(dense_idx, lex_idx),
-                         np.asarray(extra, dtype=np.int64)).astype(np.int64)
+        # A set, not np.union1d: np.unique imports numpy.ma, ~0.02 s of a one-shot start.
+        idx = np.fromiter(sorted({*dense_idx.tolist(), *lex_idx.tolist(), *extra}), np.int64)
         weights = {t.term: t.weight * self._idf.get(t.term, self._max_idf) for t in terms}
         return Found(idx, ix.vectors[idx] @ qvec, lexical_all[idx], weights)
 
