@@ -114,6 +114,7 @@ def test_an_amount_stated_only_in_a_review_is_quoted(engine) -> None:
 
 @pytest.mark.parametrize("question", [
     "what was the budget", "how much did it gross", "what was the box office",
+    "whats the box office gross of pusher 2",  # the film's title is no part of what is asked
 ])
 def test_a_blank_infobox_field_asked_for_is_a_known_unknown(engine, question) -> None:
     answer = engine.answer(question)
