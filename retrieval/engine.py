@@ -59,6 +59,8 @@ from retrieval.knowledge.graph import Knowledge, alias_keys
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
+    picks_same_relative,
+    relation_modifiers,
     relation_surfaces,
     relation_word,
 )
@@ -192,7 +194,8 @@ class Engine:
         about = self.reviews.answer(q, qvec, timings)
         if isinstance(about, Answer):
             return about
-        analysis = analyse(q, self.knowledge, self._is_name, self._is_everyday)
+        analysis = self._picked_relative(q, analyse(q, self.knowledge, self._is_name,
+                                                    self._is_everyday))
         pointed = self._reviewers.pointed(q)
         if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
             analysis = replace(analysis, reviews=pointed.passages,
@@ -242,6 +245,22 @@ class Engine:
                           message=None if verdict.answered else self.abstain_message,
                           analysis=explained, summary=said)
         return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
+
+    def _picked_relative(self, q: str, analysis: Analysis) -> Analysis:
+        """"who plays the dukes little son": when the question picks one relative and the
+        graph's link for the relation does not say it is that one, the documents do not name
+        him (the link found is the other son)."""
+        groups = relation_modifiers(fold(q))
+        if not groups or not analysis.evidence or analysis.answer_type != "person":
+            return analysis
+        related = [h for h in analysis.hops if h.relation not in ("played by", "alias")
+                   and not h.relation.startswith("field:")]
+        texts = [fold(self.index.passages[h.passage].text[h.start:h.end]) for h in related]
+        if not texts or any(picks_same_relative(t, groups) for t in texts):
+            return analysis
+        return replace(analysis, unresolved=True, evidence=(),
+                       notes=(*analysis.notes, "the link found does not say it is the "
+                              f"{' '.join(sorted(groups))} one the question asks for"))
 
     def _holds(self, pid: int, answer_type: str) -> bool:
         """Whether a passage holds an instance of an answer type (cached: passages repeat)."""

@@ -250,3 +250,25 @@ def fields_named(folded: str, *, strong_only: bool = False) -> list[str]:
         for field in _FIELD_OF[word]:
             best[field] = max(best.get(field, 0), len(word))
     return [f for f, _ in sorted(best.items(), key=lambda fw: -fw[1])]
+
+
+# Words that pick one of several relatives ("the little son", "his older brother"): a link
+# answers only if its own words pick the same one. Grouped by what they mean.
+_WHICH_ONE = {w: group for group, words in (
+    # not "baby" ("baby mama") nor "new" ("his new wife" is the one he just married)
+    ("younger", "little younger youngest small"), ("older", "older oldest elder eldest big"),
+    ("other", "other second another"), ("half", "half"), ("step", "step"))
+    for w in words.split()}
+
+
+def relation_modifiers(folded: str) -> set[str]:
+    """The groups of the words in folded text that pick one relative: "little son" → younger."""
+    words = re.findall(r"[a-z]+", folded)
+    return {_WHICH_ONE[w] for w, nxt in zip(words, words[1:], strict=False)
+            if w in _WHICH_ONE and (relation_word(nxt) or nxt in _WHICH_ONE)}
+
+
+def picks_same_relative(folded_evidence: str, groups: set[str]) -> bool:
+    """Whether a link's own text picks the relative the question picks (every group asked)."""
+    said = {_WHICH_ONE[w] for w in re.findall(r"[a-z]+", folded_evidence) if w in _WHICH_ONE}
+    return groups <= said

@@ -368,3 +368,12 @@ def test_which_reviewer_said_it_names_the_author_from_the_review_record(
     assert answer.analysis["type"] == "reviewer"
     assert answer.results[0].passage.reviewer == author
     assert answer.summary is not None and answer.summary.startswith(f"From {author}'s review (")
+
+
+def test_a_relative_the_question_picks_is_not_the_one_the_link_names(engine) -> None:
+    # The cast line makes Tonny the Duke's son; "the little son" is the younger one, whom the
+    # plot mentions and no passage names.
+    picked = engine.answer("who plays the dukes little son")
+    assert not picked.answered
+    assert any("younger" in n for n in picked.analysis["notes"])
+    assert_quoted(engine.answer("who plays the dukes son"), "Mads Mikkelsen")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from retrieval.index.bm25 import BM25
+from retrieval.knowledge.lexicon import picks_same_relative, relation_modifiers
 from retrieval.text import content_terms, fold, stem
 
 
@@ -61,3 +63,22 @@ def test_stemming_is_safe_from_many_threads() -> None:
     with ThreadPoolExecutor(8) as pool:
         for _ in range(5):
             assert list(pool.map(stem.__wrapped__, words)) == expected
+
+
+@pytest.mark.parametrize(("question", "groups"), [
+    ("who plays the dukes little son", {"younger"}),
+    ("who plays her older half brother", {"older", "half"}),
+    ("does he have another wife", {"other"}),
+    ("who plays tonys baby mama", set()),  # a relation's own phrase, no pick
+    ("who plays o's new wife", set()),  # the one he just married
+    ("a little help with the son question", set()),  # "little" not before a relation
+])
+def test_relation_modifiers_name_the_relative_picked(question, groups) -> None:
+    assert relation_modifiers(question) == groups
+
+
+def test_a_link_picks_the_same_relative_only_in_its_own_words() -> None:
+    assert picks_same_relative("the duke has a younger son from a different mother", {"younger"})
+    assert picks_same_relative("his little brother", {"younger"})  # a word of the same group
+    assert not picks_same_relative("tonnys estranged father", {"younger"})
+    assert not picks_same_relative("her older brother", {"older", "half"})
