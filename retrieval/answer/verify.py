@@ -118,11 +118,18 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     # Typed, any shown passage that names the other part may answer; untyped, only the
     # closest is judged: a lower one that names it is seldom about what was asked of it.
     judged = named if kind in CHECKABLE else named[:1]
+    first = 0
     if analysis.other_film and not any(judged):
+        # …unless a lower one names it and holds every word asked ("is x in part 3?": the
+        # review that speaks of "the third… flick, given x's absence").
+        # A yes/no question only: "how does part 3 end" wants more than a mention of both.
+        parts = [frozenset(stems) for _, stems in analysis.other_parts]
+        if kind == "yesno" and any(a.stems not in parts for a in anchors):
+            first = next((i for i, c in enumerate(candidates) if named[i] and c.share >= 1.0), 0)
+    if analysis.other_film and not any(judged) and not first:
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        "the question is about another film of the series, which the closest "
                        f"passage{'s do' if len(judged) > 1 else ' does'} not name")
-    first = 0
     if kind in ("number", "amount") and any(a.foreign and a.counted for a in anchors):
         # "how many dvds", "the metacritic score": what the number is of is a word no
         # passage uses, so no passage counts it

@@ -377,3 +377,11 @@ def test_a_relative_the_question_picks_is_not_the_one_the_link_names(engine) -> 
     assert not picked.answered
     assert any("younger" in n for n in picked.analysis["notes"])
     assert_quoted(engine.answer("who plays the dukes son"), "Mads Mikkelsen")
+
+
+def test_a_yes_no_question_about_another_part_is_answered_by_the_passage_naming_it(engine) -> None:
+    # The closest passage names only the first film; the review below it speaks of "the third
+    # and final flick… given Mads Mikkelsen's absence", and holds every word asked.
+    assert_quoted(engine.answer("is mads in pusher 3"), "Mads Mikkelsen's absence")
+    # Asked how it ends, a mention of the third film beside the word "end" is no answer.
+    assert not engine.answer("how does pusher 3 end").answered
