@@ -251,7 +251,7 @@ class Engine:
         graph's link for the relation does not say it is that one, the documents do not name
         him (the link found is the other son)."""
         groups = relation_modifiers(fold(q))
-        if not groups or not analysis.evidence or analysis.answer_type != "person":
+        if not groups or not analysis.evidence or analysis.answer_type not in ("person", "name"):
             return analysis
         related = [h for h in analysis.hops if h.relation not in ("played by", "alias")
                    and not h.relation.startswith("field:")]

@@ -170,13 +170,19 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         if not owners and knowledge.protagonist is not None and PRONOUNS & set(words):
             owners = [knowledge.protagonist]  # "the mother of his kid": the lead's
             notes.append(f"taking the pronoun as {knowledge.entity(owners[0]).name}")
+        elif (not owners and knowledge.protagonist is not None and _THE_RELATIVE.search(folded)
+              and _chained(folded)):
+            # "the dad's ex-wife", the dad said of no one: the lead's dad (a relation of
+            # its own, "who does the dad actor look like", may be anyone's: the passages say)
+            owners = [knowledge.protagonist]
+            notes.append(f"taking the relation as {knowledge.entity(owners[0]).name}'s")
         # "x's father's ex-wife" chains relations; "his friend who gets married" does not.
         chain = _follow_chain(knowledge, owners, relation, relation_groups(folded),
                               chained=_chained(folded))
         # "who is x's dad" and "x's dad?" ask for the person; "does x kill his dad" asks
         # about an event, where the relation only says whom to search for.
         surface = relation_surface(folded)
-        asks_person = answer_type == "person" or asks_actor or _asks_identity(
+        asks_person = answer_type in ("person", "name") or asks_actor or _asks_identity(
             words, spans | {i for i, w in enumerate(words) if w in surface})
         if chain:
             for step in chain:
@@ -278,6 +284,10 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     )
 
 
+# "the dad", "the old man": a family relation said of no one is the lead's (not "the friend",
+# "the boss": the film has many of those).
+_THE_RELATIVE = re.compile(r"\bthe (?:dad|father|mom|mum|mother|old man|old lady|brother|"
+                           r"sister|son|daughter|baby mama|baby momma)(?:'s|’s|s)?\b")
 # "what kind of gun", "which type of car": a subtype of the thing is the answer.
 _KIND_OF = re.compile(r"\b(?:what|which|wat|whats|what's)(?: \w+)? (?:kind|type|sort|variety) of "
                       r"(?:a |an )?([a-z]{3,})\b")
@@ -317,6 +327,11 @@ def _chained(folded: str) -> bool:
             return True
         if relation_word(base) and after[:1] == ["of"] and any(
                 relation_word(a) for a in tokens[i + 2:i + 5]):
+            return True
+        # "the dad used to be married to": whom the relative was married to ("his friend
+        # who gets married" asks for the friend)
+        if relation_word(base) and re.match(r"(?:\w+ ){0,4}?(?:married to|divorced from)\b",
+                                            " ".join(tokens[i + 1:i + 8])):
             return True
     return False
 

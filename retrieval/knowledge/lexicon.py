@@ -47,6 +47,8 @@ _RELATION_PHRASES = {
     "ex-husband": ("ex", "spouse"), "ex girlfriend": ("ex", "partner"),
     "ex-girlfriend": ("ex", "partner"), "half brother": ("brother",),
     "half-brother": ("brother",), "step brother": ("brother",), "married to": ("spouse",),
+    "used to be married to": ("ex", "spouse"), "was once married to": ("ex", "spouse"),
+    "divorced from": ("ex", "spouse"),
     "had a kid with": ("mother", "child"), "had a child with": ("mother", "child"),
     "had a baby with": ("mother", "child"),
     "money guy": ("backer",), "money man": ("backer",), "borrowing from": ("backer",),

@@ -307,3 +307,19 @@ def test_the_analysis_is_json_ready(engine) -> None:
     assert d["entities"] == ["Tonny"] and d["resolved"] == ["Leif Sylvester"]
     assert d["named"][0] == {"words": "tonys", "entity": "Tonny", "kind": "character"}
     assert {"from", "relation", "to", "passage", "start", "end"} <= set(d["hops"][0])
+
+
+@pytest.mark.parametrize(("question", "relation", "chained"), [
+    ("whats the name of the lady the dad used to be married to", ("father", "ex", "spouse"), True),
+    ("who plays the dads ex wife", ("father", "ex", "spouse"), True),
+    ("who is tonnys friend who gets married", ("friend", "spouse"), False),  # the friend
+])
+def test_a_relation_of_a_relative_said_of_no_one_is_the_leads(
+        engine, question, relation, chained) -> None:
+    a = engine.answer(question).analysis
+    assert tuple(a["relation"]) == relation
+    hops = list(dict.fromkeys((h["from"], h["relation"], h["to"]) for h in a["hops"]))
+    if chained:  # the lead's father, then his ex-wife
+        assert hops[:2] == [("Tonny", "father", "Smeden"), ("Smeden", "ex spouse", "Jeanette")]
+    else:
+        assert not any(h[1] == "ex spouse" for h in hops)
