@@ -177,12 +177,16 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
                 "duration", "lasts", "last"),
     "country": ("country", "countries", "nation", "where from", "made in", "where's it from",
                 "where is it from", "where was it made", "where's the film from",
-                "where is the film from"),
+                "where is the film from", "co-production", "coproduction", "co production",
+                "co-produced", "coproduced"),
     "language": ("language", "languages", "spoken", "speak"),
     "budget": ("budget", "cost", "costs", "spent", "spend", "money to make"),
     "gross": ("gross", "grossed", "box office", "earned", "earn", "made at the box office",
               "revenue", "takings"),
-    # Not an infobox line: the lead states a film's other titles ("also known as …").
+    # Not infobox lines: the lead states a film's genre ("is a 2004 Danish crime film") and
+    # its other titles ("also known as …").
+    "genre": ("genre", "genres", "what kind of film", "what kind of movie", "what type of film",
+              "what type of movie"),
     "title": ("subtitle", "full title", "other title", "alternative title", "alternate title",
               "english title", "original title", "also known as", "aka", "other name",
               "alternative name", "working title", "long title"),
@@ -194,10 +198,10 @@ FIELD_TYPES: dict[str, str] = {
     "cinematography": "person", "editing": "person", "studio": "organisation",
     "distributor": "organisation", "released": "date", "runtime": "duration",
     "country": "place", "language": "other", "budget": "amount", "gross": "amount",
-    "based_on": "other", "title": "other",
+    "based_on": "other", "title": "other", "genre": "other",
 }
 # Fields an article states in its lead paragraph rather than on an infobox line of their own.
-LEAD_FIELDS = frozenset({"title"})
+LEAD_FIELDS = frozenset({"title", "genre"})
 # Fields whose value is a list of people: their infobox lines name crew and cast.
 PERSON_FIELDS = frozenset(f for f, t in FIELD_TYPES.items() if t == "person")
 

@@ -134,6 +134,8 @@ def test_an_amount_with_an_adjective_before_its_currency() -> None:
     ("who is in the cast", "starring"),
     ("whats the subtitle", "title"),  # the lead's "also known as", not an infobox line
     ("what's the english title", "title"),
+    ("what genre is it", "genre"),  # the lead's "a 2004 Danish crime film"
+    ("what countries was it a co-production of", "country"),
 ])
 def test_infobox_vocabulary(engine, question, field) -> None:
     assert read(engine, question).fields[:1] == (field,)

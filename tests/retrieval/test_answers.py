@@ -385,3 +385,7 @@ def test_a_yes_no_question_about_another_part_is_answered_by_the_passage_naming_
     assert_quoted(engine.answer("is mads in pusher 3"), "Mads Mikkelsen's absence")
     # Asked how it ends, a mention of the third film beside the word "end" is no answer.
     assert not engine.answer("how does pusher 3 end").answered
+
+
+def test_the_genre_is_quoted_from_the_lead(engine) -> None:
+    assert_quoted(engine.answer("what genre is it"), "crime film")

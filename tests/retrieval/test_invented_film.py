@@ -124,3 +124,8 @@ def test_which_reviewer_said_it_names_the_author(invented) -> None:
     answer = invented.answer("which reviewer saw it in porto")
     assert answer.answered and "Porto" in answer.results[0].quote
     assert answer.summary == "From mariana_lx's review (3 May 2000)."
+
+
+def test_the_genre_is_read_from_the_lead(invented) -> None:
+    answer = invented.answer("what genre is it")
+    assert answer.answered and "crime film" in answer.results[0].quote
