@@ -330,3 +330,10 @@ def test_chat_answers_lines_until_quit(run) -> None:
               env={"PUSHERBOT_HISTORY": os.devnull})
     assert out.returncode == 0, out.stderr
     assert "Maria Erwolter" in out.stdout and "not asked" not in out.stdout
+
+
+def test_which_reviewer_said_it_prints_the_author_above_the_quote(run) -> None:
+    out = run("ask", "which reviewer said it was as powerful as once were warriors")
+    assert out.returncode == 0, out.stderr
+    head, _, rest = out.stdout.partition("\n")
+    assert head.startswith("From gotchast's review (10/10") and "once were warriors" in rest
