@@ -137,14 +137,16 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
                                                lenient=asks_actor or answer_type == "person",
                                                is_word=is_word)
     someone = any(knowledge.entity(e).kind != "film" for e in entities)
-    # The film's own title is no part of what is asked of it ("the box office of pusher 2").
+    # The film's own title is no part of what is asked of it ("the box office of pusher 2"),
+    # when the field's value is a thing; a person field keeps it ("compare it to, the music").
     titled = {w for e, text in mentions if knowledge.entity(e).kind == "film" for w in text.split()}
     asked = [w for w in content if w not in titled]
     spelled = _field_spelling(folded)  # "languge" asks for the language
     strong = fields_named(spelled, strong_only=True)
     fields = tuple(f for f in fields_named(spelled, strong_only=someone)
                    if answer_type in _COMPATIBLE.get(FIELD_TYPES.get(f, "other"), set())
-                   or (answer_type == "other" and len(asked) <= 4 and f in strong
+                   or (answer_type == "other" and f in strong
+                       and len(content if FIELD_TYPES.get(f) == "person" else asked) <= 4
                        # "how did they pick the music" asks how, not who composed it
                        and not re.match(r"(?:how|why)\b", folded.strip())))
     who_wrote = asks_who_wrote(folded)

@@ -325,3 +325,9 @@ def test_a_relation_of_a_relative_said_of_no_one_is_the_leads(
         assert hops[:2] == [("Tonny", "father", "Smeden"), ("Smeden", "ex spouse", "Jeanette")]
     else:
         assert not any(h[1] == "ex spouse" for h in hops)
+
+
+def test_the_title_is_left_out_of_the_count_only_for_a_field_whose_value_is_a_thing(engine) -> None:
+    assert read(engine, "whats the box office gross of pusher 2").fields == ("gross",)
+    # a person field needs a short question, the title counted: this one compares films
+    assert read(engine, "what films did reviewers compare pusher ii to, the music?").fields == ()
