@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.passage import Passage
-from retrieval.text import fold, one_edit
+from retrieval.text import STOPWORDS, fold, one_edit
 
 # "the 4 star reviewer", "the 4/10 review", "the guy who gave it a 4", "rated it 9 out of 10"
 _RATING = re.compile(
@@ -43,6 +43,12 @@ class Reviewers:
         # a rating most reviewers gave points at no review in particular
         self._telling = {n for n, who in raters.items() if len(who) * 3 <= len(self._by_name)}
         self._long = [k for k in self._by_name if len(k) >= 6]
+        # each reviewer's words, to find "the 'some title' reviewer" by what the review says
+        self._words: dict[str, set[str]] = {}
+        for p in passages:
+            if p.source == "review" and p.reviewer:
+                self._words.setdefault(_key(p.reviewer), set()).update(
+                    re.findall(r"[a-z0-9]+", fold(p.text)))
 
     def pointed(self, question: str) -> Pointed | None:
         """The reviews a question names or rates, if it points at any."""
@@ -63,7 +69,23 @@ class Reviewers:
             if n in self._telling:
                 found |= self._by_rating[n]
                 words.update(re.findall(r"[a-z0-9]+", m.group(0)))
+        for m in _BY_CONTENT.finditer(folded):
+            said = [w for w in re.findall(r"[a-z0-9]+", m.group("what")) if w not in STOPWORDS]
+            quoted = m.group("q") is not None
+            if not said or not (quoted or len(m.group("what").split()) >= 2):
+                continue
+            who = [k for k, seen in self._words.items() if all(w in seen for w in said)]
+            if len(who) == 1:  # what one review alone says points at it
+                found |= self._by_name[who[0]]
+                words.update(re.findall(r"[a-z0-9]+", m.group(0)))
         return Pointed(frozenset(found), frozenset(words)) if found else None
+
+
+# "the 'once were warriors' reviewer", "the flame and citron guy": a reviewer by what the
+# review says (quoted, or two words or more, so that "the negative reviewer" is no pointer)
+_BY_CONTENT = re.compile(
+    r"\bthe (?P<q>['\"‘“])?(?P<what>[a-z0-9](?:(?!\bthe\b)[a-z0-9 '-]){2,40}?)(?(q)['\"’”]) "
+    r"(?:reviewer|review|guy|dude|person|one|girl|woman|man|user)\b")
 
 
 def _key(name: str) -> str:

@@ -70,3 +70,24 @@ def test_said_by_names_the_author_with_the_records_facts() -> None:
     assert said_by(_review(0, "jdoe99", 7)) == "From jdoe99's review (7/10)."
     unrated = _review(1, "anon", None)
     assert said_by(unrated) == "From anon's review."
+
+
+def _said(pid: int, reviewer: str, text: str) -> Passage:
+    return Passage(id=pid, doc="r", doc_title="t", source="review", kind="review", section=None,
+                   start=0, end=len(text), text=text, sentences=((0, len(text)),),
+                   reviewer=reviewer, rating=7)
+
+
+@pytest.mark.parametrize(("question", "passages"), [
+    ("where did the 'grey harbour' reviewer see it", {0}),  # quoted: what one review says
+    ("what did the grey harbour guy rate it", {0}),  # two words, unquoted
+    ("what did the negative reviewer say", None),  # one unquoted word points at nothing
+    ("what did the harbour guy think", None),
+    ("is the lead the same guy as the father", None),  # "same": one word, said by both
+    ("what did the cold film reviewer hate", None),  # said by two reviews: no one in particular
+])
+def test_a_reviewer_is_pointed_at_by_what_only_their_review_says(question, passages) -> None:
+    reviewers = Reviewers([_said(0, "jdoe99", "Saw it in Grey Harbour, a cold film, the same."),
+                           _said(1, "anon", "A cold film about the harbour, the same old story.")])
+    pointed = reviewers.pointed(question)
+    assert (pointed.passages if pointed else None) == (frozenset(passages) if passages else None)
