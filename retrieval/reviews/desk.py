@@ -149,7 +149,7 @@ class ReviewDesk:
                 plain = without_title(question, self._film_names)
                 if self._encode is not None and plain != fold(question):
                     qvec = self._encode(plain)
-                out = replace(self.stance(question, qvec), by_meaning=why == "meaning")
+                out = replace(self.stance(question, qvec), by_meaning=why != "wording")
         if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
         return out
