@@ -35,12 +35,14 @@ from retrieval.reviews.stance import (
     COMPARATIVE,
     OVERRIDE,
     Voice,
+    alternatives,
     aspect_text,
     aspect_words,
     comparison_sides,
     order_voices,
     side,
     side_of_rating,
+    verdict_words,
 )
 from retrieval.reviews.summary import ReviewSummary
 from retrieval.reviews.terms import AspectTerms, Group
@@ -206,7 +208,10 @@ class ReviewDesk:
         groups: list[Group] = []
         weight_of: dict[str, float] = {}
         if not overall:
-            groups, weight_of = self._terms.groups(question, said, given=given)
+            asked = aspect if given else question
+            groups, weight_of = self._terms.groups(
+                question, said, given=given, verdict=verdict_words(asked, self.title_words),
+                alternatives=alternatives(asked, self.title_words))
         if groups:
             lexical = self._terms.lexical(groups, weight_of)
         scores = dense + LEXICAL_WEIGHT * lexical

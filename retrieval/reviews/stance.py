@@ -260,6 +260,53 @@ def aspect_text(question: str, title_words: Iterable[str] = ()) -> str:
 
 _DETERMINERS = frozenset("the his her its their this that these those".split())
 
+# Words of comparison: how the question weighs its topic against another, not the topic
+_COMPARING = frozenset("compare compared compares comparison comparing vs versus stack stacks "
+                       "measure measures against than similar different".split())
+
+
+def verdict_words(question: str, title_words: Iterable[str] = ()) -> set[str]:
+    """The aspect's words that state the judgement asked for rather than its topic: a
+    comparison ("compare", "vs"), an intensifier ("super"), or a word the sentiment lexicon
+    weighs said of something ("is the plot weak", "is he any good"; "does it glamorize crime"
+    names its topic). A review discusses "the plot" whether it calls it weak or not."""
+    kept = set(aspect_words(question, title_words))
+    tokens = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", plain(question))
+    out = set()
+    for i, w in enumerate(tokens):
+        if w not in kept:
+            continue
+        if w in _COMPARING or w in _INTENSIFIERS or (
+                abs(sentiment.valence(w)) >= EVALUATIVE and _SAID_OF & set(tokens[max(0, i - 3):i])):
+            out.add(w)
+    return out
+
+
+_SAID_OF = frozenset("is was are were be been seem seems seemed feel feels felt look looks any "
+                     "too so very really super".split())
+
+
+def alternatives(question: str, title_words: Iterable[str] = ()) -> list[frozenset[str]]:
+    """Aspect words the question gives as alternatives, each alone between "/" or "or" and the
+    next non-aspect word ("the camerawork / cinematography", "is the plot/story any good"): a
+    sentence holding either holds the term."""
+    kept = set(aspect_words(question, title_words))
+    tokens = re.findall(r"[a-z0-9]+(?:'[a-z]+)?|/|\S", plain(question))
+    out: list[frozenset[str]] = []
+    i = 0
+    while i < len(tokens):
+        # a run w1 (/|or) w2 (/|or) w3 ... of single aspect words, closed on both sides
+        run = [i]
+        while (run[-1] + 2 < len(tokens) and tokens[run[-1] + 1] in ("/", "or")
+               and tokens[run[-1] + 2] in kept):
+            run.append(run[-1] + 2)
+        ok = (len(run) > 1 and tokens[i] in kept and (i == 0 or tokens[i - 1] not in kept)
+              and (run[-1] + 1 >= len(tokens) or tokens[run[-1] + 1] not in kept))
+        if ok:
+            out.append(frozenset(tokens[j] for j in run))
+        i = run[-1] + 1
+    return out
+
 
 def side_of_rating(rating: int | None) -> Polarity | None:
     """positive (≥ 7/10), mixed (5–6) or negative (≤ 4); None for an unrated review."""

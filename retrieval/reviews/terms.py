@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -39,11 +39,24 @@ class AspectTerms:
                   for key, ids in knowledge.by_alias.items()}
         self._people = {k: v for k, v in people.items() if v}
 
-    def groups(self, question: str, said: str, *, given: bool) -> tuple[list[Group], dict[str, float]]:
+    def groups(self, question: str, said: str, *, given: bool,
+               verdict: Collection[str] = (), alternatives: Sequence[frozenset[str]] = ()
+               ) -> tuple[list[Group], dict[str, float]]:
         """The aspect's terms (`said`: its words) and the weights of those that stand for a
         person; the other parts the question names with the title ("part 1"), whose words the
-        title filter took out, are terms too unless the aspect was `given` as it is."""
+        title filter took out, are terms too unless the aspect was `given` as it is. The
+        `verdict` words (the judgement asked, not the topic) are none, unless nothing else
+        is; words given as `alternatives` ("camerawork / cinematography") are one term."""
         groups = self._bm25.term_groups(said)
+        if any(g[0] not in verdict for g in groups):
+            groups = [g for g in groups if g[0] not in verdict]
+        for alt in alternatives:
+            same = [g for g in groups if g[0] in alt]
+            if len(same) > 1:
+                at = groups.index(same[0])
+                groups = [g for g in groups if g[0] not in alt]
+                groups.insert(at, ("/".join(g[0] for g in same),
+                                   frozenset().union(*(g[1] for g in same))))
         # "the first one": reviews write "the original", "Part 1", "its predecessor"
         groups = [(w, stems | self.series.part_stems(w)) for w, stems in groups]
         if not given:

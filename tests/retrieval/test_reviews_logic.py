@@ -29,11 +29,13 @@ from retrieval.reviews.records import (
 )
 from retrieval.reviews.stance import (
     Voice,
+    alternatives,
     asks_opinion,
     aspect_text,
     comparison_sides,
     order_voices,
     side,
+    verdict_words,
 )
 from retrieval.reviews.summary import ReviewSummary
 
@@ -356,6 +358,23 @@ def test_the_aspect_is_what_remains_of_the_question() -> None:
     assert aspect_text("did anyone hate it?") == ""
     assert aspect_text("is it actually good or nah") == ""  # chat filler is no aspect
     assert aspect_text("hows the acting") == "the acting"
+
+
+def test_words_given_as_alternatives_are_one_term() -> None:
+    assert alternatives("is the plot/story any good or is it weak") == [frozenset({"plot", "story"})]
+    assert alternatives("hows the camerawork / cinematography") == [
+        frozenset({"camerawork", "cinematography"})]
+    # a phrase on either side is no single word: "the baby / the thief becoming a father"
+    assert alternatives("what about the baby / the thief becoming a father") == []
+    assert alternatives("is it good or nah") == []
+
+
+def test_the_judgement_asked_is_not_the_topic() -> None:
+    assert verdict_words("is the plot/story any good or is it weak") == {"weak"}
+    assert verdict_words("how does it compare to the first one") == {"compare"}
+    assert verdict_words("is it super bleak") == {"super"}
+    # a lexicon word that names the topic stays: nothing says it of something
+    assert verdict_words("does it glamorize the criminal life") == set()
 
 
 def test_sides_follow_the_rating_unless_unrated_or_strongly_contradicted() -> None:
