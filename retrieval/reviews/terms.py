@@ -32,6 +32,9 @@ class AspectTerms:
         self._max_idf = max_idf
         self._knowledge = knowledge
         self.series = series
+        # the film's own names are no aspect's term ("pushing" is no "pusher")
+        self._title_stems = {stem(w) for e in knowledge.entities if e.kind == "film"
+                             for a in e.aliases for w in words_of(a)}
         self._term_rows: dict[str, np.ndarray] | None = None
         self._vocab: list[str] = []
         # Characters' and actors' folded names → their entities (aspects name people)
@@ -138,8 +141,8 @@ class AspectTerms:
                               for w, stems in groups], dtype=np.float32)
         term_rows, vocab = self._inverted()
         hits = np.zeros((len(self._texts), len(groups)), dtype=bool)
-        for j, (_w, stems) in enumerate(groups):
-            terms = {t for t in stems if t in term_rows}
+        for j, (w, stems) in enumerate(groups):
+            terms = {t for t in stems | (_agents(w, stems) - self._title_stems) if t in term_rows}
             for pre in {t[:PREFIX] for t in stems if len(t) >= PREFIX}:
                 at = bisect.bisect_left(vocab, pre)
                 while at < len(vocab) and vocab[at].startswith(pre):
@@ -152,3 +155,21 @@ class AspectTerms:
         if total:
             out[:] = (hits[:, used] @ weights[used]) / total
         return out
+
+
+# The doer's ending the stemmer keeps ("actor" of "act", "writer" of "write", "player")
+_AGENT = ("or", "er", "r", "ian")
+
+
+def _agents(word: str, stems: frozenset[str]) -> set[str]:
+    """The doer's stems of a deed named as an activity ("acting" → "actor", "writing" →
+    "writer"), and the deed's of a doer ("actors" → "act"): reviews praise the acting in the
+    actors."""
+    out: set[str] = set()
+    for s in stems:
+        if len(s) < 3:
+            continue
+        if word.endswith("ing"):
+            out.update(s + a for a in _AGENT)
+        out.update(s[:-len(a)] for a in _AGENT if s.endswith(a) and len(s) - len(a) >= 3)
+    return out

@@ -249,3 +249,29 @@ def test_eval_credits_a_record_answer_by_its_computed_line(engine) -> None:
     # a fact question is still judged by its quote alone
     fact = EvalQuestion("f1", "who plays tonny", ("4/10",), "cast")
     assert not evaluate(engine, [fact], modes=("hybrid",))["details"][0]["quote1"]
+
+
+@pytest.mark.parametrize("question", [
+    "hows the acting in pusher ii", "was refn's direction good in this", "is it too violent",
+    "what were the main complaints about pusher ii", "does pusher 2 glamorize the gangster life",
+])
+def test_casual_opinion_wordings_get_a_stance(engine: Engine, question: str) -> None:
+    a = engine.answer(question)
+    assert a.reviews is not None and a.reviews.discussing >= 1, question
+    verbatim(a)
+
+
+def test_alternatives_are_one_term_and_the_verdict_asked_is_none(engine: Engine) -> None:
+    # "plot/story": a review that speaks of its story discusses the aspect; "weak" is the
+    # judgement asked, which a review need not use
+    a = engine.answer("is the plot/story any good or is it weak")
+    assert a.reviews is not None
+    assert {"evileyereviews", "alke-2", "brchthethird"} <= set(reviewers(a))
+    assert "lastliberal" not in reviewers(a)  # says nothing of the story
+    verbatim(a)
+
+
+def test_the_acting_is_found_in_what_the_reviews_say_of_the_actors(engine: Engine) -> None:
+    a = engine.answer("how was the acting")
+    assert a.reviews is not None
+    assert "Jack_Coen" in reviewers(a)  # "They are (as usual) very professional and passionate actors."
