@@ -358,6 +358,7 @@ def test_the_aspect_is_what_remains_of_the_question() -> None:
     assert aspect_text("did anyone hate it?") == ""
     assert aspect_text("is it actually good or nah") == ""  # chat filler is no aspect
     assert aspect_text("hows the acting") == "the acting"
+    assert aspect_text("who didn't like it or was lukewarm on it?") == ""  # the verdict itself
 
 
 def test_words_given_as_alternatives_are_one_term() -> None:
