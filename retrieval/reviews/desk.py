@@ -33,9 +33,15 @@ from retrieval.reviews.records import (
 )
 from retrieval.reviews.stance import (
     COMPARATIVE,
+    FAULT_ASPECT,
+    FAULTS,
     OVERRIDE,
+    RECOMMENDS,
+    WORTH_ASPECT,
     Voice,
     alternatives,
+    asks_faults,
+    asks_worth,
     aspect_text,
     aspect_words,
     comparison_sides,
@@ -123,6 +129,7 @@ class ReviewDesk:
             if self._film_names else set()
         self._series_words = sorted(w for w in shared if len(w) > 2 and not w.isdigit()
                                     and w not in STOPWORDS)
+        self._cued: dict[str, np.ndarray] = {}  # the sentences each cue finds
         self.all_ratings = rating_counts(self.records)
         # How many reviews the pages' headers count ("44 Reviews"; a page shows fewer).
         totals = index.manifest.get("review_totals") or {}
@@ -184,8 +191,12 @@ class ReviewDesk:
         The question's vector scores the sentences (its aspect's alone, or the better of
         both, were measured no better on tests/data/opinions.jsonl, for a second encoding)."""
         given = aspect is not None
+        # whether to watch it, or what is wrong with it: reviews say so in a few words of their own
+        cue = None if given else (RECOMMENDS if asks_worth(question, self.title_words) else
+                                  FAULTS if asks_faults(question, self.title_words) else None)
         if aspect is None:
-            aspect = aspect_text(question, self.title_words)
+            aspect = ({RECOMMENDS: WORTH_ASPECT, FAULTS: FAULT_ASPECT}[cue] if cue is not None
+                      else aspect_text(question, self.title_words))
         overall = not aspect
         if qvec is None:
             if not overall:
@@ -207,7 +218,12 @@ class ReviewDesk:
             said = COMPARATIVE.sub(" ", said)
         groups: list[Group] = []
         weight_of: dict[str, float] = {}
-        if not overall:
+        if cue is not None:
+            if cue.pattern not in self._cued:
+                self._cued[cue.pattern] = np.fromiter((bool(cue.search(t)) for t in self._texts),
+                                                      dtype=np.float32, count=len(self._texts))
+            lexical = self._cued[cue.pattern]
+        elif not overall:
             asked = aspect if given else question
             groups, weight_of = self._terms.groups(
                 question, said, given=given, verdict=verdict_words(asked, self.title_words),

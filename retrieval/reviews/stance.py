@@ -261,6 +261,49 @@ def aspect_text(question: str, title_words: Iterable[str] = ()) -> str:
 
 _DETERMINERS = frozenset("the his her its their this that these those".split())
 
+# Whether to watch it at all: the aspect's words of a question asking that, and the reader-
+# addressed cues by which a review answers it ("I highly recommend", "a must see", "go see it",
+# "if you liked the first, you'll like this", "look no further", "skip it").
+_WORTH_WORDS = frozenset("worth worthwhile recommend recommends recommended recommendation "
+                         "recommendations skip must see bother watching seeing".split())
+RECOMMENDS = re.compile(
+    r"\brecommend|\bmust[- ](?:see|watch)\b|\bworth (?:watching|seeing|a (?:watch|look)|it|your)\b"
+    r"|\bgo (?:see|watch)\b|\b(?:watch|see) (?:this|it)\b|\bcheck (?:it|this) out\b"
+    r"|\bdon'?t miss\b|\blook no further\b|\b(?:skip|avoid) (?:it|this)\b|\bwaste of (?:time|money)\b"
+    r"|\bif you (?:like|liked|love|loved|enjoy|enjoyed|are looking)\b", re.IGNORECASE)
+WORTH_ASPECT = "whether it is worth watching"
+
+
+# What is wrong with it: the aspect's words of a question asking that ("what were the main
+# complaints"), and the words in which reviews find fault ("unfortunately", "lacks", "drags").
+_FAULT_WORDS = frozenset("complaints complaint criticism criticisms flaws flaw problems problem "
+                         "weaknesses weakness negatives downsides gripes issues cons wrong "
+                         "faults main biggest common major".split())
+FAULTS = re.compile(
+    r"\bunfortunately\b|\bdisappoint|\black(?:s|ed|ing)?\b|\bweak(?:er|est|ness)?\b|\bflaw(?:s|ed)?\b"
+    r"|\bproblems? (?:with|is|was)\b|\b(?:complaint|gripe|criticism)s?\b|\btoo (?:slow|long|much|many)\b"
+    r"|\bboring\b|\bfails?\b|\bfalls? short\b|\bnot (?:as|nearly as|quite as) (?:good|strong)\b"
+    r"|\bloses?\b|\bannoying\b|\bpointless\b|\bmediocre\b|\bcould have been\b|\bdrags?\b"
+    r"|\bamateurish\b|n'?t (?:real(?:ly)? |that |very )?impressed\b|\bbelow average\b|\bmisleading\b"
+    r"|\bpredictable\b|\bforgettable\b|\boverlong\b|\bcliche|\boverrated\b|\boverdone\b"
+    r"|\bdone before\b", re.IGNORECASE)
+FAULT_ASPECT = "what is wrong with it"
+
+
+def asks_worth(question: str, title_words: Iterable[str] = ()) -> bool:
+    """Whether a question asks whether to watch the film at all ("is it worth watching?",
+    "who recommends it?"): its aspect's words are all of that."""
+    words = aspect_words(question, title_words)
+    return bool(words) and all(w in _WORTH_WORDS for w in words)
+
+
+def asks_faults(question: str, title_words: Iterable[str] = ()) -> bool:
+    """Whether a question asks what is wrong with the film ("what were the main complaints"):
+    its aspect's words are all of that."""
+    words = aspect_words(question, title_words)
+    return bool(words) and all(w in _FAULT_WORDS for w in words)
+
+
 # Words of comparison: how the question weighs its topic against another, not the topic
 _COMPARING = frozenset("compare compared compares comparison comparing vs versus stack stacks "
                        "measure measures against than similar different".split())

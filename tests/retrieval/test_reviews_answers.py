@@ -275,3 +275,19 @@ def test_the_acting_is_found_in_what_the_reviews_say_of_the_actors(engine: Engin
     a = engine.answer("how was the acting")
     assert a.reviews is not None
     assert "Jack_Coen" in reviewers(a)  # "They are (as usual) very professional and passionate actors."
+
+
+def test_worth_watching_counts_the_reviews_that_tell_the_reader(engine: Engine) -> None:
+    a = engine.answer("is it worth watching")
+    assert a.reviews is not None and a.reviews.aspect == "whether it is worth watching"
+    # "Go see it!", "A must see if you like movies.", "is still worth seeing" (a 5/10 review)
+    assert {"ivansv", "kristianbk", "peterroeder34"} <= set(reviewers(a))
+    verbatim(a)
+
+
+def test_complaints_count_the_reviews_that_find_fault(engine: Engine) -> None:
+    a = engine.answer("what were the main complaints about pusher ii")
+    assert a.reviews is not None and a.reviews.aspect == "what is wrong with it"
+    # "Slightly below average.", "its pacing drags a little here and there"
+    assert {"Uriah43", "Pjtaylor-96-138044"} <= set(reviewers(a))
+    verbatim(a)

@@ -28,9 +28,13 @@ from retrieval.reviews.records import (
     review_records,
 )
 from retrieval.reviews.stance import (
+    FAULTS,
+    RECOMMENDS,
     Voice,
     alternatives,
+    asks_faults,
     asks_opinion,
+    asks_worth,
     aspect_text,
     comparison_sides,
     order_voices,
@@ -376,6 +380,33 @@ def test_the_judgement_asked_is_not_the_topic() -> None:
     assert verdict_words("is it super bleak") == {"super"}
     # a lexicon word that names the topic stays: nothing says it of something
     assert verdict_words("does it glamorize the criminal life") == set()
+
+
+@pytest.mark.parametrize(("question", "worth", "faults"), [
+    ("is it worth watching", True, False),
+    ("worth watching? should i bother w film two", True, False),
+    ("is it worth watching? who recommends it?", True, False),
+    ("is it worth watching for the acting?", False, False),  # an aspect besides
+    ("what were the main complaints", False, True),
+    ("any criticisms?", False, True),
+    ("any complaints about the music?", False, False),
+])
+def test_whether_to_watch_it_and_what_is_wrong_with_it_are_asked(question: str, worth: bool,
+                                                                  faults: bool) -> None:
+    assert asks_worth(question, {"film", "two"}) is worth
+    assert asks_faults(question, {"film", "two"}) is faults
+
+
+@pytest.mark.parametrize(("sentence", "cue"), [
+    ("I highly recommend it to everyone!", "worth"), ("A must see if you like movies.", "worth"),
+    ("Go see it!", "worth"), ("If you liked the first one, you'll like this.", "worth"),
+    ("Unfortunately it drags in the middle.", "faults"), ("The sequel lacks the pace.", "faults"),
+    ("I wasn't really impressed with the film.", "faults"), ("Slightly below average.", "faults"),
+])
+def test_reviews_say_whether_to_watch_it_and_what_is_wrong_in_their_own_words(sentence: str,
+                                                                               cue: str) -> None:
+    assert bool(RECOMMENDS.search(sentence)) is (cue == "worth")
+    assert bool(FAULTS.search(sentence)) is (cue == "faults")
 
 
 def test_sides_follow_the_rating_unless_unrated_or_strongly_contradicted() -> None:
