@@ -65,15 +65,12 @@ _FACT_FORM = re.compile(
     r"|\bsome(?:one|body)\b")
 
 
-# Casual shapes that lean towards an opinion without saying so ("how's the car heist part",
-# "what's the vibe like", "does it hit hard", "how's the baby thing handled"): they route as the
+# Casual shapes that lean towards an opinion without saying so ("what's the vibe like", "does it
+# hit hard", "what's the deal with the tattoo"): they route as the
 # meaning does, so a stance is given only when the ordinary answer's best passage is a review
 # (when it is the article's, the article states what was asked).
 _LEANS_OPINION = re.compile(
-    r"^how's (?:the |his |her |their |this |that )[^?]{1,50}?(?<!ed)\??$"
-    r"|^how(?:'s| is| was| are| were) [^?]{1,60} (?:handled|done|portrayed|depicted|executed|"
-    r"pulled off|acted|played|written)\??$"
-    r"|^what(?:'s| is| was| are| were) (?:the |his |her |their |it )?[^?]{1,40} like\??$"
+    r"^what(?:'s| is| was| are| were) (?:the |his |her |their |it )?[^?]{1,40} like\??$"
     r"|^(?:does|did) [\w' ]{1,40} (?:feel|feels|seem|seems|come (?:across|off)|hit (?:hard|home)|"
     r"drag|drags|land|hold up)\b"
     r"|^what(?:'s| is) the deal with\b"

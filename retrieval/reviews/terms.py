@@ -172,4 +172,12 @@ def _agents(word: str, stems: frozenset[str]) -> set[str]:
         if word.endswith("ing"):
             out.update(s + a for a in _AGENT)
         out.update(s[:-len(a)] for a in _AGENT if s.endswith(a) and len(s) - len(a) >= 3)
+    # an adjective's noun: "funny" → "fun", "bloody" → "blood", "hopeful" → "hope"
+    for a in _ADJECTIVE:
+        base = word[:-len(a)]
+        if word.endswith(a) and len(base) >= 3:
+            out.update((stem(base), stem(base + "e")))
     return out
+
+
+_ADJECTIVE = ("ny", "y", "ful", "ous", "ic", "ish", "less")

@@ -291,3 +291,9 @@ def test_complaints_count_the_reviews_that_find_fault(engine: Engine) -> None:
     # "Slightly below average.", "its pacing drags a little here and there"
     assert {"Uriah43", "Pjtaylor-96-138044"} <= set(reviewers(a))
     verbatim(a)
+
+
+def test_an_adjective_is_found_by_its_noun(engine: Engine) -> None:
+    a = engine.answer("is it funny at all")
+    assert a.reviews is not None  # "featuring some madcap fun and general foolishness"
+    assert "slake09" in reviewers(a)

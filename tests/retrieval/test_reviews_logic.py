@@ -265,16 +265,16 @@ def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> 
     "does film two glamorize the gangster life", "do i need to watch the first one before this",
     "did any reviewer mention the red scenes", "does the thief get good character development",
     "does the thief actually grow or change over the movie?", "is it just a macho gangster flick?",
+    "hows the car heist / car stealing part",
+    "how's the whole thief finding out he's got a baby thing handled",
 ])
 def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None:
     assert opinion_intent(question, None, FILM) == "wording"
 
 
 @pytest.mark.parametrize("question", [
-    "hows the car heist / car stealing part", "what's the vibe/atmosphere like",
-    "how's the whole thief finding out he's got a baby thing handled",
-    "does it hit hard emotionally?", "what's the deal with the tattoo on his head?",
-    "is the lead different here from his other roles?",
+    "what's the vibe/atmosphere like", "does it hit hard emotionally?",
+    "what's the deal with the tattoo on his head?", "is the lead different here from his other roles?",
 ])
 def test_casual_shapes_lean_towards_an_opinion(question: str) -> None:
     # routed as the meaning is: a stance only when the ordinary answer's best passage is a review
