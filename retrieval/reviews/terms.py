@@ -35,6 +35,7 @@ class AspectTerms:
         # the film's own names are no aspect's term ("pushing" is no "pusher")
         self._title_stems = {stem(w) for e in knowledge.entities if e.kind == "film"
                              for a in e.aliases for w in words_of(a)}
+        self._classes: dict[str, frozenset[str]] = {}  # the cast's or characters' name stems
         self._term_rows: dict[str, np.ndarray] | None = None
         self._vocab: list[str] = []
         # Characters' and actors' folded names → their entities (aspects name people)
@@ -66,7 +67,26 @@ class AspectTerms:
             named = {w for w, _s in groups}
             groups += [(w, stems) for w, stems in self.series.other_parts(fold(question)).items()
                        if w not in named]
-        return self._people_groups(groups, said)
+        groups, weight_of = self._people_groups(groups, said)
+        if len(groups) == 1 and groups[0][0] in _CLASSES and not weight_of:
+            # the cast, or the characters, as a whole: a review discusses them when it names
+            # any of them ("Mads Mikkelsen is superb in the starring role" speaks of the acting)
+            w, stems = groups[0]
+            groups = [(w, stems | self._class_stems(_CLASSES[w]))]
+        return groups, weight_of
+
+    def _class_stems(self, kind: str) -> frozenset[str]:
+        """The stems of every name of the film's characters ("character") or of the actors
+        who play them ("actor")."""
+        if kind not in self._classes:
+            k = self._knowledge
+            chars = [e.id for e in k.entities if e.kind == "character"]
+            ids = chars if kind == "character" else [
+                link.object for i in chars for link in k.links_from.get(i, ())
+                if link.relation == "played_by"]
+            self._classes[kind] = frozenset(stem(w) for i in ids for a in k.entity(i).aliases
+                                            for w in words_of(a) if w not in STOPWORDS and len(w) > 2)
+        return self._classes[kind]
 
     def parts(self, groups: list[Group], question: str) -> list[Group]:
         """The terms that name another part of the series."""
@@ -156,6 +176,10 @@ class AspectTerms:
             out[:] = (hits[:, used] @ weights[used]) / total
         return out
 
+
+# Words for the cast or the characters as a whole, and which of them they mean
+_CLASSES = {"acting": "actor", "actors": "actor", "cast": "actor", "performances": "actor",
+            "performance": "actor", "characters": "character", "character": "character"}
 
 # The doer's ending the stemmer keeps ("actor" of "act", "writer" of "write", "player")
 _AGENT = ("or", "er", "r", "ian")

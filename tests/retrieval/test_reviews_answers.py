@@ -297,3 +297,19 @@ def test_an_adjective_is_found_by_its_noun(engine: Engine) -> None:
     a = engine.answer("is it funny at all")
     assert a.reviews is not None  # "featuring some madcap fun and general foolishness"
     assert "slake09" in reviewers(a)
+
+
+def test_the_acting_as_a_whole_is_found_by_any_actors_name(engine: Engine) -> None:
+    a = engine.answer("how's the acting in pusher ii?")
+    assert a.reviews is not None
+    # "Mads Mikkelsen is superb in the starring role": no word of acting, an actor's name
+    assert "Pjtaylor-96-138044" in reviewers(a)
+    verbatim(a)
+
+
+def test_invented_film_acting_is_found_by_its_actors(invented: Engine) -> None:
+    a = invented.answer("how was the acting?")
+    assert a.reviews is not None
+    # "Björgvin Hallgrímsson as the Baron is terrifying precisely because he is so polite."
+    assert "bjarki_rvk" in reviewers(a)
+    verbatim(a)
