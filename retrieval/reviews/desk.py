@@ -55,9 +55,9 @@ from retrieval.reviews.terms import AspectTerms, Group
 from retrieval.text import STOPWORDS, fold, stem, term_set
 from retrieval.text import words as words_of
 
-# Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
-# and every film; README, "Reviews").
-LEXICAL_WEIGHT = 0.8  # a sentence holding all of the aspect's terms
+# Calibrated on tests/data/opinions.jsonl, opinions2.jsonl and opinions3.jsonl together (one
+# threshold and one weight for every aspect and every film; README, "Reviews").
+LEXICAL_WEIGHT = 0.75  # a sentence holding all of the aspect's terms
 VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
 AFTERWORD = 40  # characters of a following sentence short enough to join the quote
 DISCUSS_THRESHOLD = 0.6  # best sentence score for a review to count as discussing the aspect
