@@ -14,6 +14,7 @@ import numpy as np
 from retrieval.answer.series import Series
 from retrieval.index.bm25 import BM25
 from retrieval.knowledge.graph import Knowledge
+from retrieval.knowledge.lexicon import relation_surfaces, relation_word
 from retrieval.text import STOPWORDS, fold, stem, term_set
 from retrieval.text import words as words_of
 
@@ -61,8 +62,12 @@ class AspectTerms:
                 groups = [g for g in groups if g[0] not in alt]
                 groups.insert(at, ("/".join(g[0] for g in same),
                                    frozenset().union(*(g[1] for g in same))))
-        # "the first one": reviews write "the original", "Part 1", "its predecessor"
-        groups = [(w, stems | self.series.part_stems(w)) for w, stems in groups]
+        # "the first one": reviews write "the original", "Part 1", "its predecessor"; "his dad":
+        # "his father", "the old man" (the knowledge layer's words for each relation)
+        folded = fold(question)
+        named = self._named(said)
+        groups = [(w, stems | self.series.part_stems(w) | _relation_stems(w, folded))
+                  for w, stems in groups if not self._names_again(w, folded, named)]
         if not given:
             named = {w for w, _s in groups}
             groups += [(w, stems) for w, stems in self.series.other_parts(fold(question)).items()
@@ -99,13 +104,7 @@ class AspectTerms:
         person by every name the knowledge layer gives them, a character's actor's included:
         reviews write a character's name, a nickname or the actor's for one part. Such a term weighs
         what the question's own words for the person weigh, not its rarest other name."""
-        folded = " ".join(re.findall(r"[a-z0-9]+", fold(said)))
-        found: dict[int, set[str]] = {}  # entity → the aspect's words that name it
-        for key, ids in self._people.items():
-            if re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", folded) and any(
-                    self._is_name(w) for w in key.split()):
-                for i in ids:
-                    found.setdefault(i, set()).update(key.split())
+        found = self._named(said)
         if not found:
             return groups, {}
         knowledge = self._knowledge
@@ -124,6 +123,31 @@ class AspectTerms:
                 out.append((name, stems))
                 weight_of[name] = max(self._idf.get(stem(w), self._max_idf) for w in found[i])
         return out, weight_of
+
+    def _named(self, said: str) -> dict[int, set[str]]:
+        """The characters and actors the aspect's words name, each with those words."""
+        folded = " ".join(re.findall(r"[a-z0-9]+", fold(said)))
+        found: dict[int, set[str]] = {}  # entity → the aspect's words that name it
+        for key, ids in self._people.items():
+            if re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", folded) and any(
+                    self._is_name(w) for w in key.split()):
+                for i in ids:
+                    found.setdefault(i, set()).update(key.split())
+        return found
+
+    def _names_again(self, word: str, question: str, named: Collection[int]) -> bool:
+        """Whether a relation word is only another name for someone the aspect names ("leif
+        sylvester as smeden, tonny's dad"): the knowledge layer's relation of its owner."""
+        relation = relation_word(word)
+        m = relation and re.search(rf"\b([a-z0-9]+)(?:'s|s') (?:\w+ )?{re.escape(word)}\b", question)
+        if not m:
+            return False
+        links = self._knowledge.links_from
+        related = {link.object for o in self._people.get(m.group(1), ())
+                   for link in links.get(o, ()) if link.relation == f"rel:{relation}"}
+        related |= {link.object for r in related for link in links.get(r, ())
+                    if link.relation == "played_by"}
+        return bool(related & set(named))
 
     def _is_name(self, word: str) -> bool:
         """Whether the corpus mostly writes a word capitalised (a name, not "frank" talk)."""
@@ -175,6 +199,16 @@ class AspectTerms:
         if total:
             out[:] = (hits[:, used] @ weights[used]) / total
         return out
+
+
+def _relation_stems(word: str, question: str) -> frozenset[str]:
+    """The stems of every word for the relation a word names, when the question names it as
+    someone's ("his dad", "x's dad": father, daddy, pops); "becoming a dad" names no one."""
+    relation = relation_word(word)
+    if relation is None or not re.search(
+            rf"(?:\b(?:his|her|their|my|your)|'s|s') (?:\w+ )?{re.escape(word)}\b", question):
+        return frozenset()
+    return frozenset(stem(w) for w in relation_surfaces((relation,)) if len(w) > 2)
 
 
 # Words for the cast or the characters as a whole, and which of them they mean

@@ -313,3 +313,16 @@ def test_invented_film_acting_is_found_by_its_actors(invented: Engine) -> None:
     # "Björgvin Hallgrímsson as the Baron is terrifying precisely because he is so polite."
     assert "bjarki_rvk" in reviewers(a)
     verbatim(a)
+
+
+def test_someones_relation_is_found_in_every_word_for_it(engine: Engine, invented: Engine) -> None:
+    # "his dad": the reviews write "his father" ("He wants his crime boss father to love him")
+    a = engine.answer("what do reviewers say about tonny's relationship with his dad")
+    assert a.reviews is not None and "Martinjnl" in reviewers(a)
+    # the relation that is only another name for the person named is no term of its own
+    duke = engine.answer("was leif sylvester convincing as smeden, tonny's dad?")
+    assert duke.reviews is not None and duke.reviews.discussing < a.reviews.discussing
+    mum = invented.answer("what do people think of rúnar's relationship with his mum?")
+    assert mum.reviews is not None  # "finds that his mother owes money to his own uncle"
+    assert "bjarki_rvk" in reviewers(mum)
+    verbatim(mum)
