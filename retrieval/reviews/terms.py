@@ -65,9 +65,9 @@ class AspectTerms:
         # "the first one": reviews write "the original", "Part 1", "its predecessor"; "his dad":
         # "his father", "the old man" (the knowledge layer's words for each relation)
         folded = fold(question)
-        named = self._named(said)
+        people = self._named(said)
         groups = [(w, stems | self.series.part_stems(w) | _relation_stems(w, folded))
-                  for w, stems in groups if not self._names_again(w, folded, named)]
+                  for w, stems in groups if not self._names_again(w, folded, people)]
         if not given:
             named = {w for w, _s in groups}
             groups += [(w, stems) for w, stems in self.series.other_parts(fold(question)).items()
