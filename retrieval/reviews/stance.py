@@ -334,10 +334,13 @@ _SAID_OF = frozenset("is was are were be been seem seems seemed feel feels felt 
                      "too so very really super".split())
 
 
+_EITHER = ("/", "or", "and", "&", "+")
+
+
 def alternatives(question: str, title_words: Iterable[str] = ()) -> list[frozenset[str]]:
-    """Aspect words the question gives as alternatives, each alone between "/" or "or" and the
-    next non-aspect word ("the camerawork / cinematography", "is the plot/story any good"): a
-    sentence holding either holds the term."""
+    """Aspect words the question gives as alternatives, each alone between "/", "or" or "and"
+    and the next non-aspect word ("the camerawork / cinematography", "is the plot/story any
+    good", "the story and script"): a review discussing either discusses the aspect."""
     kept = set(aspect_words(question, title_words))
     tokens = re.findall(r"[a-z0-9]+(?:'[a-z]+)?|/|\S", plain(question))
     out: list[frozenset[str]] = []
@@ -345,7 +348,7 @@ def alternatives(question: str, title_words: Iterable[str] = ()) -> list[frozens
     while i < len(tokens):
         # a run w1 (/|or) w2 (/|or) w3 ... of single aspect words, closed on both sides
         run = [i]
-        while (run[-1] + 2 < len(tokens) and tokens[run[-1] + 1] in ("/", "or")
+        while (run[-1] + 2 < len(tokens) and tokens[run[-1] + 1] in _EITHER
                and tokens[run[-1] + 2] in kept):
             run.append(run[-1] + 2)
         ok = (len(run) > 1 and tokens[i] in kept and (i == 0 or tokens[i - 1] not in kept)

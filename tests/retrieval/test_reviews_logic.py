@@ -372,6 +372,7 @@ def test_words_given_as_alternatives_are_one_term() -> None:
     # a phrase on either side is no single word: "the baby / the thief becoming a father"
     assert alternatives("what about the baby / the thief becoming a father") == []
     assert alternatives("is it good or nah") == []
+    assert alternatives("is the story and script any good") == [frozenset({"story", "script"})]
 
 
 def test_the_judgement_asked_is_not_the_topic() -> None:
