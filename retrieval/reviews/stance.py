@@ -134,6 +134,7 @@ _CASUAL = tuple((re.compile(rf"\b{a}\b"), b) for a, b in (
     ("tho", "though"), ("n", "and")))
 
 
+@lru_cache(maxsize=1024)  # every rule reads the question again
 def plain(text: str) -> str:
     """A question folded, its chat spellings said in full ("hows" → "how's")."""
     out = fold(text)

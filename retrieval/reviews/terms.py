@@ -43,6 +43,7 @@ class AspectTerms:
         people = {key: tuple(i for i in ids if knowledge.entity(i).kind in ("character", "person"))
                   for key, ids in knowledge.by_alias.items()}
         self._people = {k: v for k, v in people.items() if v}
+        self._longest = max((len(k.split()) for k in self._people), default=0)
 
     def groups(self, question: str, said: str, *, given: bool,
                verdict: Collection[str] = (), alternatives: Sequence[frozenset[str]] = ()
@@ -126,13 +127,15 @@ class AspectTerms:
 
     def _named(self, said: str) -> dict[int, set[str]]:
         """The characters and actors the aspect's words name, each with those words."""
-        folded = " ".join(re.findall(r"[a-z0-9]+", fold(said)))
+        tokens = re.findall(r"[a-z0-9]+", fold(said))
         found: dict[int, set[str]] = {}  # entity → the aspect's words that name it
-        for key, ids in self._people.items():
-            if re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", folded) and any(
-                    self._is_name(w) for w in key.split()):
-                for i in ids:
-                    found.setdefault(i, set()).update(key.split())
+        for n in range(1, min(len(tokens), self._longest) + 1):
+            for at in range(len(tokens) - n + 1):
+                key = " ".join(tokens[at:at + n])
+                ids = self._people.get(key)
+                if ids and any(self._is_name(w) for w in key.split()):
+                    for i in ids:
+                        found.setdefault(i, set()).update(key.split())
         return found
 
     def _names_again(self, word: str, question: str, named: Collection[int]) -> bool:
