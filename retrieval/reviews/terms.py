@@ -33,7 +33,8 @@ class AspectTerms:
         self._max_idf = max_idf
         self._knowledge = knowledge
         self.series = series
-        # the film's own names are no aspect's term ("pushing" is no "pusher")
+        # the film's own names are no aspect's term (of a film called "Drifter", "drifting" is no
+        # "drifter")
         self._title_stems = {stem(w) for e in knowledge.entities if e.kind == "film"
                              for a in e.aliases for w in words_of(a)}
         self._classes: dict[str, frozenset[str]] = {}  # the cast's or characters' name stems
@@ -76,7 +77,7 @@ class AspectTerms:
         groups, weight_of = self._people_groups(groups, said)
         if len(groups) == 1 and groups[0][0] in _CLASSES and not weight_of:
             # the cast, or the characters, as a whole: a review discusses them when it names
-            # any of them ("Mads Mikkelsen is superb in the starring role" speaks of the acting)
+            # any of them ("Jon Jonsson is superb in the starring role" speaks of the acting)
             w, stems = groups[0]
             groups = [(w, stems | self._class_stems(_CLASSES[w]))]
         return groups, weight_of
@@ -139,8 +140,8 @@ class AspectTerms:
         return found
 
     def _names_again(self, word: str, question: str, named: Collection[int]) -> bool:
-        """Whether a relation word is only another name for someone the aspect names ("leif
-        sylvester as smeden, tonny's dad"): the knowledge layer's relation of its owner."""
+        """Whether a relation word is only another name for someone the aspect names ("jon
+        jonsson as the old count, the thief's dad"): the knowledge layer's relation of its owner."""
         relation = relation_word(word)
         m = relation and re.search(rf"\b([a-z0-9]+)(?:'s|s') (?:\w+ )?{re.escape(word)}\b", question)
         if not m:
