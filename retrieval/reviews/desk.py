@@ -33,23 +33,31 @@ from retrieval.reviews.records import (
 )
 from retrieval.reviews.stance import (
     COMPARATIVE,
+    FAULT_ASPECT,
+    FAULTS,
     OVERRIDE,
+    RECOMMENDS,
+    WORTH_ASPECT,
     Voice,
+    alternatives,
+    asks_faults,
+    asks_worth,
     aspect_text,
     aspect_words,
     comparison_sides,
     order_voices,
     side,
     side_of_rating,
+    verdict_words,
 )
 from retrieval.reviews.summary import ReviewSummary
 from retrieval.reviews.terms import AspectTerms, Group
 from retrieval.text import STOPWORDS, fold, stem, term_set
 from retrieval.text import words as words_of
 
-# Calibrated once on tests/data/opinions.jsonl (one threshold and one weight for every aspect
-# and every film; README, "Reviews").
-LEXICAL_WEIGHT = 0.8  # a sentence holding all of the aspect's terms
+# Calibrated on tests/data/opinions.jsonl, opinions2.jsonl and opinions3.jsonl together (one
+# threshold and one weight for every aspect and every film; README, "Reviews").
+LEXICAL_WEIGHT = 0.75  # a sentence holding all of the aspect's terms
 VERDICT_WEIGHT = 0.3  # for the film overall, how much a sentence's agreement with the verdict counts
 AFTERWORD = 40  # characters of a following sentence short enough to join the quote
 DISCUSS_THRESHOLD = 0.6  # best sentence score for a review to count as discussing the aspect
@@ -121,6 +129,7 @@ class ReviewDesk:
             if self._film_names else set()
         self._series_words = sorted(w for w in shared if len(w) > 2 and not w.isdigit()
                                     and w not in STOPWORDS)
+        self._cued: dict[str, np.ndarray] = {}  # the sentences each cue finds
         self.all_ratings = rating_counts(self.records)
         # How many reviews the pages' headers count ("44 Reviews"; a page shows fewer).
         totals = index.manifest.get("review_totals") or {}
@@ -149,7 +158,7 @@ class ReviewDesk:
                 plain = without_title(question, self._film_names)
                 if self._encode is not None and plain != fold(question):
                     qvec = self._encode(plain)
-                out = replace(self.stance(question, qvec), by_meaning=why == "meaning")
+                out = replace(self.stance(question, qvec), by_meaning=why != "wording")
         if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
         return out
@@ -182,8 +191,12 @@ class ReviewDesk:
         The question's vector scores the sentences (its aspect's alone, or the better of
         both, were measured no better on tests/data/opinions.jsonl, for a second encoding)."""
         given = aspect is not None
+        # whether to watch it, or what is wrong with it: reviews say so in a few words of their own
+        cue = None if given else (RECOMMENDS if asks_worth(question, self.title_words) else
+                                  FAULTS if asks_faults(question, self.title_words) else None)
         if aspect is None:
-            aspect = aspect_text(question, self.title_words)
+            aspect = ({RECOMMENDS: WORTH_ASPECT, FAULTS: FAULT_ASPECT}[cue] if cue is not None
+                      else aspect_text(question, self.title_words))
         overall = not aspect
         if qvec is None:
             if not overall:
@@ -205,8 +218,16 @@ class ReviewDesk:
             said = COMPARATIVE.sub(" ", said)
         groups: list[Group] = []
         weight_of: dict[str, float] = {}
-        if not overall:
-            groups, weight_of = self._terms.groups(question, said, given=given)
+        if cue is not None:
+            if cue.pattern not in self._cued:
+                self._cued[cue.pattern] = np.fromiter((bool(cue.search(t)) for t in self._texts),
+                                                      dtype=np.float32, count=len(self._texts))
+            lexical = self._cued[cue.pattern]
+        elif not overall:
+            asked = aspect if given else question
+            groups, weight_of = self._terms.groups(
+                question, said, given=given, verdict=verdict_words(asked, self.title_words),
+                alternatives=alternatives(asked, self.title_words))
         if groups:
             lexical = self._terms.lexical(groups, weight_of)
         scores = dense + LEXICAL_WEIGHT * lexical

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from retrieval.reviews.stance import asks_opinion
+from retrieval.reviews.stance import asks_opinion, plain
 from retrieval.text import fold
 
 OPINION_PROTOTYPES = (
@@ -65,6 +65,19 @@ _FACT_FORM = re.compile(
     r"|\bsome(?:one|body)\b")
 
 
+# Casual shapes that lean towards an opinion without saying so ("what's the vibe like", "does it
+# hit hard", "what's the deal with the tattoo"): they route as the
+# meaning does, so a stance is given only when the ordinary answer's best passage is a review
+# (when it is the article's, the article states what was asked).
+_LEANS_OPINION = re.compile(
+    r"^what(?:'s| is| was| are| were) (?:the |his |her |their |it )?[^?]{1,40} like\??$"
+    r"|^(?:does|did) [\w' ]{1,40} (?:feel|feels|seem|seems|come (?:across|off)|hit (?:hard|home)|"
+    r"drag|drags|land|hold up)\b"
+    r"|^what(?:'s| is) the deal with\b"
+    r"|\b(?:differen(?:t|ce)|compare[sd]?|like) (?:\w+ ){0,3}(?:his|her|their) other (?:roles?|films?|"
+    r"movies?|work|stuff)\b")
+
+
 def prototype_margin(qvec: np.ndarray, vectors: np.ndarray | None) -> float | None:
     """How much nearer the question is to the opinion prototypes than to the fact ones (None
     when the index holds no prototypes)."""
@@ -90,14 +103,18 @@ def without_title(question: str, film_names: tuple[str, ...]) -> str:
 
 def opinion_intent(question: str, margin: float | None, film_names: tuple[str, ...] = ()
                    ) -> str | None:
-    """Why a question asks what people think: "wording" (its cues), "meaning" (nearer the
-    opinion prototypes, and not shaped as a fact), or None when it does not."""
+    """Why a question asks what people think: "wording" (its cues), "leaning" (a casual shape
+    that leans that way), "meaning" (nearer the opinion prototypes), either of the last two only
+    when not shaped as a fact; None when it does not."""
     if film_names:
         question = without_title(question, film_names)
     if asks_opinion(question):
         return "wording"
-    if margin is None or margin < MARGIN:
+    parts = [part.strip() for part in re.split(r"(?<=[?.!])\s+", plain(question))]
+    if any(_FACT_FORM.search(part) for part in parts):
         return None
-    if any(_FACT_FORM.search(part.strip()) for part in re.split(r"(?<=[?.!])\s+", question)):
+    if any(_LEANS_OPINION.search(part) for part in parts):
+        return "leaning"
+    if margin is None or margin < MARGIN:
         return None
     return "meaning"

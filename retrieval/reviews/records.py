@@ -114,7 +114,8 @@ _UNVOTED = re.compile(r"\b(?:zero|no|0|none|nobody|no one)\b.*\b(?:helpful|usefu
 _QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,}?)[\"“”‘’']")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("spoiler", re.compile(r"\bspoilers?\b")),
-    ("unrated", re.compile(r"\b(?:unrated|not rated|no (?:rating|score)|without (?:a )?(?:rating|score)"
+    ("unrated", re.compile(r"\b(?:unrated|not rated|no (?:star )?(?:rating|score)|without (?:a )?"
+                           r"(?:star )?(?:rating|score)"
                            r"|did(?:n't| not) (?:rate|give (?:it )?a (?:rating|score)))\b")),
     ("median", re.compile(r"\bmedian\b")),
     ("mode", re.compile(rf"\bmost (?:common|frequent|usual|popular|given) {_RATING_WORD}|\bmode\b")),
@@ -165,7 +166,8 @@ _SCAFFOLD = frozenset(
     place places round rounded zero none nobody say says said total title titles date dated
     second third fourth fifth 2nd 3rd 4th 5th or equal got imdb site website perfect positive
     negative mixed favourable favorable unfavourable unfavorable percentage percent share
-    proportion fraction before after since until prior earlier later up""".split())
+    proportion fraction before after since until prior earlier later up actually really just
+    even exactly""".split())
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}

@@ -46,7 +46,8 @@ _ASKS_OPINION = re.compile(
     r"|\b(?:is|was|are|were) (?:it|this|the (?:film|movie)|the sequel)(?: \w+)? (?:any )?"
     r"(?:good|bad|great|decent|worth)\b|\bany good\b|\bhow (?:good|bad|great)\b"
     r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompare to\b"
-    r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+\??$"
+    r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+"
+    r"(?: ?(?:/|and|or|&) ?[\w-]+)*\??$"
     # a name after "how's", not a manner ("how is the script structured" asks a fact)
     r"|\bhow(?:'s| (?:was|is|were|are)) (?!(?:the|his|her|their|it|he|she|they) )[\w-]+ "
     r"[\w-]+(?<!ed)\??$"
@@ -69,6 +70,30 @@ _ASKS_OPINION = re.compile(
     r"|^is (?:it|the (?:film|movie)|the \w+) (?!a |an |the |in |on |at |about |based |set |from )\w+"
     r"(?: at all)?\??$"
     r"|^what about\b"
+    # how something in it comes off: "how's the car heist part", "how's the baby thing handled"
+    r"|^how's (?:the |his |her |their |this |that )[^?]{1,50}?(?<!ed)\??$"
+    r"|^how(?:'s| is| was| are| were) [^?]{1,60} (?:handled|done|portrayed|depicted|executed|"
+    r"pulled off|acted|played|written)\??$"
+    # the reviews' verdicts, by what they single out: "what were the main complaints"
+    r"|^what (?:are|were|was|is|'s) (?:the|its|their) (?:main |biggest |most common |common |major )?"
+    r"(?:complaints?|criticisms?|gripes?|problems?|flaws?|weaknesses|weak points?|strengths?|"
+    r"strong points?|highlights?|best (?:things?|parts?)|worst (?:things?|parts?))\b"
+    # a comparison by its verb: "how does it stack up against other crime films"
+    r"|\b(?:stacks?|measures?) up\b"
+    # how the film treats its world, as a judgement: "does it glamorize the criminal life"
+    r"|^(?:does|did|is) (?:it|this|the (?:film|movie|sequel))\b.{0,20}\b(?:glamori[sz]|romantici[sz]|"
+    r"glorif(?:y|ies|ied|ying)|sensationali[sz]|moralis|moraliz|preach)"
+    # whether it can be watched alone: "do i need to see the first one", "does it stand alone"
+    r"|\b(?:do|would|will) (?:i|you|we) (?:need|have) to (?:see|watch)\b|\bstands? (?:on its own|alone)\b"
+    # which reviews speak of something: "did any reviewer mention the red scenes"
+    rf"|\bany (?:of the )?(?:reviewers?|reviews?)\b(?: \w+)? {_TALK}\b"
+    # a character's growth as a judgement of the writing: "does he get good character development"
+    r"|\bcharacter (?:development|arc|growth)\b"
+    r"|^(?:does|did) [\w' ]{1,30} (?:actually |really |ever )?(?:grow|change|develop|evolve|mature)\b"
+    r".*\b(?:over|throughout|during|by the end|as a (?:person|character))\b"
+    # "is it just a macho gangster flick": whether it is more than its kind
+    r"|^(?:is|was) (?:it|this|the (?:film|movie|sequel)) (?:just|merely|basically|simply) "
+    r"(?:an?|another) "
 )
 # The question's scaffolding: who holds the opinion, how it is asked, and the film itself.
 # What remains is the aspect asked about; nothing left means the film overall.
@@ -87,7 +112,10 @@ _SCAFFOLD = frozenset(
     describes described call called thoughts take impressions impression miss missed misses
     according
     watch watched seen time my me any much really actually film movie flick sequel one part so
-    there here get got has have had been be being well there's much most many all lot""".split())
+    there here get got has have had been be being well there's much most many all lot
+    nah yeah yes lol pls please bother honestly tbh imo kinda sorta guys even spoilers spoiler
+    whole thing things stuff anything something everything lukewarm disappointed overrated
+    underrated""".split())
 _POSITIVE_FROM = 7  # a rating of 7/10 or more is a positive review
 _NEGATIVE_TO = 4  # 4/10 or less is a negative one; 5-6 are mixed
 EVALUATIVE = 1.0  # a word's lexicon valence (VADER's -4..4) from which it praises
@@ -96,10 +124,66 @@ EVALUATIVE = 1.0  # a word's lexicon valence (VADER's -4..4) from which it prais
 OVERRIDE = 0.5
 
 
+# Chat spellings of the words the cues and the scaffolding are made of ("hows the acting",
+# "u cant root for him", "ok to watch w family"): said in full before either reads a question.
+_CASUAL = tuple((re.compile(rf"\b{a}\b"), b) for a, b in (
+    ("hows", "how's"), ("whats", "what's"), ("wheres", "where's"), ("u", "you"), ("ur", "your"),
+    ("w", "with"), ("ppl", "people"), ("didnt", "didn't"), ("doesnt", "doesn't"),
+    ("dont", "don't"), ("isnt", "isn't"), ("wasnt", "wasn't"), ("cant", "can't"),
+    ("im", "i'm"), ("thats", "that's"), ("theres", "there's"), ("abt", "about"),
+    ("tho", "though"), ("n", "and")))
+
+
+@lru_cache(maxsize=1024)  # every rule reads the question again
+def plain(text: str) -> str:
+    """A question folded, its chat spellings said in full ("hows" → "how's")."""
+    out = fold(text)
+    for pattern, full in _CASUAL:
+        out = pattern.sub(full, out)
+    return out
+
+
 def asks_opinion(question: str) -> bool:
     """Whether a question asks what people think (rather than a fact)."""
     return any(_ASKS_OPINION.search(part.strip()) or _judges_a_part(part.strip())
-               for part in re.split(r"(?<=[?.!])\s+", fold(question)))
+               or _judges_the_film(part.strip())
+               for part in re.split(r"(?<=[?.!])\s+", plain(question)))
+
+
+_INTENSIFIERS = frozenset("too so super very really overly kinda pretty quite that way".split())
+# Where a judgement of the film ends: "good in it", "funny at all or ...", "likeable here"
+_JUDGEMENT_END = re.compile(r"(?:\?*|(?:in|as|at all|or|here|enough|in this|to watch)\b.*)$")
+
+
+def _judges_the_film(part: str) -> bool:
+    """Whether a yes/no question judges the film or someone in it: "is it too violent", "is it
+    depressing" (the film: any word the sentiment lexicon weighs, or one intensified), "was the
+    lead good in it", "is the hero likeable at all" (anyone: a word of praise that ends the
+    clause, so "was she already famous when ..." asks a fact)."""
+    m = re.match(r"^(?:is|was|are|were) (.+?)$", part)
+    if m is None:
+        return False
+    words = m.group(1).split()
+    film = words[0] in ("it", "this", "it's") or words[:2] in (
+        ["the", "film"], ["the", "movie"], ["the", "sequel"])
+    start = 1 if words[0] in ("it", "this") else 2 if film else 1
+    for i in range(start, min(len(words), start + 5)):
+        w = words[i].strip("?!.,")
+        if w in ("a", "an", "the", "in", "on", "at", "about", "from", "by", "set", "based", "only"):
+            return False
+        if w in _INTENSIFIERS:
+            if film and i + 1 < len(words):
+                return True
+            continue
+        lean = sentiment.valence(w)
+        rest = " ".join(words[i + 1:])
+        if w.endswith("ed") or not _JUDGEMENT_END.match(rest):
+            if film and lean <= -EVALUATIVE and not w.endswith("ed"):
+                return True
+            continue
+        if lean >= EVALUATIVE or (film and lean <= -EVALUATIVE):
+            return True
+    return False
 
 
 # "was X convincing as Y", "is X believable as Y": a judgement of how someone plays a part
@@ -154,7 +238,7 @@ def aspect_words(question: str, title_words: Iterable[str] = ()) -> list[str]:
     """The question's words once its scaffolding and the film's own title are taken out."""
     titles = set(title_words)
     out = []
-    for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", fold(question)):
+    for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", plain(question)):
         bare = w.removesuffix("'s")
         if bare not in _SCAFFOLD and bare not in titles and not bare.isdigit():
             out.append(w)
@@ -168,7 +252,7 @@ def aspect_text(question: str, title_words: Iterable[str] = ()) -> str:
     kept = aspect_words(question, title_words)
     if not kept:
         return ""
-    folded = fold(question)
+    folded = plain(question)
     tokens = list(re.finditer(r"[a-z0-9]+(?:'[a-z]+)?", folded))
     where = [i for i, m in enumerate(tokens) if m.group() in kept]
     first, last = where[0], where[-1]
@@ -181,6 +265,99 @@ def aspect_text(question: str, title_words: Iterable[str] = ()) -> str:
 
 
 _DETERMINERS = frozenset("the his her its their this that these those".split())
+
+# Whether to watch it at all: the aspect's words of a question asking that, and the reader-
+# addressed cues by which a review answers it ("I highly recommend", "a must see", "go see it",
+# "if you liked the first, you'll like this", "look no further", "skip it").
+_WORTH_WORDS = frozenset("worth worthwhile recommend recommends recommended recommendation "
+                         "recommendations skip must see bother watching seeing".split())
+RECOMMENDS = re.compile(
+    r"\brecommend|\bmust[- ](?:see|watch)\b|\bworth (?:watching|seeing|a (?:watch|look)|it|your)\b"
+    r"|\bgo (?:see|watch)\b|\b(?:watch|see) (?:this|it)\b|\bcheck (?:it|this) out\b"
+    r"|\bdon'?t miss\b|\blook no further\b|\b(?:skip|avoid) (?:it|this)\b|\bwaste of (?:time|money)\b"
+    r"|\bif you (?:like|liked|love|loved|enjoy|enjoyed|are looking)\b", re.IGNORECASE)
+WORTH_ASPECT = "whether it is worth watching"
+
+
+# What is wrong with it: the aspect's words of a question asking that ("what were the main
+# complaints"), and the words in which reviews find fault ("unfortunately", "lacks", "drags").
+_FAULT_WORDS = frozenset("complaints complaint criticism criticisms flaws flaw problems problem "
+                         "weaknesses weakness negatives downsides gripes issues cons wrong "
+                         "faults main biggest common major".split())
+FAULTS = re.compile(
+    r"\bunfortunately\b|\bdisappoint|\black(?:s|ed|ing)?\b|\bweak(?:er|est|ness)?\b|\bflaw(?:s|ed)?\b"
+    r"|\bproblems? (?:with|is|was)\b|\b(?:complaint|gripe|criticism)s?\b|\btoo (?:slow|long|much|many)\b"
+    r"|\bboring\b|\bfails?\b|\bfalls? short\b|\bnot (?:as|nearly as|quite as) (?:good|strong)\b"
+    r"|\bloses?\b|\bannoying\b|\bpointless\b|\bmediocre\b|\bcould have been\b|\bdrags?\b"
+    r"|\bamateurish\b|n'?t (?:real(?:ly)? |that |very )?impressed\b|\bbelow average\b|\bmisleading\b"
+    r"|\bpredictable\b|\bforgettable\b|\boverlong\b|\bcliche|\boverrated\b|\boverdone\b"
+    r"|\bdone before\b", re.IGNORECASE)
+FAULT_ASPECT = "what is wrong with it"
+
+
+def asks_worth(question: str, title_words: Iterable[str] = ()) -> bool:
+    """Whether a question asks whether to watch the film at all ("is it worth watching?",
+    "who recommends it?"): its aspect's words are all of that."""
+    words = aspect_words(question, title_words)
+    return bool(words) and all(w in _WORTH_WORDS for w in words)
+
+
+def asks_faults(question: str, title_words: Iterable[str] = ()) -> bool:
+    """Whether a question asks what is wrong with the film ("what were the main complaints"):
+    its aspect's words are all of that."""
+    words = aspect_words(question, title_words)
+    return bool(words) and all(w in _FAULT_WORDS for w in words)
+
+
+# Words of comparison: how the question weighs its topic against another, not the topic
+_COMPARING = frozenset("compare compared compares comparison comparing vs versus stack stacks "
+                       "measure measures against than similar different".split())
+
+
+def verdict_words(question: str, title_words: Iterable[str] = ()) -> set[str]:
+    """The aspect's words that state the judgement asked for rather than its topic: a
+    comparison ("compare", "vs"), an intensifier ("super"), or a word the sentiment lexicon
+    weighs said of something ("is the plot weak", "is he any good"; "does it glamorize crime"
+    names its topic). A review discusses "the plot" whether it calls it weak or not."""
+    kept = set(aspect_words(question, title_words))
+    tokens = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", plain(question))
+    out = set()
+    for i, w in enumerate(tokens):
+        if w not in kept:
+            continue
+        if w in _COMPARING or w in _INTENSIFIERS or (
+                abs(sentiment.valence(w)) >= EVALUATIVE and _SAID_OF & set(tokens[max(0, i - 3):i])):
+            out.add(w)
+    return out
+
+
+_SAID_OF = frozenset("is was are were be been seem seems seemed feel feels felt look looks any "
+                     "too so very really super".split())
+
+
+_EITHER = ("/", "or", "and", "&", "+")
+
+
+def alternatives(question: str, title_words: Iterable[str] = ()) -> list[frozenset[str]]:
+    """Aspect words the question gives as alternatives, each alone between "/", "or" or "and"
+    and the next non-aspect word ("the camerawork / cinematography", "is the plot/story any
+    good", "the story and script"): a review discussing either discusses the aspect."""
+    kept = set(aspect_words(question, title_words))
+    tokens = re.findall(r"[a-z0-9]+(?:'[a-z]+)?|/|\S", plain(question))
+    out: list[frozenset[str]] = []
+    i = 0
+    while i < len(tokens):
+        # a run w1 (/|or) w2 (/|or) w3 ... of single aspect words, closed on both sides
+        run = [i]
+        while (run[-1] + 2 < len(tokens) and tokens[run[-1] + 1] in _EITHER
+               and tokens[run[-1] + 2] in kept):
+            run.append(run[-1] + 2)
+        ok = (len(run) > 1 and tokens[i] in kept and (i == 0 or tokens[i - 1] not in kept)
+              and (run[-1] + 1 >= len(tokens) or tokens[run[-1] + 1] not in kept))
+        if ok:
+            out.append(frozenset(tokens[j] for j in run))
+        i = run[-1] + 1
+    return out
 
 
 def side_of_rating(rating: int | None) -> Polarity | None:

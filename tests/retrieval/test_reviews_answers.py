@@ -249,3 +249,80 @@ def test_eval_credits_a_record_answer_by_its_computed_line(engine) -> None:
     # a fact question is still judged by its quote alone
     fact = EvalQuestion("f1", "who plays tonny", ("4/10",), "cast")
     assert not evaluate(engine, [fact], modes=("hybrid",))["details"][0]["quote1"]
+
+
+@pytest.mark.parametrize("question", [
+    "hows the acting in pusher ii", "was refn's direction good in this", "is it too violent",
+    "what were the main complaints about pusher ii", "does pusher 2 glamorize the gangster life",
+])
+def test_casual_opinion_wordings_get_a_stance(engine: Engine, question: str) -> None:
+    a = engine.answer(question)
+    assert a.reviews is not None and a.reviews.discussing >= 1, question
+    verbatim(a)
+
+
+def test_alternatives_are_one_term_and_the_verdict_asked_is_none(engine: Engine) -> None:
+    # "plot/story": a review that speaks of its story discusses the aspect; "weak" is the
+    # judgement asked, which a review need not use
+    a = engine.answer("is the plot/story any good or is it weak")
+    assert a.reviews is not None
+    assert {"evileyereviews", "alke-2", "brchthethird"} <= set(reviewers(a))
+    assert "lastliberal" not in reviewers(a)  # says nothing of the story
+    verbatim(a)
+
+
+def test_the_acting_is_found_in_what_the_reviews_say_of_the_actors(engine: Engine) -> None:
+    a = engine.answer("how was the acting")
+    assert a.reviews is not None
+    assert "Jack_Coen" in reviewers(a)  # "They are (as usual) very professional and passionate actors."
+
+
+def test_worth_watching_counts_the_reviews_that_tell_the_reader(engine: Engine) -> None:
+    a = engine.answer("is it worth watching")
+    assert a.reviews is not None and a.reviews.aspect == "whether it is worth watching"
+    # "Go see it!", "A must see if you like movies.", "is still worth seeing" (a 5/10 review)
+    assert {"ivansv", "kristianbk", "peterroeder34"} <= set(reviewers(a))
+    verbatim(a)
+
+
+def test_complaints_count_the_reviews_that_find_fault(engine: Engine) -> None:
+    a = engine.answer("what were the main complaints about pusher ii")
+    assert a.reviews is not None and a.reviews.aspect == "what is wrong with it"
+    # "Slightly below average.", "its pacing drags a little here and there"
+    assert {"Uriah43", "Pjtaylor-96-138044"} <= set(reviewers(a))
+    verbatim(a)
+
+
+def test_an_adjective_is_found_by_its_noun(engine: Engine) -> None:
+    a = engine.answer("is it funny at all")
+    assert a.reviews is not None  # "featuring some madcap fun and general foolishness"
+    assert "slake09" in reviewers(a)
+
+
+def test_the_acting_as_a_whole_is_found_by_any_actors_name(engine: Engine) -> None:
+    a = engine.answer("how's the acting in pusher ii?")
+    assert a.reviews is not None
+    # "Mads Mikkelsen is superb in the starring role": no word of acting, an actor's name
+    assert "Pjtaylor-96-138044" in reviewers(a)
+    verbatim(a)
+
+
+def test_invented_film_acting_is_found_by_its_actors(invented: Engine) -> None:
+    a = invented.answer("how was the acting?")
+    assert a.reviews is not None
+    # "Björgvin Hallgrímsson as the Baron is terrifying precisely because he is so polite."
+    assert "bjarki_rvk" in reviewers(a)
+    verbatim(a)
+
+
+def test_someones_relation_is_found_in_every_word_for_it(engine: Engine, invented: Engine) -> None:
+    # "his dad": the reviews write "his father" ("He wants his crime boss father to love him")
+    a = engine.answer("what do reviewers say about tonny's relationship with his dad")
+    assert a.reviews is not None and "Martinjnl" in reviewers(a)
+    # the relation that is only another name for the person named is no term of its own
+    duke = engine.answer("was leif sylvester convincing as smeden, tonny's dad?")
+    assert duke.reviews is not None and duke.reviews.discussing < a.reviews.discussing
+    mum = invented.answer("what do people think of rúnar's relationship with his mum?")
+    assert mum.reviews is not None  # "finds that his mother owes money to his own uncle"
+    assert "bjarki_rvk" in reviewers(mum)
+    verbatim(mum)

@@ -28,12 +28,18 @@ from retrieval.reviews.records import (
     review_records,
 )
 from retrieval.reviews.stance import (
+    FAULTS,
+    RECOMMENDS,
     Voice,
+    alternatives,
+    asks_faults,
     asks_opinion,
+    asks_worth,
     aspect_text,
     comparison_sides,
     order_voices,
     side,
+    verdict_words,
 )
 from retrieval.reviews.summary import ReviewSummary
 
@@ -83,6 +89,8 @@ def test_records_group_a_reviews_passages_in_page_order() -> None:
     ("what's the most common rating?", "mode", None),
     ("how many reviews are there?", "count", None),
     ("how many of the reviews have a rating?", "rated", None),
+    ("how many of the reviews actually have a rating", "rated", None),  # a filler word
+    ("which review has no star rating", "unrated", None),
     ("which review didn't give a score", "unrated", None),
     ("which reviews are marked as spoilers", "spoiler", None),
     ("what's the most helpful review?", "helpful", None),
@@ -249,9 +257,38 @@ def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> 
     "how much gore is in the movie?", "is the mother back and how's jon jonsson?",
     "was jon jonsson convincing as the father?", "how does the film portray the harbour town?",
     "any praise for the cinematography?", "what are people saying about the lead?",
+    # chat spellings and casual shapes
+    "hows the acting in film two", "was jon jonsson good in it??", "was the director's work good in this",
+    "is it too violent", "is it super bleak and depressing", "is it funny at all or all doom n gloom",
+    "is the thief likeable at all or just a screwup u cant root for", "hows the camerawork / score",
+    "what were the main complaints about film two", "how does it stack up vs other crime flicks",
+    "does film two glamorize the gangster life", "do i need to watch the first one before this",
+    "did any reviewer mention the red scenes", "does the thief get good character development",
+    "does the thief actually grow or change over the movie?", "is it just a macho gangster flick?",
+    "hows the car heist / car stealing part",
+    "how's the whole thief finding out he's got a baby thing handled",
 ])
 def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None:
     assert opinion_intent(question, None, FILM) == "wording"
+
+
+@pytest.mark.parametrize("question", [
+    "what's the vibe/atmosphere like", "does it hit hard emotionally?",
+    "what's the deal with the tattoo on his head?", "is the lead different here from his other roles?",
+])
+def test_casual_shapes_lean_towards_an_opinion(question: str) -> None:
+    # routed as the meaning is: a stance only when the ordinary answer's best passage is a review
+    assert opinion_intent(question, None, FILM) == "leaning"
+
+
+@pytest.mark.parametrize("question", [
+    "was mads already famous when he did this", "is the camerawork super shaky",
+    "is it only a danish production or were other countries involved", "is it a dogme film",
+    "is kim bodnia in film two at all", "was it filmed in sequence", "how is the script structured",
+    "is the thief dead as a result", "how was film two shot, what camera style",
+])
+def test_fact_shapes_stay_facts_in_chat_spelling_too(question: str) -> None:
+    assert opinion_intent(question, None, FILM) is None
 
 
 @pytest.mark.parametrize("question", [
@@ -276,9 +313,9 @@ def test_no_opinion_cue_in_these_wordings(question: str) -> None:
 
 
 def test_meaning_alone_routes_an_unshaped_question_and_the_margin_is_read_from_rows() -> None:
-    assert opinion_intent("does it romanticise the life of crime", MARGIN + 0.01) == "meaning"
-    assert opinion_intent("does it romanticise the life of crime", MARGIN - 0.01) is None
-    assert opinion_intent("does it romanticise the life of crime", None) is None
+    assert opinion_intent("does the harbour town look grim", MARGIN + 0.01) == "meaning"
+    assert opinion_intent("does the harbour town look grim", MARGIN - 0.01) is None
+    assert opinion_intent("does the harbour town look grim", None) is None
     n, dim = len(OPINION_PROTOTYPES), 4
     rows = np.zeros((len(PROTOTYPES), dim), dtype=np.float32)
     rows[:n, 0] = 1.0  # opinion rows point one way, fact rows another
@@ -323,6 +360,54 @@ def test_the_aspect_is_what_remains_of_the_question() -> None:
     assert aspect_text("is it slow? how's the pacing") == "slow pacing"
     assert aspect_text("what did people think of film x overall?", {"x"}) == ""  # the film itself
     assert aspect_text("did anyone hate it?") == ""
+    assert aspect_text("is it actually good or nah") == ""  # chat filler is no aspect
+    assert aspect_text("hows the acting") == "the acting"
+    assert aspect_text("who didn't like it or was lukewarm on it?") == ""  # the verdict itself
+
+
+def test_words_given_as_alternatives_are_one_term() -> None:
+    assert alternatives("is the plot/story any good or is it weak") == [frozenset({"plot", "story"})]
+    assert alternatives("hows the camerawork / cinematography") == [
+        frozenset({"camerawork", "cinematography"})]
+    # a phrase on either side is no single word: "the baby / the thief becoming a father"
+    assert alternatives("what about the baby / the thief becoming a father") == []
+    assert alternatives("is it good or nah") == []
+    assert alternatives("is the story and script any good") == [frozenset({"story", "script"})]
+
+
+def test_the_judgement_asked_is_not_the_topic() -> None:
+    assert verdict_words("is the plot/story any good or is it weak") == {"weak"}
+    assert verdict_words("how does it compare to the first one") == {"compare"}
+    assert verdict_words("is it super bleak") == {"super"}
+    # a lexicon word that names the topic stays: nothing says it of something
+    assert verdict_words("does it glamorize the criminal life") == set()
+
+
+@pytest.mark.parametrize(("question", "worth", "faults"), [
+    ("is it worth watching", True, False),
+    ("worth watching? should i bother w film two", True, False),
+    ("is it worth watching? who recommends it?", True, False),
+    ("is it worth watching for the acting?", False, False),  # an aspect besides
+    ("what were the main complaints", False, True),
+    ("any criticisms?", False, True),
+    ("any complaints about the music?", False, False),
+])
+def test_whether_to_watch_it_and_what_is_wrong_with_it_are_asked(question: str, worth: bool,
+                                                                  faults: bool) -> None:
+    assert asks_worth(question, {"film", "two"}) is worth
+    assert asks_faults(question, {"film", "two"}) is faults
+
+
+@pytest.mark.parametrize(("sentence", "cue"), [
+    ("I highly recommend it to everyone!", "worth"), ("A must see if you like movies.", "worth"),
+    ("Go see it!", "worth"), ("If you liked the first one, you'll like this.", "worth"),
+    ("Unfortunately it drags in the middle.", "faults"), ("The sequel lacks the pace.", "faults"),
+    ("I wasn't really impressed with the film.", "faults"), ("Slightly below average.", "faults"),
+])
+def test_reviews_say_whether_to_watch_it_and_what_is_wrong_in_their_own_words(sentence: str,
+                                                                               cue: str) -> None:
+    assert bool(RECOMMENDS.search(sentence)) is (cue == "worth")
+    assert bool(FAULTS.search(sentence)) is (cue == "faults")
 
 
 def test_sides_follow_the_rating_unless_unrated_or_strongly_contradicted() -> None:
