@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -330,7 +329,7 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         line = (f"The average rating is {mean:.2f}/10 ({mean:.1f} to one decimal), over "
                 f"{len(values)} rated reviews")
     elif kind == "median":
-        med = statistics.median(values)
+        med = _median(values)
         chosen = sorted(rated, key=lambda r: (abs((r.rating or 0) - med), r.key))
         line = f"The median rating is {med:g}/10, over {len(values)} rated reviews"
     elif kind == "mode":
@@ -434,3 +433,10 @@ def _ordinal(rank: int) -> str:
     """"" for the first, else "second " … (the superlative's rank, as the line says it)."""
     return "" if rank == 1 else {2: "second ", 3: "third ", 4: "fourth ", 5: "fifth "}.get(
         rank, f"{rank}th ")
+
+
+def _median(values: list[int]) -> float:
+    """The median (statistics.median's, without importing statistics: ~0.01 s of a start)."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2

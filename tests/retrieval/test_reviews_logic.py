@@ -453,3 +453,16 @@ def test_summary_line_and_json_object() -> None:
     assert list(s.to_dict()) == ["aspect", "total", "discussing", "positive", "mixed",
                                  "negative", "unrated", "ratings", "average"]
     assert ReviewSummary("", 3, 3, 3, 0, 0, 0, {}, None).to_dict()["aspect"] == "the film overall"
+
+
+def test_median_matches_the_statistics_module() -> None:
+    """Oracle: records' own median (statistics is not imported at start-up) is statistics'."""
+    import random
+    import statistics
+
+    from retrieval.reviews.records import _median
+
+    rng = random.Random(5)
+    for _ in range(500):
+        values = [rng.randint(1, 10) for _ in range(rng.randint(1, 30))]
+        assert _median(values) == statistics.median(values), values
