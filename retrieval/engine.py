@@ -194,8 +194,8 @@ class Engine:
         about = self.reviews.answer(q, qvec, timings)
         if isinstance(about, Answer):
             return about
-        analysis = self._picked_relative(q, analyse(q, self.knowledge, self._is_name,
-                                                    self._is_everyday))
+        analysis = self._other_name(q, self._picked_relative(
+            q, analyse(q, self.knowledge, self._is_name, self._is_everyday)))
         pointed = self._reviewers.pointed(q)
         if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
             analysis = replace(analysis, reviews=pointed.passages,
@@ -245,6 +245,40 @@ class Engine:
                           message=None if verdict.answered else self.abstain_message,
                           analysis=explained, summary=said)
         return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
+
+    def _other_name(self, q: str, analysis: Analysis) -> Analysis:
+        """"whats kurt the cunt called in danish", "leif sylvester full name?": the passage
+        that writes the asked one by a name the question does not use (for a full name, a
+        longer one) is the graph's evidence."""
+        folded = fold(q)
+        asked = _OTHER_NAME.search(folded)
+        # "tonnys dads nickname": the relative's, not tonny's
+        pool = analysis.targets if analysis.relation else analysis.entities
+        people = [e for e in pool if self.knowledge.entity(e).kind in ("person", "character")]
+        if not asked or len(people) != 1 or (analysis.relation and not analysis.hops):
+            return analysis
+        typed = set(re.findall(r"[a-z0-9]+", folded))
+        said = max((len(text.split()) for e, text in analysis.mentions if e == people[0]),
+                   default=0)
+        longer = asked.group(0).split()[0] in ("full", "whole")
+        others = [a for a in self.knowledge.entity(people[0]).aliases
+                  if not set(re.findall(r"[a-z0-9]+", fold(a))) <= typed
+                  and (not longer or len(a.split()) > said)]
+        for alias in sorted(others, key=len, reverse=True):
+            pattern = re.compile(rf"(?<!\w){re.escape(fold(alias))}(?!\w)")
+            # the most explicit source first, as the graph ranks links: the cast list, the
+            # infobox, the article, then the reviews
+            pid = min((p.id for p in self.index.passages if pattern.search(fold(p.text))),
+                      key=self._source_rank, default=None)
+            if pid is not None:
+                return replace(analysis, evidence=(pid, *analysis.evidence), answer_type="name",
+                               stated=True,
+                               notes=(*analysis.notes, f"another name asked for: {alias}"))
+        return analysis
+
+    def _source_rank(self, pid: int) -> tuple[int, int]:
+        p = self.index.passages[pid]
+        return ({"cast": 0, "infobox": 1}.get(p.kind, 2 if p.source == "wiki" else 3), pid)
 
     def _picked_relative(self, q: str, analysis: Analysis) -> Analysis:
         """"who plays the dukes little son": when the question picks one relative and the
@@ -390,7 +424,7 @@ class Engine:
         top = dedupe(shortlist, quote_of, k)
         primary = analysis.evidence[0] if analysis.evidence else None
         if (primary is not None and primary not in top and primary in sims_of
-                and analysis.answer_type == "person"):
+                and analysis.answer_type in ("person", "name")):
             # The line the graph read the answer from is always shown, so verification can
             # put it first: "x's best mate" is the cast line "Xs friend", however many reviews
             # name x.
@@ -423,7 +457,8 @@ class Engine:
         # to"): the person answering must be named beside the relation's words, as for a name.
         by_relation = kind == "person" and bool(analysis.relation) and not evidence
         own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
-        named_place = kind == "place" and asks_named_place(fold(q))
+        # "what street", "whats the name of the club": a proper noun that is nobody's
+        named_place = kind in ("place", "name") and asks_named_place(fold(q))
         # "whats the cellmates name at the start": the name stands beside the cellmate, not
         # beside "start", which says when (a position word, see analyse.py)
         near_anchors = [a for a in anchors if not (a.stems & POSITION_STEMS)]
@@ -493,12 +528,14 @@ class Engine:
 
     def _names_nobody(self, quote: str) -> bool:
         """Whether a quote holds a capitalised word, inside a sentence, that names no one the
-        graph knows: a place, a brand, a title ("at Ann's flat" does not)."""
-        for m in re.finditer(r"[\w’'-]+", quote):
-            w = m.group(0)
-            if (w[:1].isupper() and not _opens_sentence(quote, m.start())
-                    and not any(self.knowledge.entity(e).kind in ("person", "character")
-                                for e in self._mentioned(w))):
+        graph knows: a place, a brand, a title ("at Ann's flat" does not). A run of capitals is
+        read whole ("Leif Sylvester" is someone though "Leif" alone names no one)."""
+        for m in _CAPITAL_RUN.finditer(quote):
+            run = m.group(0)
+            if _opens_sentence(quote, m.start()):
+                run = run.partition(" ")[2]  # "But Ann": the opening word says nothing
+            if run and not any(self.knowledge.entity(e).kind in ("person", "character", "film")
+                               for e in self._mentioned(run)):
                 return True
         return False
 
@@ -578,7 +615,10 @@ class Engine:
         the best passages, for a question that describes someone instead of naming them."""
         named = {e for e, _ in analysis.mentions}
         anchors = [a for a in self._anchors(q, analysis) if a.entity is None]
-        wanted: set[str] = set().union(*(a.stems for a in anchors)) if anchors else set()
+        # the description's telling words ("gun" in "the guy tonny gets the gun from"), not
+        # its everyday ones ("gets"), say where its character is named
+        top = max((a.weight for a in anchors), default=0.0)
+        wanted: set[str] = set().union(*(a.stems for a in anchors if a.weight >= 0.7 * top))
         best: tuple[int, int, int] | None = None  # (distance, character, passage)
         for pid in ranking.order[:DESCRIPTION_DEPTH]:
             tokens = re.findall(r"[\w’'-]+", self.index.passages[pid].text)
@@ -685,6 +725,13 @@ NAME_WINDOW = 3  # words either side of a question word where the name it asks f
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
+
+
+# "full name", "nickname", "called in danish", "what do they call him": another of a name
+_OTHER_NAME = re.compile(r"\b(?:full|real|whole|other|nick|danish|english|original)\s?names?\b"
+                         r"|\bnicknames?\b|\bcalled in \w+|\bwhat (?:do|does|did) (?:they|people|ppl|"
+                         r"he|she|u|you|we|reviewers|the reviews) call\b|\baka\b")
+_CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'-]*(?: [A-ZÀ-ÖØ-Þ][\w’'-]*)*")
 
 
 def _first(results: tuple[Result, ...], at: int) -> tuple[Result, ...]:

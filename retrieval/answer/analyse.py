@@ -90,6 +90,7 @@ class Analysis:
     unresolved: bool = False  # a relation was asked of someone known, and no link states it
     wants_actor: bool = False  # "who plays …": the answer is an actor
     described: bool = False  # the character was found by the question's description of them
+    stated: bool = False  # the graph's evidence states the answer itself (another name)
     # "pusher 3" asked of the documents of "pusher 2": each word naming another part of the
     # series, with the stems a passage about that part may use instead
     other_parts: tuple[tuple[str, frozenset[str]], ...] = ()
@@ -184,8 +185,12 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         # "who is x's dad" and "x's dad?" ask for the person; "does x kill his dad" asks
         # about an event, where the relation only says whom to search for.
         surface = relation_surface(folded)
-        asks_person = answer_type in ("person", "name") or asks_actor or _asks_identity(
-            words, spans | {i for i, w in enumerate(words) if w in surface})
+        asks_person = (answer_type in ("person", "name") or asks_actor or _asks_identity(
+            words, spans | {i for i, w in enumerate(words) if w in surface})) and not (
+            # "who does x find after he kills his dad": the dad is when, not who
+            _IN_CLAUSE.search(folded) and all(_IN_CLAUSE.search(folded[:m.start()])
+                                              for m in re.finditer(r"[a-z]+", folded)
+                                              if m.group(0) in surface))
         if chain:
             for step in chain:
                 for link in step:
@@ -286,6 +291,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     )
 
 
+# A clause that says when or why, not what is asked: relations inside it name no answer.
+_IN_CLAUSE = re.compile(r"\b(?:after|before|when|while|since|because|once|until|till) "
+                        r"(?:he|she|they|it|we|you|i|[a-z]+)\b")
 # "the dad", "the old man": a family relation said of no one is the lead's (not "the friend",
 # "the boss": the film has many of those).
 _THE_RELATIVE = re.compile(r"\bthe (?:dad|father|mom|mum|mother|old man|old lady|brother|"
@@ -339,8 +347,12 @@ def _chained(folded: str) -> bool:
 
 
 # "who plays the guy who bashed x": the subject is described, not the person named in it.
+# "the guy who…", "the woman with…", "the guy tonny gets the gun from" (a clause without its
+# "who"): a description of someone, whose names are not who is asked for.
 _DESCRIBED = re.compile(r"\b(?:the|that|this) (?:guy|man|woman|girl|boy|person|one|dude|chick|"
-                        r"lady|character|bloke|fella|kid) (?:who|that|with|from|in)\b")
+                        r"lady|character|bloke|fella|kid) (?:who|that|with|from|in|(?!(?:lol|pls|"
+                        r"please|btw|tho|though|again|exactly|then|here|there|is|was|in|of|"
+                        r"and|or)\b)[a-z]+ \w)")
 _IDENTITY_WORDS = frozenset("who whos is was are were the exactly again actually he she this "
                             "that character his her s really".split())
 

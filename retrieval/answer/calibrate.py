@@ -24,8 +24,17 @@ from retrieval.answer.analyse import Analysis
 from retrieval.answer.verify import Anchor, Candidate, Verdict
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-# Refusals no weighing of signals should overturn: there is nothing to quote, or nothing asked.
-FIRM = ("no passage matched", "too short to be a question")
+# Refusals no weighing of signals should overturn: there is nothing to quote, nothing asked,
+# or the question asks for something no quote has at all (a named place, a crew role, which
+# kind of thing, a field the article leaves blank, a count of something never mentioned).
+FIRM = ("no passage matched", "too short to be a question", "no candidate quote names",
+        "the article leaves the", "the question counts something",
+        "the closest passage speaks of")
+
+
+def firm(reason: str) -> bool:
+    """Whether a refusal's reason is one the calibration never overturns."""
+    return reason.startswith(FIRM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +75,7 @@ class Calibration:
         It only ever answers more: on another film's documents (tests/data/invented) its
         refusals of what the rules answered were wrong, while its answers held."""
         p = self.probability(s)
-        if verdict.answered or p < self.threshold or verdict.reason.startswith(FIRM):
+        if verdict.answered or p < self.threshold or firm(verdict.reason):
             return verdict, p
         return replace(verdict, answered=True, confidence=max(verdict.confidence, threshold),
                        reason=f"answered: all signals weighed together outweigh the rule that "

@@ -39,7 +39,10 @@ _NUMBER = re.compile(rf"(?<!#)\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS.replace('|a|an
 _PLACE = re.compile(
     r"\b(?:in|at|inside|outside|near|around|to|from|into|across|throughout) (?:the |a |an |his |her "
     r"|their |its |[A-Z][\w’'-]*s |[a-z]+ )?[A-ZÀ-ÖØ-Þ]?[\w’'-]{3,}"
-    r"|^\s*[a-z_]+\s*=\s*[A-ZÀ-ÖØ-Þ]")  # an infobox line's value: "country = Denmark"
+    r"|^\s*[a-z_]+\s*=\s*[A-ZÀ-ÖØ-Þ]"  # an infobox line's value: "country = Denmark"
+    # a place gone to without a preposition: "visits his fathers garage"
+    r"|\b(?:visits|visited|enters|entered|reaches|reached) (?:the |a |an |his |her |their |its "
+    r"|[a-z]+s )?[\w’'-]{3,}")
 # A capitalised word inside a sentence (not its first word, not "I"), or a run of them.
 _CAP_PAIR = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]+(?: [A-ZÀ-ÖØ-Þ][\w’'-]+)+|(?<=[a-z,;] )[A-ZÀ-ÖØ-Þ][\w’'-]+")
 
@@ -126,7 +129,8 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
     ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b"
                           r"|\bwhat(?:s|'s| is| was)? (?:the )?(?:\w+ ){0,2}(?:rating|score|"
-                          r"percentage)\W*$")),
+                          r"percentage)(?: (?:overall|then|again|lol|tho|though|btw|exactly|"
+                          r"now))*\W*$")),
     # "what does the nickname mean", "what's the meaning of the title": a gloss, not a fact
     ("meaning", re.compile(r"\bwhat (?:does|do|did) (?:the (?:word|name|title|nickname) )?"
                            r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"
@@ -144,14 +148,17 @@ _WHAT_NOUN = (
     ("person", re.compile(r"^(?:which|what) (?:actor|actress|character|guy|man|woman|girl|person|"
                           r"people|director|composer|editor|writer|cinematographer|producer)\b")),
     ("place", re.compile(r"^(?:which|what) (?:city|country|town|place|location|street|road|"
-                         r"neighbou?rhood|district|village|island|club|bar|restaurant|hotel)\b")),
+                         r"neighbou?rhood|district|village|island|club|bar|restaurant|hotel|"
+                         r"prison|jail|hospital|school|church|station|airport|cinema|venue)\b")),
     ("date", re.compile(r"^(?:which|what) (?:exact |specific |release |premiere )?(?:date|day|month)\b")),
 )
 
 
 # "what street / city / club": a named place (a proper noun), not any "at the garage".
-_NAMED_PLACE = re.compile(r"\b(?:which|what) (?:city|country|town|street|road|neighbou?rhood|"
-                          r"district|village|island|club|bar|restaurant|hotel)\b")
+_NAMED_PLACE = re.compile(r"\b(?:(?:which|what)|name of (?:the|that|this)) (?:city|country|town|"
+                          r"street|road|neighbou?rhood|district|village|island|club|bar|"
+                          r"restaurant|hotel|prison|jail|hospital|school|church|station|airport|"
+                          r"cinema|venue)\b")
 
 
 _COUNTED = re.compile(r"\bhow many ([a-z]+)\b|\b([a-z]+) (?:rating|score|percentage)s?\b")

@@ -139,7 +139,8 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         fits = [i for i, c in enumerate(candidates)
                 if named[i] and holds_type(c.quote, kind, names)
                 and (kind != "person" or c.new_name or c.is_evidence)
-                and (c.near_name or c.is_evidence and analysis.by_field)  # the field's line
+                # the field's line, or a line the graph read the answer from
+                and (c.near_name or c.is_evidence and (analysis.by_field or analysis.stated))
                 and c.names_place
                 and (not analysis.role or analysis.role in fold(c.quote).replace("-", " "))
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
@@ -148,12 +149,15 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                      # the asked field's own line: "behind the camera" need not be in it
                      or c.is_evidence and c.field_stated and c.name_share >= 1.0
                      and analysis.typed_by_words and not foreign
-                     or c.is_evidence and (analysis.described
+                     or c.is_evidence and (analysis.described or analysis.stated
                                            or (c.passage_share >= 0.99 if analysis.by_field
                                                else c.name_share >= 1.0)))]
         if not fits:
             why = (f"the article leaves the {analysis.fields[0]} blank and no passage states it"
                    if blank_field and analysis.fields else
+                   "no candidate quote names the place asked for (a proper noun that is "
+                   "nobody's)" if not any(c.names_place for c in candidates) else
+                   f"no candidate quote names the {analysis.role}" if analysis.role else
                    f"no candidate quote holds a {kind} about what was asked")
             return Verdict(False, min(confidence, threshold - 0.01), 0, why)
         # The graph's own evidence goes first when it fits, the last hop's before the rest:

@@ -36,6 +36,8 @@ _RELATION_WORDS = {
     "partner": "associate", "associate": "associate", "sidekick": "associate",
     "backer": "backer", "backers": "backer", "financier": "backer", "investor": "backer",
     "lender": "backer", "creditor": "backer", "cellmate": "cellmate", "cell-mate": "cellmate",
+    "bankrolling": "backer", "bankrolled": "backer", "bankrolls": "backer", "bankroller": "backer",
+    "funding": "backer", "funded": "backer", "financing": "backer", "financed": "backer",
     "roommate": "roommate", "neighbour": "neighbour", "neighbor": "neighbour",
     "enemy": "enemy", "rival": "enemy",
 }
@@ -220,7 +222,8 @@ _OTHER_ROLE = re.compile(r"\b(?:casting|art|assistant|second unit|set|costume|st
                          r"production|line|executive|associate|co|makeup|make-up)[ -]$")
 _ROLE_PHRASE = re.compile(r"\b(?:casting|art|assistant|second unit|set|costume|stunt|sound|"
                           r"executive|associate|makeup|make-up)[ -](?:director|producer|editor|"
-                          r"designer|supervisor|coordinator|manager|mixer|artist)s?\b")
+                          r"designer|supervisor|coordinator|manager|mixer|artist|mixing|design|"
+                          r"effects|recording)s?\b")
 
 
 def crew_role(folded: str) -> str:

@@ -52,6 +52,8 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("what does the ending mean", "other"),  # an interpretation, not a gloss
     ("what street is the dukes garage on", "place"),
     ("what club was the wedding at", "place"),
+    ("which prison was he in", "place"),
+    ("what's the imdb rating overall", "number"),  # a filler word after "rating"
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),
 ])

@@ -389,3 +389,49 @@ def test_a_yes_no_question_about_another_part_is_answered_by_the_passage_naming_
 
 def test_the_genre_is_quoted_from_the_lead(engine) -> None:
     assert_quoted(engine.answer("what genre is it"), "crime film")
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("whats kurt the cunt called in danish", "Kusse-Kurt"),
+    ("whats tonnys dads nickname", "the Duke"),  # the relative's other name, not tonny's
+    ("what's the duke's real name", "Smeden"),
+])
+def test_another_name_of_someone_is_quoted_where_the_documents_write_it(
+        engine, question, needle) -> None:
+    answer = engine.answer(question)
+    assert_quoted(answer, needle)
+    assert any("another name asked for" in n for n in answer.analysis["notes"])
+
+
+def test_a_description_without_its_who_is_no_question_about_the_name_in_it(engine) -> None:
+    # "the guy tonny gets the gun from" is not Tonny: his cast line is not the answer
+    answer = engine.answer("who plays the guy tonny gets the gun from")
+    assert not answer.results[0].quote.startswith("Mads Mikkelsen as Tonny")
+
+
+def test_a_relative_inside_a_when_clause_is_not_who_is_asked_for(engine) -> None:
+    answer = engine.answer("who does tonny find after he kills his dad")
+    assert not (answer.answered and answer.results[0].quote.startswith("Leif Sylvester as"))
+    assert answer.analysis["decision"] != "answered through the knowledge graph"
+
+
+def test_bankrolling_asks_for_the_backer(engine) -> None:
+    answer = engine.answer("who was bankrolling kurt")
+    assert tuple(answer.analysis["relation"]) == ("backer",)
+    assert_quoted(answer, "financial backer is the Duke")
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("which prison was tonny in", "names the place asked for"),  # "prison", no prison's name
+    ("what street is the garage on", "names the place asked for"),  # a person's name is no street's
+    ("whats the name of the club where the wedding is", "no candidate quote"),
+])
+def test_a_named_place_needs_a_proper_noun_that_is_nobodys(engine, question, why) -> None:
+    answer = engine.answer(question)
+    assert not answer.answered, answer.results[0].quote
+    assert why in answer.analysis["decision"]
+
+
+def test_a_crew_role_no_quote_names_is_refused(engine) -> None:
+    answer = engine.answer("who did the sound mixing")
+    assert not answer.answered and "sound mixing" in answer.analysis["decision"]

@@ -136,3 +136,18 @@ def test_fit_script_reports_files_left_out_and_writes_weights(settings, engine, 
     assert "q.jsonl" in done.stdout and "r.jsonl" in done.stdout and "threshold" in done.stdout
     model = load_calibration(out)
     assert model is not None and len(model.weights) == len(model.names) + len(model.types)
+
+
+@pytest.mark.parametrize(("reason", "is_firm"), [
+    ("no candidate quote names the place asked for (a proper noun that is nobody's)", True),
+    ("the article leaves the budget blank", True),
+    ("the closest passages are not close enough", False),
+    ("no candidate quote holds a duration about what was asked", False),
+])
+def test_firm_refusals_are_never_overturned(reason, is_firm) -> None:
+    from retrieval.answer.calibrate import firm
+
+    assert firm(reason) is is_firm
+    refused = Verdict(False, 0.1, 0, reason)
+    decided, _ = _constant(0.99).decide(refused, Signals({"x": 0.0}, "other"), 0.32)
+    assert decided.answered is not is_firm
