@@ -22,6 +22,7 @@ from retrieval.answer.fuse import (
     wants_opinions,
 )
 from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
+from retrieval.answer.refine import other_name, picked_relative
 from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.retrieve import (
     BestSentences,
@@ -59,8 +60,6 @@ from retrieval.knowledge.graph import Knowledge, alias_keys
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
-    picks_same_relative,
-    relation_modifiers,
     relation_surfaces,
     relation_word,
 )
@@ -194,8 +193,10 @@ class Engine:
         about = self.reviews.answer(q, qvec, timings)
         if isinstance(about, Answer):
             return about
-        analysis = self._other_name(q, self._picked_relative(
-            q, analyse(q, self.knowledge, self._is_name, self._is_everyday)))
+        analysis = analyse(q, self.knowledge, self._is_name, self._is_everyday)
+        # what the linked passages say: which relative, which other name (answer/refine.py)
+        analysis = picked_relative(q, analysis, self.index.passages)
+        analysis = other_name(q, analysis, self.knowledge, self.index.passages)
         pointed = self._reviewers.pointed(q)
         if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
             analysis = replace(analysis, reviews=pointed.passages,
@@ -245,56 +246,6 @@ class Engine:
                           message=None if verdict.answered else self.abstain_message,
                           analysis=explained, summary=said)
         return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
-
-    def _other_name(self, q: str, analysis: Analysis) -> Analysis:
-        """"whats kurt the cunt called in danish", "leif sylvester full name?": the passage
-        that writes the asked one by a name the question does not use (for a full name, a
-        longer one) is the graph's evidence."""
-        folded = fold(q)
-        asked = _OTHER_NAME.search(folded)
-        # "tonnys dads nickname": the relative's, not tonny's
-        pool = analysis.targets if analysis.relation else analysis.entities
-        people = [e for e in pool if self.knowledge.entity(e).kind in ("person", "character")]
-        if not asked or len(people) != 1 or (analysis.relation and not analysis.hops):
-            return analysis
-        typed = set(re.findall(r"[a-z0-9]+", folded))
-        said = max((len(text.split()) for e, text in analysis.mentions if e == people[0]),
-                   default=0)
-        longer = asked.group(0).split()[0] in ("full", "whole")
-        others = [a for a in self.knowledge.entity(people[0]).aliases
-                  if not set(re.findall(r"[a-z0-9]+", fold(a))) <= typed
-                  and (not longer or len(a.split()) > said)]
-        for alias in sorted(others, key=len, reverse=True):
-            pattern = re.compile(rf"(?<!\w){re.escape(fold(alias))}(?!\w)")
-            # the most explicit source first, as the graph ranks links: the cast list, the
-            # infobox, the article, then the reviews
-            pid = min((p.id for p in self.index.passages if pattern.search(fold(p.text))),
-                      key=self._source_rank, default=None)
-            if pid is not None:
-                return replace(analysis, evidence=(pid, *analysis.evidence), answer_type="name",
-                               stated=True,
-                               notes=(*analysis.notes, f"another name asked for: {alias}"))
-        return analysis
-
-    def _source_rank(self, pid: int) -> tuple[int, int]:
-        p = self.index.passages[pid]
-        return ({"cast": 0, "infobox": 1}.get(p.kind, 2 if p.source == "wiki" else 3), pid)
-
-    def _picked_relative(self, q: str, analysis: Analysis) -> Analysis:
-        """"who plays the dukes little son": when the question picks one relative and the
-        graph's link for the relation does not say it is that one, the documents do not name
-        him (the link found is the other son)."""
-        groups = relation_modifiers(fold(q))
-        if not groups or not analysis.evidence or analysis.answer_type not in ("person", "name"):
-            return analysis
-        related = [h for h in analysis.hops if h.relation not in ("played by", "alias")
-                   and not h.relation.startswith("field:")]
-        texts = [fold(self.index.passages[h.passage].text[h.start:h.end]) for h in related]
-        if not texts or any(picks_same_relative(t, groups) for t in texts):
-            return analysis
-        return replace(analysis, unresolved=True, evidence=(),
-                       notes=(*analysis.notes, "the link found does not say it is the "
-                              f"{' '.join(sorted(groups))} one the question asks for"))
 
     def _holds(self, pid: int, answer_type: str) -> bool:
         """Whether a passage holds an instance of an answer type (cached: passages repeat)."""
@@ -727,10 +678,6 @@ EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase o
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
 
 
-# "full name", "nickname", "called in danish", "what do they call him": another of a name
-_OTHER_NAME = re.compile(r"\b(?:full|real|whole|other|nick|danish|english|original)\s?names?\b"
-                         r"|\bnicknames?\b|\bcalled in \w+|\bwhat (?:do|does|did) (?:they|people|ppl|"
-                         r"he|she|u|you|we|reviewers|the reviews) call\b|\baka\b")
 _CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'-]*(?: [A-ZÀ-ÖØ-Þ][\w’'-]*)*")
 
 

@@ -26,10 +26,11 @@ from retrieval.answer.verify import Anchor, Candidate, Verdict
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 # Refusals no weighing of signals should overturn: there is nothing to quote, nothing asked,
 # or the question asks for something no quote has at all (a named place, a crew role, which
-# kind of thing, a field the article leaves blank, a count of something never mentioned).
+# kind of thing, a field the article leaves blank, a count of something never mentioned, a
+# relative the graph knows the person has none of).
 FIRM = ("no passage matched", "too short to be a question", "no candidate quote names",
         "the article leaves the", "the question counts something",
-        "the closest passage speaks of")
+        "the closest passage speaks of", "the documents name no one")
 
 
 def firm(reason: str) -> bool:
