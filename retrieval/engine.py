@@ -116,7 +116,8 @@ class Engine:
         # Questions about the reviews themselves (records, opinions): retrieval/reviews/.
         self.reviews = ReviewDesk(index, film_words([a for e in titles for a in e.aliases]),
                                   self.abstain_message, self._idf, self._max_idf,
-                                  lambda text: self.encoder.encode([text])[0])
+                                  lambda text: self.encoder.encode([text])[0],
+                                  max_chars=settings.quote_max_chars)
 
     @classmethod
     def load(cls, settings: Settings, *, rebuild: bool = False, warn: Warn | None = None,
@@ -480,7 +481,7 @@ class Engine:
     def _names_nobody(self, quote: str) -> bool:
         """Whether a quote holds a capitalised word, inside a sentence, that names no one the
         graph knows: a place, a brand, a title ("at Ann's flat" does not). A run of capitals is
-        read whole ("Leif Sylvester" is someone though "Leif" alone names no one)."""
+        read whole ("Ann Holm" is someone though "Ann" alone names no one)."""
         for m in _CAPITAL_RUN.finditer(quote):
             run = m.group(0)
             if _opens_sentence(quote, m.start()):
@@ -566,7 +567,7 @@ class Engine:
         the best passages, for a question that describes someone instead of naming them."""
         named = {e for e, _ in analysis.mentions}
         anchors = [a for a in self._anchors(q, analysis) if a.entity is None]
-        # the description's telling words ("gun" in "the guy tonny gets the gun from"), not
+        # the description's telling words ("gun" in "the guy ann gets the gun from"), not
         # its everyday ones ("gets"), say where its character is named
         top = max((a.weight for a in anchors), default=0.0)
         wanted: set[str] = set().union(*(a.stems for a in anchors if a.weight >= 0.7 * top))

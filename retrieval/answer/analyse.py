@@ -347,7 +347,7 @@ def _chained(folded: str) -> bool:
 
 
 # "who plays the guy who bashed x": the subject is described, not the person named in it.
-# "the guy who…", "the woman with…", "the guy tonny gets the gun from" (a clause without its
+# "the guy who…", "the woman with…", "the guy ann gets the gun from" (a clause without its
 # "who"): a description of someone, whose names are not who is asked for.
 _DESCRIBED = re.compile(r"\b(?:the|that|this) (?:guy|man|woman|girl|boy|person|one|dude|chick|"
                         r"lady|character|bloke|fella|kid) (?:who|that|with|from|in|(?!(?:lol|pls|"

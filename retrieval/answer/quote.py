@@ -75,7 +75,11 @@ def quote_text(passage: Passage, first: int, last: int, max_chars: int) -> str:
     if last < first:
         return passage.text[:max_chars]
     start, end = passage.sentences[first][0], passage.sentences[last][1]
-    text = passage.text[start:end]
+    return cut_quote(passage.text[start:end], max_chars)
+
+
+def cut_quote(text: str, max_chars: int) -> str:
+    """The text, or, if longer than max_chars, cut at a word with an ellipsis."""
     if len(text) <= max_chars:
         return text
     cut = text[: max_chars - 1]

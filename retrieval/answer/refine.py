@@ -2,7 +2,7 @@
 
 The analysis reads the question against the knowledge graph alone; two of its readings need
 the text the graph's links were read from: which of several relatives a link names ("the
-dukes *little* son"), and where the documents write someone by another name ("whats x called
+boss's *little* son"), and where the documents write someone by another name ("whats x called
 in danish"). Both run once per question, after `analyse`.
 """
 
@@ -25,7 +25,7 @@ _OTHER_NAME = re.compile(r"\b(?:full|real|whole|other|nick|danish|english|origin
 
 
 def picked_relative(q: str, analysis: Analysis, passages: Sequence[Passage]) -> Analysis:
-    """"who plays the dukes little son": when the question picks one relative and the graph's
+    """"who plays the boss's little son": when the question picks one relative and the graph's
     link for the relation does not say it is that one, the documents do not name him (the
     link found is the other son)."""
     groups = relation_modifiers(fold(q))
@@ -43,12 +43,12 @@ def picked_relative(q: str, analysis: Analysis, passages: Sequence[Passage]) -> 
 
 def other_name(q: str, analysis: Analysis, knowledge: Knowledge,
                passages: Sequence[Passage]) -> Analysis:
-    """"whats kurt the cunt called in danish", "leif sylvester full name?": the passage that
+    """"whats jon the knife called in danish", "ann holm full name?": the passage that
     writes the asked one by a name the question does not use (for a full name, a longer one)
     is the graph's evidence, and states the answer itself."""
     folded = fold(q)
     asked = _OTHER_NAME.search(folded)
-    # "tonnys dads nickname": the relative's, not tonny's
+    # "jons dads nickname": the relative's, not jon's
     pool = analysis.targets if analysis.relation else analysis.entities
     people = [e for e in pool if knowledge.entity(e).kind in ("person", "character")]
     if not asked or len(people) != 1 or (analysis.relation and not analysis.hops):

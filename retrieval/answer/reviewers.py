@@ -81,7 +81,7 @@ class Reviewers:
         return Pointed(frozenset(found), frozenset(words)) if found else None
 
 
-# "the 'once were warriors' reviewer", "the flame and citron guy": a reviewer by what the
+# "the 'grey harbour' reviewer", "the cold harbour guy": a reviewer by what the
 # review says (quoted, or two words or more, so that "the negative reviewer" is no pointer)
 _BY_CONTENT = re.compile(
     r"\bthe (?P<q>['\"‘“])?(?P<what>[a-z0-9](?:(?!\bthe\b)[a-z0-9 '-]){2,40}?)(?(q)['\"’”]) "

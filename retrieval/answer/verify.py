@@ -158,6 +158,10 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                    "no candidate quote names the place asked for (a proper noun that is "
                    "nobody's)" if not any(c.names_place for c in candidates) else
                    f"no candidate quote names the {analysis.role}" if analysis.role else
+                   # an unresolved relation ("who plays the cellmate"): no one named beside it
+                   "no candidate quote names anyone beside the words for the "
+                   f"{' '.join(analysis.relation)}"
+                   if kind == "person" and analysis.relation and not analysis.evidence else
                    f"no candidate quote holds a {kind} about what was asked")
             return Verdict(False, min(confidence, threshold - 0.01), 0, why)
         # The graph's own evidence goes first when it fits, the last hop's before the rest:

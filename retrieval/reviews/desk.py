@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from retrieval.answer.quote import cut_quote
 from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
@@ -90,8 +91,10 @@ class ReviewDesk:
 
     def __init__(self, index: LoadedIndex, title_words: frozenset[str], abstain_message: str,
                  idf: Mapping[str, float], max_idf: float,
-                 encode: Callable[[str], np.ndarray] | None = None) -> None:
+                 encode: Callable[[str], np.ndarray] | None = None,
+                 max_chars: int = 400) -> None:
         self.index = index
+        self.max_chars = max_chars  # a quote's longest (settings.quote_max_chars)
         # The query encoder, for an opinion question that names the film: its vector without
         # the name ("the ending of Film 2" → "the ending"), which otherwise draws every review
         # that names the film.
@@ -348,7 +351,9 @@ class ReviewDesk:
                 and lead.results[0].passage.id not in self._record_of):
             # the engine's best passage is the article's, even when it holds back: a fact
             return lead
-        quotes = {v.record: self.passages[v.passage].text[v.start:v.end] for v in voices}
+        # one sentence each, cut at a word if it is longer than a quote may be
+        quotes = {v.record: cut_quote(self.passages[v.passage].text[v.start:v.end], self.max_chars)
+                  for v in voices}
         passages = {v.record: v.passage for v in voices}
         top = lead.results[0] if lead is not None and lead.answered and lead.results else None
         if top is not None and top.passage.id in self._record_of:

@@ -35,8 +35,12 @@ def test_out_of_scope_questions_are_abstained(engine, question) -> None:
 def test_quotes_are_verbatim_sentences_of_their_passage(engine) -> None:
     for q in ("Why did Refn make sequels?", "What did reviewers think of the acting?"):
         for r in engine.answer(q).results:
-            assert r.quote in r.passage.text
             assert len(r.quote) <= 400
+            if r.quote.endswith("…"):  # one sentence longer than a quote may be, cut at a word
+                head = r.quote[:-1]
+                assert any(r.passage.text[s:e].startswith(head) for s, e in r.passage.sentences)
+                continue
+            assert r.quote in r.passage.text
             assert 1 <= sum(1 for s, e in r.passage.sentences
                             if r.passage.text[s:e] in r.quote) <= 3
 
