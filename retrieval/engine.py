@@ -25,6 +25,7 @@ from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
 from retrieval.answer.refine import other_name, picked_relative
 from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.retrieve import (
+    CAPITAL_RUN,
     BestSentences,
     Found,
     Ranking,
@@ -482,7 +483,7 @@ class Engine:
         """Whether a quote holds a capitalised word, inside a sentence, that names no one the
         graph knows: a place, a brand, a title ("at Ann's flat" does not). A run of capitals is
         read whole ("Ann Holm" is someone though "Ann" alone names no one)."""
-        for m in _CAPITAL_RUN.finditer(quote):
+        for m in CAPITAL_RUN.finditer(quote):
             run = m.group(0)
             if _opens_sentence(quote, m.start()):
                 run = run.partition(" ")[2]  # "But Ann": the opening word says nothing
@@ -677,9 +678,6 @@ NAME_WINDOW = 3  # words either side of a question word where the name it asks f
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
-
-
-_CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'-]*(?: [A-ZÀ-ÖØ-Þ][\w’'-]*)*")
 
 
 def _first(results: tuple[Result, ...], at: int) -> tuple[Result, ...]:

@@ -42,10 +42,14 @@ class Shown:
     best_sentence: float
 
 
+# A run of capitalised words ("Ann Holm", "Grey Harbour"): where a text may name someone.
+CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'-]*(?: [A-ZÀ-ÖØ-Þ][\w’'-]*)*")
+
+
 def capitalised_runs(text: str) -> list[str]:
     """Folded runs of capitalised words, and each word alone: candidate names in a text."""
     out: list[str] = []
-    for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w’'-]*(?: [A-ZÀ-ÖØ-Þ][\w’'-]*)*", text):
+    for m in CAPITAL_RUN.finditer(text):
         run = " ".join(re.findall(r"[a-z0-9]+", fold(m.group(0))))
         out.append(run)
         out.extend(run.split())
