@@ -412,6 +412,10 @@ class Engine:
         own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
         # "what street", "whats the name of the club": a proper noun that is nobody's
         named_place = kind in ("place", "name") and asks_named_place(fold(q))
+        # "what year did part 3 come out": the year of another part stands beside its name
+        # ("Part 1-3… Part 2 (2004)" dates this one)
+        dated = kind in ("year", "date") and bool(analysis.other_parts)
+        part_stems = frozenset(t for _, stems in analysis.other_parts for t in stems)
         # "whats the cellmates name at the start": the name stands beside the cellmate, not
         # beside "start", which says when (a position word, see analyse.py)
         near_anchors = [a for a in anchors if not (a.stems & POSITION_STEMS)]
@@ -443,6 +447,9 @@ class Engine:
                                                      passage_names.__contains__)
                               if analysis.other_film else 1.0),
                 names_place=not named_place or self._names_nobody(shown.quotes[i]),
+                dated_part=not dated or any(
+                    holds_type(sentence, kind) and term_set(sentence) & part_stems
+                    for sentence in sentences(shown.quotes[i])),
                 kind_stated=(not analysis.kind_of
                              or self._kind_stated(shown.quotes[i], stem(analysis.kind_of))),
                 states_relation=(kind == "person" and bool(own_words)

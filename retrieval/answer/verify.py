@@ -66,6 +66,7 @@ class Candidate:
     states_relation: bool = False  # the asked relation's own words beside a name ("marry… Ann")
     kind_stated: bool = True  # "what kind of gun": not only "a gun" (see Analysis.kind_of)
     names_place: bool = True  # "what street": a proper name that is nobody's is in the quote
+    dated_part: bool = True  # "when did part 3 come out": a year in a sentence naming part 3
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -141,7 +142,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                 and (kind != "person" or c.new_name or c.is_evidence)
                 # the field's line, or a line the graph read the answer from
                 and (c.near_name or c.is_evidence and (analysis.by_field or analysis.stated))
-                and c.names_place
+                and c.names_place and c.dated_part
                 and (not analysis.role or analysis.role in fold(c.quote).replace("-", " "))
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
                 and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)

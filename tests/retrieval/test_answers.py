@@ -435,3 +435,9 @@ def test_a_named_place_needs_a_proper_noun_that_is_nobodys(engine, question, why
 def test_a_crew_role_no_quote_names_is_refused(engine) -> None:
     answer = engine.answer("who did the sound mixing")
     assert not answer.answered and "sound mixing" in answer.analysis["decision"]
+
+
+def test_another_parts_year_must_stand_beside_its_name(engine) -> None:
+    # "Pusher 1-3 is my favorite trilogy… Pusher II (2004)": 2004 dates this part, not the third
+    assert not engine.answer("what year did pusher 3 come out").answered
+    assert_quoted(engine.answer("what year was the first pusher"), "1996")
