@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -72,6 +72,7 @@ from retrieval.text import STOPWORDS, content_terms, fold, sentences, stem, term
 from retrieval.text import words as words_of
 
 Mode = Literal["hybrid", "bm25", "dense"]
+_T = TypeVar("_T")
 RERANK_DEPTH = 10  # top passages whose sentences set the confidence and may be quoted
 WARM_PASSAGES = 5_000  # passages whose caches `warm_up` fills (all of a small corpus)
 RERANK_HEAD = 5  # of those, re-ordered by their best sentence window
@@ -225,9 +226,7 @@ class Engine:
         clock.lap("quote")
         verdict, calibrated = self._verify(q, analysis, shown, found.weights, ranking.score)
         clock.lap("verify")
-        order = list(shown.top)
-        if verdict.first:
-            order.insert(0, order.pop(verdict.first))
+        order = _to_front(shown.top, verdict.first)
         results = tuple(Result(rank=r + 1, score=ranking.score[i], quote=shown.quotes[i],
                                passage=self.index.passages[i]) for r, i in enumerate(order))
         explained = analysis.to_dict(self.knowledge) | {"decision": verdict.reason,
@@ -241,7 +240,8 @@ class Engine:
             # "which reviewer said…": the closest review answers, and its record names who.
             at = next((r for r, res in enumerate(results) if res.passage.reviewer), None)
             if at is not None:
-                results = _first(results, at)
+                results = tuple(replace(r, rank=n + 1)
+                                for n, r in enumerate(_to_front(results, at)))
                 said = said_by(results[0].passage)
         ordinary = Answer(question=q, answered=verdict.answered and bool(results),
                           results=results, confidence=verdict.confidence,
@@ -460,9 +460,7 @@ class Engine:
         threshold = self.settings.abstain_threshold
         verdict = verify(analysis, candidates, base, blank_field=blank, names=self._names,
                          threshold=threshold, anchors=anchors)
-        order = list(shown.top)
-        if order:
-            order.insert(0, order.pop(verdict.first))
+        order = _to_front(shown.top, verdict.first)  # as the answer will show them
         read = signals(analysis, candidates, anchors, verdict, base,
                        (scores.get(order[0], 0.0) if order else 0.0,
                         scores.get(order[1], 0.0) if len(order) > 1 else 0.0))
@@ -687,10 +685,9 @@ EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase o
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
 
 
-def _first(results: tuple[Result, ...], at: int) -> tuple[Result, ...]:
-    """The results with the one at `at` moved first, ranks renumbered."""
-    order = [results[at], *results[:at], *results[at + 1:]]
-    return tuple(replace(r, rank=n + 1) for n, r in enumerate(order))
+def _to_front(items: Sequence[_T], at: int) -> list[_T]:
+    """The items with the one at `at` moved first (the one that answers goes first)."""
+    return [items[at], *items[:at], *items[at + 1:]] if items else []
 
 
 def _opens_sentence(text: str, start: int) -> bool:
