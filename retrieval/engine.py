@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -199,7 +199,7 @@ class Engine:
         analysis = analyse(q, self.knowledge, self._is_name, self._is_everyday)
         # what the linked passages say: which relative, which other name (answer/refine.py)
         analysis = picked_relative(q, analysis, self.index.passages)
-        analysis = other_name(q, analysis, self.knowledge, self.index.passages)
+        analysis = other_name(q, analysis, self.knowledge, self.index.passages, self._holders)
         pointed = self._reviewers.pointed(q)
         if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
             analysis = replace(analysis, reviews=pointed.passages,
@@ -248,6 +248,14 @@ class Engine:
                           message=None if verdict.answered else self.abstain_message,
                           analysis=explained, summary=said)
         return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
+
+    def _holders(self, text: str) -> Iterable[int]:
+        """The passages that share a word with a text (by the BM25 postings), or every passage
+        when it has no word BM25 indexes ("Ø")."""
+        terms = self.index.bm25.query_terms(text)
+        if not terms:
+            return range(len(self.index.passages))
+        return np.flatnonzero(self.index.bm25.scores(terms)).tolist()
 
     def _holds(self, pid: int, answer_type: str) -> bool:
         """Whether a passage holds an instance of an answer type (cached: passages repeat)."""

@@ -9,7 +9,7 @@ in danish"). Both run once per question, after `analyse`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from retrieval.answer.analyse import Analysis
@@ -41,11 +41,12 @@ def picked_relative(q: str, analysis: Analysis, passages: Sequence[Passage]) -> 
                           f"{' '.join(sorted(groups))} one the question asks for"))
 
 
-def other_name(q: str, analysis: Analysis, knowledge: Knowledge,
-               passages: Sequence[Passage]) -> Analysis:
+def other_name(q: str, analysis: Analysis, knowledge: Knowledge, passages: Sequence[Passage],
+               holders: Callable[[str], Iterable[int]]) -> Analysis:
     """"whats jon the knife called in danish", "ann holm full name?": the passage that
     writes the asked one by a name the question does not use (for a full name, a longer one)
-    is the graph's evidence, and states the answer itself."""
+    is the graph's evidence, and states the answer itself. `holders(name)`: the passages that
+    may hold a name (those sharing a word with it), so that not every passage is read."""
     folded = fold(q)
     asked = _OTHER_NAME.search(folded)
     # "jons dads nickname": the relative's, not jon's
@@ -63,7 +64,7 @@ def other_name(q: str, analysis: Analysis, knowledge: Knowledge,
         pattern = re.compile(rf"(?<!\w){re.escape(fold(alias))}(?!\w)")
         # the most explicit source first, as the graph ranks links: the cast list, the
         # infobox, the article, then the reviews
-        pid = min((p.id for p in passages if pattern.search(fold(p.text))),
+        pid = min((i for i in holders(alias) if pattern.search(fold(passages[i].text))),
                   key=lambda i: _source_rank(passages[i]), default=None)
         if pid is not None:
             return replace(analysis, evidence=(pid, *analysis.evidence), answer_type="name",
