@@ -11,7 +11,13 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
-from retrieval.answer.analyse import POSITION_STEMS, Analysis, analyse, by_description
+from retrieval.answer.analyse import (
+    POSITION_STEMS,
+    Analysis,
+    analyse,
+    by_description,
+    position_edge,
+)
 from retrieval.answer.calibrate import Calibration, load_calibration, signals
 from retrieval.answer.fuse import (
     FusionWeights,
@@ -363,12 +369,14 @@ class Engine:
             beside = self._asked_words(q)
         quotes: dict[int, str] = {}
         windows: dict[int, tuple[int, int, float]] = {}
+        edge = position_edge(fold(q)) if analysis.position is not None else None
 
         def window_of(i: int) -> tuple[int, int, float]:
             if i not in windows:
                 windows[i] = choose_quote(ix.passages[i], sims_of[i], weights,
                                           self.settings.quote_max_chars, self.quote_weights,
-                                          typed, self._names, beside)
+                                          typed, self._names, beside,
+                                          edge if i == analysis.position else None)
             return windows[i]
 
         def quote_of(i: int) -> str:

@@ -314,6 +314,12 @@ POSITION_STEMS = frozenset(stem(w) for w in "start starts begin begins beginning
                            "end ends ending finale climax".split())
 
 
+def position_edge(folded: str) -> int | None:
+    """Which sentence of the plot's edge passage a question points at: 0 for "at the start",
+    -1 for "at the end", None for neither (the same order of tests as `_position`)."""
+    return -1 if _END.search(folded) else 0 if _START.search(folded) else None
+
+
 def _position(folded: str, knowledge: Knowledge) -> int | None:
     """The plot's first passage for "how does it start", its last for "how does it end"."""
     if _END.search(folded):

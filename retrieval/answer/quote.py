@@ -23,17 +23,20 @@ class QuoteWeights:
     second_sentence: float = 0.6  # credit for a window whose second sentence also fits
     max_sentences: int = 3
     typed: float = 0.25  # credit for a window holding an instance of the expected answer type
+    edge: float = 0.15  # credit for the plot's first / last sentence, asked "at the start / end"
 
 
 def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[str, float],
                  max_chars: int, qw: QuoteWeights = QuoteWeights(), answer_type: str | None = None,
                  names: Callable[[str], bool] | None = None,
-                 typed_beside: frozenset[str] | None = None) -> tuple[int, int, float]:
+                 typed_beside: frozenset[str] | None = None,
+                 edge: int | None = None) -> tuple[int, int, float]:
     """(first, last, score) of the best window of sentences, inclusive indexes.
 
     With an answer type ("year", "amount"…), windows holding an instance of it score higher;
     with `typed_beside`, only where the same sentence holds one of those terms (the film's
-    title beside the film's year, not the year of another film it mentions).
+    title beside the film's year, not the year of another film it mentions). With `edge` (0,
+    or -1 for the last), windows holding that sentence score higher ("at the very start").
     """
     spans = passage.sentences
     if not spans:
@@ -44,6 +47,7 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
     typed = [bool(answer_type) and holds_type(passage.text[s:e], answer_type or "", names)
              and (typed_beside is None or bool(typed_beside & term_set(passage.text[s:e])))
              for s, e in spans]
+    at_edge = None if edge is None else edge % len(spans)
     best = (0, 0, -1e9)
     for i in range(len(spans)):
         covered: set[str] = set()
@@ -58,7 +62,8 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
             top, second = (s, top if j > i else 0.0) if s > top else (top, max(second, s))
             coverage = sum(weights[t] for t in covered) / total
             score = (qw.dense * (top + qw.second_sentence * second) + qw.coverage * coverage
-                     - qw.extra_sentence_penalty * (j - i) + qw.typed * has_type)
+                     - qw.extra_sentence_penalty * (j - i) + qw.typed * has_type
+                     + qw.edge * (at_edge is not None and i <= at_edge <= j))
             if score > best[2]:
                 best = (i, j, score)
     return best

@@ -144,21 +144,22 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
 _WH = re.compile(r"\b(who|whom|whose|whos|what|whats|which|when|where|why|how)\b")
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|"
                   r"isn't|doesn't|didn't|wasn't)\b")
+# Places and establishments people ask for by name ("which club", "the name of the bar").
+_PLACES = (r"(?:city|country|town|place|location|street|road|neighbou?rhood|district|village|island|"
+           r"club|nightclub|bar|pub|cafe|restaurant|hotel|motel|brothel|casino|shop|store|garage|"
+           r"gym|warehouse|factory|prison|jail|hospital|school|church|station|airport|cinema|"
+           r"venue|harbou?r|port|park|square|market)")
 _WHAT_NOUN = (
     ("person", re.compile(r"^(?:which|what) (?:actor|actress|character|guy|man|woman|girl|person|"
                           r"people|director|composer|editor|writer|cinematographer|producer)\b")),
-    ("place", re.compile(r"^(?:which|what) (?:city|country|town|place|location|street|road|"
-                         r"neighbou?rhood|district|village|island|club|bar|restaurant|hotel|"
-                         r"prison|jail|hospital|school|church|station|airport|cinema|venue)\b")),
+    ("place", re.compile(rf"^(?:which|what) {_PLACES}\b")),
     ("date", re.compile(r"^(?:which|what) (?:exact |specific |release |premiere )?(?:date|day|month)\b")),
 )
 
 
 # "what street / city / club": a named place (a proper noun), not any "at the garage".
-_NAMED_PLACE = re.compile(r"\b(?:(?:which|what)|name of (?:the|that|this)) (?:city|country|town|"
-                          r"street|road|neighbou?rhood|district|village|island|club|bar|"
-                          r"restaurant|hotel|prison|jail|hospital|school|church|station|airport|"
-                          r"cinema|venue)\b")
+_NAMED_PLACE = re.compile(rf"\b(?:(?:which|what)|name of (?:the|that|this|his|her|their)) "
+                          rf"(?!place\b|location\b){_PLACES}\b")
 
 
 _COUNTED = re.compile(r"\bhow many ([a-z]+)\b|\b([a-z]+) (?:rating|score|percentage)s?\b")
@@ -183,7 +184,7 @@ def expected_type(folded_question: str) -> AnswerType:
     wh = _WH.search(q)
     if _AUX.match(q):
         return "yesno"  # "did the men who advised…": a relative "who" asks for no one
-    if wh is not None and re.search(r"\bnam(?:e|es|ed|ing)\b", q) and wh.group(1) in (
+    if wh is not None and re.search(r"\bnam(?:e|es|ed|ing)\b|'?s (?:\w+ )?called\W*$", q) and wh.group(1) in (
             "what", "whats", "which"):
         return "name"  # "whats the cellmates name": a name beside the one asked about
     if wh is None:

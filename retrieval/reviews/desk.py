@@ -51,6 +51,9 @@ from retrieval.reviews.stance import (
     side_of_rating,
     verdict_words,
 )
+from retrieval.reviews.stance import (
+    plain as spelled_out,
+)
 from retrieval.reviews.summary import ReviewSummary
 from retrieval.reviews.terms import AspectTerms, Group
 from retrieval.text import STOPWORDS, fold, stem, term_set
@@ -211,8 +214,13 @@ class ReviewDesk:
         # Which way the question's comparison goes, if one way: "who thought it was worse than
         # the first" is answered by the reviews that say so, not by all that compare.
         sides = comparison_sides(question) if not overall else frozenset()
-        # "better or worse than the first": a comparison either of those ways
+        # "better or worse than the first": a comparison either of those ways; "does it beat
+        # the first" asks whether it does, which every comparison answers one way or another,
+        # while "who thought it was better" asks for those who say so
         direction = sides or None
+        if (direction is not None and len(direction) == 1
+                and not _ASKS_HOLDERS.search(spelled_out(question))):
+            direction = ALL_SIDES
         # The aspect's own words (not the title or scaffolding between them), the comparison's
         # words aside when its direction decides; and the other parts the question names with
         # the title ("pusher 1"), whose words the title filter took out.
@@ -294,6 +302,10 @@ class ReviewDesk:
         near = near | np.concatenate([[False], near[:-1]])  # "The first was raw. This is better."
         saying = [int(row) for i, row in enumerate(rows)
                   if near[i] and _compares_as(self._texts[int(row)], direction)]
+        if not saying and direction == ALL_SIDES and on_parts is not None:
+            # whether it beats the other part: a review weighing them in words of its own ("if
+            # you liked the first…", "lacks the pace of the original") answers too
+            saying = [int(row) for row in rows if on_parts[row]]
         if saying:
             return max(saying, key=lambda r: scores[r]), False
         if _compares_as(record.title, direction) and (
@@ -408,6 +420,13 @@ class ReviewDesk:
                     "decision": "answered from the review records"}
         return Answer(question=question, answered=True, results=tuple(results), confidence=1.0,
                       analysis=analysis, summary=ra.line)
+
+
+ALL_SIDES = frozenset({"better", "worse", "equal"})
+# "who thought…", "did anyone say…", "do people think…": the question asks for who holds a view
+_ASKS_HOLDERS = re.compile(r"^(?:who|whom|which|how many)\b"
+                           r"|\b(?:anyone|anybody|someone|somebody|people|reviewers?|critics|fans|"
+                           r"viewers)\b")
 
 
 def _compares_as(text: str, sides: frozenset[str]) -> bool:

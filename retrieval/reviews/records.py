@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from retrieval.passage import Passage
@@ -80,9 +80,13 @@ class RecordQuestion:
     """A question about the reviews as records: what it asks (`kind`) and of what (`value`)."""
 
     kind: str  # lowest highest average median mode count rated unrated spoiler helpful
-    #            least_helpful unvoted earliest latest reviewer title year year_before
-    #            year_after side rating below above at_least at_most
+    #            least_helpful unhelpful unvoted votes earliest latest reviewer title year
+    #            year_before year_after side rating below above at_least at_most
     value: str | int | None = None
+    # The reviews a superlative or a list is taken among ("the most recent 10/10 review",
+    # "the most helpful review from 2005"); None: all of them.
+    rating: int | None = None
+    year: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +100,10 @@ class RecordAnswer:
 
 # The question must be about the reviews or their ratings at all.
 _ABOUT_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|reviewed|ratings?|rated|rate|scores?|"
-                            r"scored|stars?|votes?|upvoted|helpful|useful|gave|give)\b"
-                            r"|\b(?:10|[1-9]) ?/ ?10\b")
+                            r"scored|stars?|votes?|upvoted|downvoted|helpful|useful|gave|give)\b"
+                            r"|\b(?:10|[1-9]) ?/ ?10(?:'?s)?\b")
 _RATING_WORD = r"(?:ratings?|rated|scores?|scored|grades?|marks?|stars?)"
-_GIVEN = re.compile(r"\b(10|[1-9]) ?(?:/ ?10|out of (?:10|ten)|stars?|star)\b"
+_GIVEN = re.compile(r"\b(10|[1-9]) ?(?:/ ?10(?:'?s)?|out of (?:10|ten)|stars?|star)\b"
                     r"|\b(?:gave|give|given|giving|rated|rate) (?:it |the (?:film|movie) )?(?:an? )?"
                     r"(10|[1-9])\b(?! ?(?:years?|reviews?|times?))")
 _THRESHOLD = re.compile(r"\b(below|under|lower than|less than|worse than|above|over|higher than|"
@@ -108,14 +112,26 @@ _THRESHOLD = re.compile(r"\b(below|under|lower than|less than|worse than|above|o
 _OR_BEYOND = re.compile(r"\b(10|[1-9])(?: ?/ ?10| out of (?:10|ten)| stars?)? or (higher|more|above|better|"
                         r"up|over|lower|less|below|worse|under)\b")
 _UPWARDS = frozenset("higher more above better up over".split())
+# "9 or 10": the top of the scale and the one below it are "at least 9"
+_EITHER = re.compile(r"\b(10|[1-9])(?: ?/ ?10)? or (10|[1-9])(?: ?/ ?10)?\b")
 # "zero helpful votes", "nobody found helpful"
 _UNVOTED = re.compile(r"\b(?:zero|no|0|none|nobody|no one)\b.*\b(?:helpful|useful|upvotes?|votes?)\b")
+# "0 helpful votes out of 0", "found helpful by 5 out of 5": the votes exactly
+_VOTES = re.compile(r"\b(\d+) (?:helpful |useful )?(?:votes? |upvotes? )?out of (\d+)\b")
+_ABOUT_VOTES = re.compile(r"\b(?:helpful|useful|votes?|upvotes?|voted)\b")
+# "the most 'not helpful' votes": most people found it unhelpful
+_UNHELPFUL = re.compile(r"\b(?:most|highest|biggest|top)\b.*\b(?:not (?:helpful|useful)|unhelpful|"
+                        r"down ?votes?|downvoted)\b")
+# "the review called the duke of hazard": a title named without quotes, after its cue
+_TITLE_CUE = re.compile(r"\b(?:called|titled|entitled|named|headed|with the title)\s+(.+)$")
 _QUOTED = re.compile(r"[\"“”‘’']([^\"“”‘’']{3,}?)[\"“”‘’']")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("spoiler", re.compile(r"\bspoilers?\b")),
     ("unrated", re.compile(r"\b(?:unrated|not rated|no (?:star )?(?:rating|score)|without (?:a )?"
                            r"(?:star )?(?:rating|score)"
-                           r"|did(?:n't| not) (?:rate|give (?:it )?a (?:rating|score)))\b")),
+                           r"|did(?:n't| not) (?:rate|give (?:it )?a (?:rating|score))"
+                           r"|(?:do|does|did)(?:n't|nt| not) (?:have|show|carry) (?:a |any )?(?:star )?"
+                           r"(?:ratings?|scores?))\b")),
     ("median", re.compile(r"\bmedian\b")),
     ("mode", re.compile(rf"\bmost (?:common|frequent|usual|popular|given) {_RATING_WORD}|\bmode\b")),
     ("average", re.compile(rf"\b(?:average|mean|avg|typical|overall)\b.*\b{_RATING_WORD}|"
@@ -166,7 +182,8 @@ _SCAFFOLD = frozenset(
     second third fourth fifth 2nd 3rd 4th 5th or equal got imdb site website perfect positive
     negative mixed favourable favorable unfavourable unfavorable percentage percent share
     proportion fraction before after since until prior earlier later up actually really just
-    even exactly""".split())
+    even exactly r u ur pls plz header headers unhelpful downvotes downvoted downvote dont
+    don't doesnt doesn't arent aren't isnt isn't""".split())
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}
@@ -197,10 +214,12 @@ def record_question(question: str, records: Sequence[ReviewRecord],
         return RecordQuestion("title", titled.title)
     if not _ABOUT_REVIEWS.search(q):
         return None
-    tokens = [t.removesuffix("'s") for t in re.findall(r"[a-z0-9'-]+", q.replace("/10", " "))]
+    bare = re.sub(r"/10(?:'?s)?\b", " ", q)  # "how many 7/10s"
+    tokens = [t.strip("'").removesuffix("'s") for t in re.findall(r"[a-z0-9'-]+", bare)]
     tokens = [p for t in tokens for p in (t, *t.split("-")) if p]
     named = _reviewer_named(q, records)
-    known = _SCAFFOLD | title_words | ({w for w in tokens if named and w in fold(named.reviewer)})
+    known = _SCAFFOLD | title_words | ({w for w in tokens if named
+                                        and w.removesuffix("s") in fold(named.reviewer)})
     extra = {w for w in tokens if w not in known and not w.isdigit() and "-" not in w}
     if extra:  # a subject besides the records ("what did the 4/10 reviewer hate")
         return None
@@ -210,6 +229,12 @@ def record_question(question: str, records: Sequence[ReviewRecord],
         return RecordQuestion(_THRESHOLD_KIND[m.group(1)], int(m.group(2)))
     if m := _OR_BEYOND.search(q):
         return RecordQuestion("at_least" if m.group(2) in _UPWARDS else "at_most", int(m.group(1)))
+    if (m := _EITHER.search(q)) and (
+            {int(m.group(1)), int(m.group(2))} & {1, 10}) and m.group(1) != m.group(2):
+        low, high = sorted((int(m.group(1)), int(m.group(2))))
+        return RecordQuestion("at_least", low) if high == 10 else RecordQuestion("at_most", high)
+    if (m := _VOTES.search(q)) and _ABOUT_VOTES.search(q):
+        return RecordQuestion("votes", f"{int(m.group(1))}/{int(m.group(2))}")
     if _UNVOTED.search(q):
         return RecordQuestion("unvoted")
     if m := _YEAR_SIDE.search(q):
@@ -227,9 +252,13 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     if _PERFECT.search(q) and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list)\b", q):
         return RecordQuestion("rating", 10)
     given = _GIVEN.search(q)
-    if given and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show)\b", q):
+    ranked = any(p.search(q) for k, p in (("unhelpful", _UNHELPFUL), *_PATTERNS) if k in _AMONG
+                 and k != "spoiler")
+    if given and not ranked and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show)\b",
+                                          q):
         return RecordQuestion("rating", int(given.group(1) or given.group(2)))
-    for kind, pattern in _PATTERNS:
+    patterns = (("unhelpful", _UNHELPFUL), *_PATTERNS)
+    for kind, pattern in patterns:
         if pattern.search(q):
             if kind == "count" and _RATED.search(q):
                 return RecordQuestion("rated")
@@ -237,14 +266,22 @@ def record_question(question: str, records: Sequence[ReviewRecord],
             if kind == "count" and year:
                 return RecordQuestion("year", int(year.group(1)))
             rank = next((_ORDINALS[t] for t in tokens if t in _ORDINALS), None)
-            if rank is not None and kind in ("helpful", "earliest", "latest"):
-                return RecordQuestion(kind, rank)
-            return RecordQuestion(kind)
+            value = rank if rank is not None and kind in _RANKED else None
+            if kind not in _AMONG:
+                return RecordQuestion(kind, value)
+            # a superlative among some reviews: "the most recent 10/10 review"
+            return RecordQuestion(kind, value,
+                                  rating=int(given.group(1) or given.group(2)) if given else None,
+                                  year=int(year.group(1)) if year else None)
     year = _YEAR.search(q)
     if year and re.search(r"\breviews?\b|\breviewed\b", q):
         return RecordQuestion("year", int(year.group(1)))
     return None
 
+
+_RANKED = frozenset({"helpful", "earliest", "latest"})
+# superlatives and lists that can be taken among the reviews of one rating or one year
+_AMONG = frozenset({"helpful", "least_helpful", "unhelpful", "earliest", "latest", "spoiler"})
 
 _THRESHOLD_KIND = {"below": "below", "under": "below", "lower than": "below", "less than": "below",
                    "worse than": "below", "above": "above", "over": "above", "higher than": "above",
@@ -265,7 +302,8 @@ def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[s
     """Each reviewer's name as a whole-word pattern, compiled once per set of records; then the
     name's leading letters alone ("jdoe" for "jdoe-96-1380"), when they are long enough and
     begin no other reviewer's name, as people type a handle partially."""
-    whole = [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}(?![\w-])"), r)
+    # "jdoes review": a possessive typed without its apostrophe
+    whole = [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}s?(?![\w-])"), r)
              for r in records if len(fold(r.reviewer)) >= 3]
     stems: dict[str, list[ReviewRecord]] = {}
     for r in records:
@@ -288,11 +326,16 @@ def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord
         return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
 
     quoted = {key(m) for m in _QUOTED.findall(question)}
+    folded = fold(question)
+    # unquoted after "called" / "titled", when the question is about a review
+    if (cue := _TITLE_CUE.search(folded)) and re.search(r"\breviews?\b", folded):
+        named = re.sub(r"\s*\breviews?\b\W*$", "", key(cue.group(1)))
+        quoted |= {named, named.removeprefix("the ")}
     quoted.discard("")
     if not quoted:  # the usual question quotes nothing
         return None
     for r in records:
-        if r.title and key(r.title) in quoted:
+        if r.title and (key(r.title) in quoted or key(r.title).removeprefix("the ") in quoted):
             return r
     return None
 
@@ -310,6 +353,17 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
     """The reviews that answer a record question, best first, and its one line of figures.
 
     `page_total` is how many reviews the page's header says it has (it may show fewer)."""
+    if rq.rating is not None or rq.year is not None:
+        among = [r for r in records if (rq.rating is None or r.rating == rq.rating)
+                 and (rq.year is None or (r.day is not None and r.day.year == rq.year))]
+        which = " and ".join(x for x in (
+            f"gave it {rq.rating}/10" if rq.rating is not None else "",
+            f"are from {rq.year}" if rq.year is not None else "") if x)
+        if not among:
+            return RecordAnswer(rq, f"None of the {len(records)} reviews {which}.", ())
+        inner = answer_records(replace(rq, rating=None, year=None), among, None)
+        return replace(inner, line=f"Among the reviews that {which}: {inner.line[0].lower()}"
+                                   f"{inner.line[1:]}")
     n = len(records)
     rated = [r for r in records if r.rating is not None]
     values = [r.rating for r in rated if r.rating is not None]
@@ -365,6 +419,18 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         chosen = [voted[rank - 1]]
         up, total = chosen[0].helpful or (0, 0)
         line = f"The {_ordinal(rank)}most helpful review: {up} out of {total} found it helpful"
+    elif kind == "unhelpful":
+        voted = sorted((r for r in records if r.helpful),
+                       key=lambda r: (-_unhelpful(r), r.key))
+        if not voted:
+            return RecordAnswer(rq, f"None of the {n} reviews has helpful votes.", ())
+        most = _unhelpful(voted[0])
+        chosen = [r for r in voted if _unhelpful(r) == most]
+        line = f"The most ‘not helpful’ votes: {most}, for {len(chosen)} {of_all}"
+    elif kind == "votes":
+        found, _, cast = str(value).partition("/")
+        chosen = [r for r in records if r.helpful == (int(found), int(cast))]
+        line = f"{len(chosen)} {of_all} were found helpful by {found} out of {cast}"
     elif kind == "unvoted":
         chosen = [r for r in records if r.helpful is not None and r.helpful[0] == 0]
         line = f"{len(chosen)} {of_all} were found helpful by nobody"
@@ -427,6 +493,12 @@ def _listed(r: ReviewRecord) -> str:
     spoiler = ", spoiler warning" if r.spoiler else ""
     title = f", ‘{r.title}’" if r.title else ""
     return f"{describe(r)}{title}{votes}{spoiler}"
+
+
+def _unhelpful(r: ReviewRecord) -> int:
+    """How many voted that a review was not helpful."""
+    up, total = r.helpful or (0, 0)
+    return total - up
 
 
 def _ordinal(rank: int) -> str:

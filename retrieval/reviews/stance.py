@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.knowledge.lexicon import FIELD_WORDS
 from retrieval.reviews import sentiment
 from retrieval.reviews.sentiment import Polarity
 from retrieval.text import fold
@@ -34,6 +35,13 @@ _TALK = (r"(?:talk(?:s|ed)?|mention(?:s|ed)?|bring(?:s)? up|brought up|discuss(?
 _HOLDS = (r"(?:thinks?|thought|reckons?|felt|feels|finds|found|like[ds]?|love[ds]?|hate[ds]?|"
           r"dislike[ds]?|prefer(?:s|red)?|recommend(?:s|ed)?|enjoy(?:s|ed)?|didn't like|"
           r"did not like|was (?:lukewarm|disappointed|let down))")
+# What the sentiment lexicon weighs but a question asks as a fact about someone: their state
+# ("is he dead", "was she scared"), not a judgement of the film or of a performance.
+_STATES = frozenset("""dead alive sick ill hurt injured wounded killed broke poor rich guilty
+    innocent scared afraid angry mad drunk high happy sad pregnant married free safe lost wanted
+    ok okay fine hungry tired""".split())
+
+
 # "how long is it" asks for a runtime, not an opinion.
 _MEASURES = r"(?!(?:long|old|much|many|big|tall|far|often|soon)\b)"
 _ASKS_OPINION = re.compile(
@@ -67,7 +75,8 @@ _ASKS_OPINION = re.compile(
     r"|^how (?:does|did|do) (?:it|this|the (?:film|movie|sequel)) (?:portray|depict|handle|treat|"
     r"show|present|represent|deal with|capture)\b"
     rf"|^how {_MEASURES}\w+ (?:is|was) (?:it|this|the (?:film|movie))\b"
-    r"|^is (?:it|the (?:film|movie)|the \w+) (?!a |an |the |in |on |at |about |based |set |from )\w+"
+    r"|^is (?:it|the (?:film|movie)|the \w+) (?!a |an |the |in |on |at |about |based |set |from |"
+    + "|".join(sorted(_STATES)) + r"\b)\w+"
     r"(?: at all)?\??$"
     r"|^what about\b"
     # how something in it comes off: "how's the car heist part", "how's the baby thing handled"
@@ -94,6 +103,17 @@ _ASKS_OPINION = re.compile(
     # "is it just a macho gangster flick": whether it is more than its kind
     r"|^(?:is|was) (?:it|this|the (?:film|movie|sequel)) (?:just|merely|basically|simply) "
     r"(?:an?|another) "
+    # how someone plays a part: "how is the lead as the villain", "how was the guy playing x"
+    r"|^how(?:'s| is| was| are| were) [\w' -]{1,40} as [\w' -]{1,30}\??$"
+    r"|^how(?:'s| is| was| are| were) (?:the )?(?:guy|man|woman|girl|dude|lady|actor|actress|person|"
+    r"kid|bloke|one)s? (?:playing|who plays?|who played)\b"
+    r"|\bcarr(?:y|ies|ied) (?:the|this|that) (?:film|movie|show|sequel|picture)\b"
+    # how much of something it has, in chat: "lots of drugs in it?", "any dark humour in it"
+    r"|^(?:any|lots of|a lot of|much|too much|plenty of) [\w -]{1,30} in (?:it|this|the (?:film|movie|"
+    r"sequel))\??$"
+    # which of several is the better: "pusher 1 vs 2, which is better", "is this the best one"
+    r"|\bwhich (?:one |film |movie |part )?(?:is|was|'s) (?:the )?(?:better|best|worse|worst)\b"
+    r"|^(?:is|was) (?:it|this|the (?:film|movie|sequel)) the (?:best|worst)\b"
 )
 # The question's scaffolding: who holds the opinion, how it is asked, and the film itself.
 # What remains is the aspect asked about; nothing left means the film overall.
@@ -146,13 +166,42 @@ def plain(text: str) -> str:
 def asks_opinion(question: str) -> bool:
     """Whether a question asks what people think (rather than a fact)."""
     return any(_ASKS_OPINION.search(part.strip()) or _judges_a_part(part.strip())
-               or _judges_the_film(part.strip())
+               or _judges_the_film(part.strip()) or _judges_bare(part.strip())
                for part in re.split(r"(?<=[?.!])\s+", plain(question)))
 
 
 _INTENSIFIERS = frozenset("too so super very really overly kinda pretty quite that way".split())
 # Where a judgement of the film ends: "good in it", "funny at all or ...", "likeable here"
 _JUDGEMENT_END = re.compile(r"(?:\?*|(?:in|as|at all|or|here|enough|in this|to watch)\b.*)$")
+
+
+def _lean(word: str) -> float:
+    """The lexicon's weight of a word, or of its other spelling ("likable", "likeable")."""
+    lean = sentiment.valence(word)
+    if lean == 0.0 and word.endswith("able") and len(word) > 6:
+        lean = sentiment.valence(word[:-4] + "eable")
+    return lean
+
+
+# The film's fields by their names ("gross", "cut"): a noun, whatever the lexicon weighs.
+_FIELD_NAMES = frozenset(w for words in FIELD_WORDS.values() for w in words if " " not in w)
+# A question of a few words with no verb, ending in a judgement: "plot weak?", "jon good?",
+# "the lead actor convincing or nah"
+_BARE = re.compile(r"^(?!(?:who|whom|whose|what|when|where|why|which|how|is|was|are|were|does|did|"
+                   r"do|can|could|will|would|should|has|have|had)\b)((?:[\w'-]+ ){1,4}?)([a-z]+)"
+                   r"(?: or (?:nah|not|no|what)| at all| tho| lol)?\??$")
+
+
+def _judges_bare(part: str) -> bool:
+    """Whether a verbless question ends in a judgement (praise, or a fault that is no state)."""
+    m = _BARE.match(part)
+    word = m.group(2) if m is not None else ""
+    if (m is None or word.endswith("ed") or word in _STATES or word in _FIELD_NAMES
+            or (word.endswith("s") and not word.endswith(("ous", "ss")))):
+        # "box office gross?" names a field of the film, "editing credits" a plural: nouns,
+        # whatever the lexicon weighs them
+        return False
+    return abs(_lean(m.group(2))) >= EVALUATIVE
 
 
 def _judges_the_film(part: str) -> bool:
@@ -175,13 +224,15 @@ def _judges_the_film(part: str) -> bool:
             if film and i + 1 < len(words):
                 return True
             continue
-        lean = sentiment.valence(w)
+        lean = _lean(w)
         rest = " ".join(words[i + 1:])
         if w.endswith("ed") or not _JUDGEMENT_END.match(rest):
             if film and lean <= -EVALUATIVE and not w.endswith("ed"):
                 return True
             continue
-        if lean >= EVALUATIVE or (film and lean <= -EVALUATIVE):
+        # a fault of someone or something in it that ends the clause ("are the extras weak"),
+        # unless it is a state ("is he dead")
+        if abs(lean) >= EVALUATIVE and (film or w not in _STATES):
             return True
     return False
 
@@ -270,7 +321,8 @@ _DETERMINERS = frozenset("the his her its their this that these those".split())
 # addressed cues by which a review answers it ("I highly recommend", "a must see", "go see it",
 # "if you liked the first, you'll like this", "look no further", "skip it").
 _WORTH_WORDS = frozenset("worth worthwhile recommend recommends recommended recommendation "
-                         "recommendations skip must see bother watching seeing".split())
+                         "recommendations skip must see bother watching seeing tell friend friends "
+                         "go check".split())
 RECOMMENDS = re.compile(
     r"\brecommend|\bmust[- ](?:see|watch)\b|\bworth (?:watching|seeing|a (?:watch|look)|it|your)\b"
     r"|\bgo (?:see|watch)\b|\b(?:watch|see) (?:this|it)\b|\bcheck (?:it|this) out\b"

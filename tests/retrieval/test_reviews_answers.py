@@ -180,6 +180,11 @@ def test_a_short_afterword_joins_the_quote(engine: Engine) -> None:
      None),
     ("what rating did uriah43 give and what was the review title?",
      "Not Nearly as Good as the First Film", ["Uriah43"]),
+    # composed and casual wordings
+    ("most recent 10/10 review", "16 December 2019", ["ocosis"]),
+    ("who wrote the review called the duke of hazard", "7/10", ["Pjtaylor-96-138044"]),
+    ("which review got the most 'not helpful' votes", "not helpful", ["ivansv"]),
+    ("how many 7/10s", "7 of the 25", None),
 ])
 def test_record_questions_in_the_words_people_use(engine: Engine, question: str, said: str,
                                                    who: list[str] | None) -> None:
@@ -215,6 +220,23 @@ def test_a_comparison_asked_one_way_counts_the_reviews_that_say_so(engine: Engin
     assert "UlrikSander" not in reviewers(worse)  # "even better than the first one"
     better = engine.answer("do people think it is better than the original?")
     assert "UlrikSander" in reviewers(better) and "johanevander" not in reviewers(better)
+
+
+def test_whether_it_beats_the_first_part_counts_every_review_that_weighs_them(engine: Engine
+                                                                             ) -> None:
+    # a yes/no question: those who say better and those who say worse both answer it
+    a = engine.answer("does it beat the first one")
+    assert a.reviews is not None
+    assert {"UlrikSander", "johanevander"} <= set(reviewers(a))
+    verbatim(a)
+
+
+@pytest.mark.parametrize("question", ["plot weak?", "does mads carry the movie",
+                                      "how is mikkelsen as tonny", "lots of drugs in it?"])
+def test_chat_judgements_get_a_stance(engine: Engine, question: str) -> None:
+    a = engine.answer(question)
+    assert a.reviews is not None and a.reviews.discussing >= 1
+    verbatim(a)
 
 
 def test_invented_film_records_and_opinions_in_other_words(invented: Engine) -> None:

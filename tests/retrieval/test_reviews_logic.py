@@ -212,6 +212,44 @@ def test_a_handle_typed_partially_names_its_reviewer() -> None:
     assert record_question("what score did sametaylor give?", twins) is None
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    # chat spelling and the page's header are no subject besides the records
+    ("how many reviews r on the page", RecordQuestion("count")),
+    ("imdb header says how many reviews total", RecordQuestion("count")),
+    ("how many 9/10s", RecordQuestion("rating", 9)),
+    ("which review got 1 helpful votes out of 1", RecordQuestion("votes", "1/1")),
+    ("which review got the most 'not helpful' votes", RecordQuestion("unhelpful")),
+    # a superlative among the reviews of one rating or one year
+    ("most recent 9/10 review", RecordQuestion("latest", rating=9)),
+    ("which 9/10 review is the most helpful", RecordQuestion("helpful", rating=9)),
+    ("most helpful review from 2001", RecordQuestion("helpful", year=2001)),
+    # a title named without quotes, after "called"
+    ("who wrote the review called dull and grey", RecordQuestion("title", "Dull and grey")),
+    ("how many reviews dont have a rating", RecordQuestion("unrated")),
+    ("how many ppl found cy99s review helpful", RecordQuestion("reviewer", "cy99")),
+    # the top of the scale and the one below it
+    ("how many gave it 9 or 10", RecordQuestion("at_least", 9)),
+    ("who gave it 1 or 2", RecordQuestion("at_most", 2)),
+])
+def test_record_questions_in_casual_and_composed_wordings(question: str,
+                                                          expected: RecordQuestion) -> None:
+    assert record_question(question, RECORDS) == expected
+
+
+def test_superlatives_among_some_reviews_and_exact_votes() -> None:
+    a = answer_records(RecordQuestion("latest", rating=9), RECORDS)
+    assert [r.reviewer for r in a.records] == ["dee"]
+    assert a.line.startswith("Among the reviews that gave it 9/10: the latest of the 2 reviews")
+    a = answer_records(RecordQuestion("helpful", year=2001), RECORDS)
+    assert [r.reviewer for r in a.records] == ["anna_k"]  # dee has more votes, in 2010
+    assert answer_records(RecordQuestion("earliest", rating=7), RECORDS).records == ()
+    assert _who("votes", "1/1")[1] == ["cy99"] and _who("votes", "0/0")[1] == []
+    line, who = _who("unhelpful")
+    assert who == ["bo-7"] and "7" in line  # 9 votes, 2 found it helpful
+    # a question about a title must be about a review at all
+    assert record_question("what is the character called dull and grey", RECORDS) is None
+
+
 def test_the_page_header_total_is_read() -> None:
     page = "Film (2001) Poster\n\nUser Reviews\n\n1,204 Reviews\nSort by:\n" + "".join(
         f"{n}/10\nTitle {n}\nuser{n}{n} May 2001\nBody {n}.\n{n} out of 9 found this helpful.\n"
@@ -267,6 +305,11 @@ def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> 
     "does the thief actually grow or change over the movie?", "is it just a macho gangster flick?",
     "hows the car heist / car stealing part",
     "how's the whole thief finding out he's got a baby thing handled",
+    # how someone plays a part, a verbless judgement, how much of something, which is better
+    "does jon carry the movie", "how was the guy playing the father", "how is jon jonsson as the father",
+    "jon jonsson convincing or nah", "plot weak?", "is the thief likable", "are the supporting actors weak?",
+    "lots of gore in it?", "any dark humour in it", "film one vs film two which is better",
+    "is this the best of the trilogy",
 ])
 def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None:
     assert opinion_intent(question, None, FILM) == "wording"
@@ -286,6 +329,9 @@ def test_casual_shapes_lean_towards_an_opinion(question: str) -> None:
     "is it only a danish production or were other countries involved", "is it a dogme film",
     "is kim bodnia in film two at all", "was it filmed in sequence", "how is the script structured",
     "is the thief dead as a result", "how was film two shot, what camera style",
+    # a state the lexicon weighs is no judgement; nor is a field named by its noun
+    "is the father dead", "is jon jonsson still alive", "the thief dead?", "box office gross?",
+    "runtime?", "the thief killed?", "editing credits",
 ])
 def test_fact_shapes_stay_facts_in_chat_spelling_too(question: str) -> None:
     assert opinion_intent(question, None, FILM) is None
