@@ -208,8 +208,13 @@ class Engine:
         analysis = other_name(q, analysis, self.knowledge, self.index.passages, self._holders)
         pointed = self._reviewers.pointed(q)
         if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
+            # what it says is the answer, not the infobox line or cast line its words name
+            # ("what did the director tell jdoe99"), as when a question cites "a review"
             analysis = replace(analysis, reviews=pointed.passages,
-                               consumed=analysis.consumed | pointed.words)
+                               consumed=analysis.consumed | pointed.words, fields=(),
+                               cites_review=True,
+                               evidence=tuple(e for e in analysis.evidence
+                                              if e in pointed.passages))
         parts = self._series.other_parts(fold(q))
         if parts:
             # This film's infobox and lead state this film's fields, not the other part's.
@@ -509,7 +514,9 @@ class Engine:
             if _opens_sentence(quote, m.start()):
                 run = run.partition(" ")[2]  # "But Ann": the opening word says nothing
             if run and not any(self.knowledge.entity(e).kind in ("person", "character", "film")
-                               for e in self._mentioned(run)):
+                               for e in self._mentioned(run)) and not (
+                    # the series' bare name, "from Part (1996)": a film too
+                    set(content_terms(run)) <= self._title_terms):
                 return True
         return False
 

@@ -16,7 +16,9 @@ from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, Lin
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
+    LEAD_ACTOR_WORDS,
     LEAD_FIELDS,
+    LEAD_ROLE_WORDS,
     PRONOUNS,
     crew_role,
     fields_named,
@@ -387,6 +389,8 @@ def _find_entities(question: str, words: list[str], knowledge: Knowledge,
                 continue
             key = " ".join(words[i:i + n])
             ids = aliases.get(key) or aliases.get(_unpossess(key))
+            led = () if ids else _lead(_unpossess(key), knowledge)
+            ids = ids or led
             if not ids and n == 1:
                 # "dude" is a word of its own, not "duke" misspelt; "annna" is a misspelling,
                 # and "tony" a name the corpus writes (as a name, so no everyday word here)
@@ -395,7 +399,7 @@ def _find_entities(question: str, words: list[str], knowledge: Knowledge,
                 ids = _near(key, knowledge) if typo else ()
             if not ids:
                 continue
-            if n == 1 and (key in STOPWORDS or relation_word(key)
+            if n == 1 and not led and (key in STOPWORDS or relation_word(key)
                            or (len(key) < 2 and not _written_as_alias(question, ids, knowledge))
                            or not (is_name(key) or is_name(_unpossess(key))
                                    or key in capitalised or lenient)):
@@ -404,6 +408,19 @@ def _find_entities(question: str, words: list[str], knowledge: Knowledge,
             mentions.extend((e, key) for e in ids)
             used.update(range(i, i + n))
     return found, used, mentions
+
+
+def _lead(key: str, knowledge: Knowledge) -> tuple[int, ...]:
+    """"the main character": the cast list's first character; "the lead actor": its actor."""
+    lead = knowledge.protagonist
+    if lead is None:
+        return ()
+    if key in LEAD_ROLE_WORDS:
+        return (lead,)
+    if key in LEAD_ACTOR_WORDS:
+        return tuple(k.object for k in knowledge.links_from.get(lead, ())
+                     if k.relation == "played_by")
+    return ()
 
 
 def by_description(analysis: Analysis, knowledge: Knowledge, character: int,

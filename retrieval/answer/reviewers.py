@@ -43,6 +43,16 @@ class Reviewers:
         # a rating most reviewers gave points at no review in particular
         self._telling = {n for n, who in raters.items() if len(who) * 3 <= len(self._by_name)}
         self._long = [k for k in self._by_name if len(k) >= 6]
+        # a handle's leading letters alone, as people type it ("jdoetaylor" for
+        # "jdoetaylor-96-1380"), when long enough and no other handle begins with them
+        stems: dict[str, set[str]] = {}
+        for k in self._by_name:
+            stem = re.match(r"[a-z]*", k)
+            if stem and len(stem.group()) >= PARTIAL_NAME and stem.group() != k:
+                stems.setdefault(stem.group(), set()).add(k)
+        self._by_stem = {st: self._by_name[next(iter(ks))] for st, ks in stems.items()
+                         if len(ks) == 1 and not any(k.startswith(st) for k in self._by_name
+                                                     if k not in ks)}
         # each reviewer's words, to find "the 'some title' reviewer" by what the review says
         self._words: dict[str, set[str]] = {}
         for p in passages:
@@ -57,7 +67,9 @@ class Reviewers:
         words: set[str] = set()
         for word in re.findall(r"[a-z0-9_-]+", folded):
             key = _key(word)
-            hits = self._by_name.get(key)
+            # "jdoes review": a possessive typed without its apostrophe
+            hits = (self._by_name.get(key) or self._by_stem.get(key)
+                    or (self._by_name.get(key[:-1]) if key.endswith("s") else None))
             if hits is None and len(key) >= 7:  # "martinjln": one slip in a long handle
                 near = [k for k in self._long if one_edit(key, k)]
                 hits = self._by_name.get(near[0]) if len(near) == 1 else None
@@ -86,6 +98,9 @@ class Reviewers:
 _BY_CONTENT = re.compile(
     r"\bthe (?P<q>['\"‘“])?(?P<what>[a-z0-9](?:(?!\bthe\b)[a-z0-9 '-]){2,40}?)(?(q)['\"’”]) "
     r"(?:reviewer|review|guy|dude|person|one|girl|woman|man|user)\b")
+
+
+PARTIAL_NAME = 5  # letters a handle's leading part needs to name its reviewer on its own
 
 
 def _key(name: str) -> str:

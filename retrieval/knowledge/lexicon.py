@@ -204,6 +204,14 @@ FIELD_TYPES: dict[str, str] = {
 }
 # Fields an article states in its lead paragraph rather than on an infobox line of their own.
 LEAD_FIELDS = frozenset({"title", "genre"})
+# How people name the lead role (the cast list's first character, `Knowledge.protagonist`) and
+# the actor who plays it, in any film.
+LEAD_ROLE_WORDS = frozenset({"main character", "lead character", "leading character",
+                             "central character", "protagonist", "main protagonist",
+                             "title character", "lead role", "leading role", "main role",
+                             "main guy"})
+LEAD_ACTOR_WORDS = frozenset({"lead actor", "leading actor", "main actor", "lead actress",
+                              "leading actress", "main actress", "leading man", "leading lady"})
 # Fields whose value is a list of people: their infobox lines name crew and cast.
 PERSON_FIELDS = frozenset(f for f, t in FIELD_TYPES.items() if t == "person")
 

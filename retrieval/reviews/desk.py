@@ -27,6 +27,7 @@ from retrieval.reviews.records import (
     ReviewRecord,
     answer_records,
     average_rating,
+    names_reviewer,
     rating_counts,
     record_question,
     review_records,
@@ -155,9 +156,11 @@ class ReviewDesk:
         if rq is not None:
             out = self._record_answer(question, answer_records(rq, self.records, self.page_total),
                                       qvec)
-        elif not _ASKS_A_COUNT.search(fold(question)):
+        elif not _ASKS_A_COUNT.search(fold(question)) and not names_reviewer(question,
+                                                                              self.records):
             # "how many reviews does the page say it has" is a fact the records may not hold,
-            # never a request for opinions
+            # never a request for opinions; nor is what one named reviewer says ("who does
+            # jdoe think the dad looks like"), which that review answers
             why = opinion_intent(question, prototype_margin(qvec, self.index.intent_vectors),
                                  self._film_names)
             if why is not None:

@@ -289,6 +289,11 @@ _THRESHOLD_KIND = {"below": "below", "under": "below", "lower than": "below", "l
                    "at most": "at_most"}
 
 
+def names_reviewer(question: str, records: Sequence[ReviewRecord]) -> bool:
+    """Whether a question names one of the reviewers ("what does jdoe say about the dad")."""
+    return _reviewer_named(fold(question), records) is not None
+
+
 def _reviewer_named(q: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
     """The review whose reviewer the question names, by their whole (folded) name."""
     for pattern, r in _name_patterns(tuple(records)):

@@ -333,3 +333,12 @@ def test_the_title_is_left_out_of_the_count_only_for_a_field_whose_value_is_a_th
     assert read(engine, "whats the box office gross of pusher 2").fields == ("gross",)
     # a person field needs a short question, the title counted: this one compares films
     assert read(engine, "what films did reviewers compare pusher ii to, the music?").fields == ()
+
+
+@pytest.mark.parametrize(("question", "who"), [
+    ("who plays the main character", ["Tonny"]),
+    ("whats the protagonist called", ["Tonny"]),
+    ("who's the lead actor", ["Mads Mikkelsen"]),
+])
+def test_the_lead_is_the_cast_lists_first_line(engine, question, who) -> None:
+    assert names(engine, read(engine, question).entities) == who

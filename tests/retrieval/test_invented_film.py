@@ -22,6 +22,9 @@ def quoted(answer, *needles: str) -> None:
     ("who played lilja", "Ásdís Eyjólfsdóttir"),
     ("krissi actor?", "Tómas Ørnsted"),
     ("who played einar bragason", "Ólafur Dýrfjörð"),
+    # the cast list's first line is the lead, by any of the usual names for it
+    ("who plays the main character", "Sindri Valdórsson"),
+    ("who plays the protagonist?", "Sindri Valdórsson"),
 ])
 def test_cast(invented, question, actor) -> None:
     answer = invented.answer(question)

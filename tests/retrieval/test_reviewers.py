@@ -17,7 +17,8 @@ def _review(pid: int, reviewer: str, rating: int | None) -> Passage:
 PASSAGES = [_review(0, "PAolo-10", 8), _review(1, "PAolo-10", 8), _review(2, "r96sk", 7),
             _review(3, "Uriah43", 4), _review(4, "slake09", 7), _review(5, "gotchast", 10),
             _review(6, "lastliberal", 6), _review(7, "theshanecarr", 8),
-            _review(8, "someone", 7)]
+            _review(8, "someone", 7), _review(9, "jdoetaylor-96-1380", 7),
+            _review(10, "samename1", 7), _review(11, "samename2", 8)]
 REVIEWERS = Reviewers(PASSAGES)
 
 
@@ -27,6 +28,9 @@ REVIEWERS = Reviewers(PASSAGES)
     ("what did lastliberl complain about", {6}, {"lastliberl"}),  # one slip in a long handle
     ("what did the 4 star reviewer hate", {3}, {"4", "star"}),
     ("why did the one who gave it a 10 love it", {5}, {"gave", "it", "10"}),
+    # a handle's leading letters, and a possessive without its apostrophe
+    ("what does jdoetaylor say about the dad", {9}, {"jdoetaylor"}),
+    ("what was in theshanecarrs review", {7}, {"theshanecarrs"}),
 ])
 def test_a_question_points_at_reviews(question, passages, words) -> None:
     pointed = REVIEWERS.pointed(question)
@@ -38,6 +42,7 @@ def test_a_question_points_at_reviews(question, passages, words) -> None:
     "who plays the duke",
     "what did the 7/10 reviewers say",  # most reviewers gave 7 or 8: no review in particular
     "is it 100 minutes long",
+    "what did samename say",  # leading letters two handles share name neither
 ])
 def test_other_questions_point_nowhere(question) -> None:
     assert REVIEWERS.pointed(question) is None
@@ -46,6 +51,19 @@ def test_other_questions_point_nowhere(question) -> None:
 def test_the_named_reviewers_review_is_quoted(engine) -> None:
     answer = engine.answer("what did ivansv say about the ending")
     assert answer.results[0].passage.reviewer == "ivansv"
+
+
+@pytest.mark.parametrize(("question", "reviewer", "needle"), [
+    # a relation's cast line and a field's infobox line are not what the review says
+    ("who does peterroeder think tonnys dad looks like", "peterroeder34", "Jørgen Leth"),
+    ("what did the director tell gotchast about the film", "gotchast", None),
+])
+def test_a_named_reviewer_is_answered_from_their_review(engine, question, reviewer, needle
+                                                        ) -> None:
+    answer = engine.answer(question)
+    assert answer.reviews is None  # one review's remark, not a stance
+    assert answer.results[0].passage.reviewer == reviewer
+    assert needle is None or needle in answer.results[0].quote
 
 
 @pytest.mark.parametrize(("question", "asks"), [
