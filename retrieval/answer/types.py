@@ -128,9 +128,9 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"series|books?|novels?)\b")),
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
     ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b"
-                          r"|\bwhat(?:s|'s| is| was)? (?:the )?(?:\w+ ){0,2}(?:rating|score|"
+                          r"|\bwhat(?:s|'s| is| was)? (?:the )?(?:\w+ ){0,3}(?:rating|score|"
                           r"percentage)(?: (?:overall|then|again|lol|tho|though|btw|exactly|"
-                          r"now))*\W*$")),
+                          r"now|out of (?:10|ten|5|five|100)))*\W*$")),
     # "what does the nickname mean", "what's the meaning of the title": a gloss, not a fact
     ("meaning", re.compile(r"\bwhat (?:does|do|did) (?:the (?:word|name|title|nickname) )?"
                            r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"

@@ -194,7 +194,8 @@ _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
 _SITE = r"(?:imdb|metacritic|letterboxd|rotten tomatoes|tomatometer)"
 _SITE_SCORE = re.compile(rf"\b{_SITE}(?: \w+)? (?:average |overall )?(?:rating|score)s?\b"
                          rf"|\b(?:rating|score)s? (?:on|at|from) {_SITE}\b")
-_MEANS_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|users?|user reviews?)\b")
+# ("the imdb user rating" is the site's own, so "user" alone does not say the reviews)
+_MEANS_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|user reviews?)\b")
 
 
 def site_score(question: str) -> bool:

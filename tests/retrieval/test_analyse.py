@@ -54,6 +54,7 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("what club was the wedding at", "place"),
     ("which prison was he in", "place"),
     ("what's the imdb rating overall", "number"),  # a filler word after "rating"
+    ("what is the overall imdb user rating out of 10", "number"),
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),
 ])
@@ -225,6 +226,7 @@ def test_what_a_number_is_asked_of() -> None:
     assert counted_words("who plays tonny") == set()
     assert site_score("whats the average imdb rating") and site_score("imdb score?")
     assert not site_score("average imdb user rating of the reviews")  # the reviews' records
+    assert site_score("what is the overall imdb user rating out of 10")  # the site's own
     assert not site_score("what did the reviewers rate it")
 
 
