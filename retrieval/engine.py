@@ -40,7 +40,7 @@ from retrieval.answer.retrieve import (
     dense_candidates,
     top_positive,
 )
-from retrieval.answer.reviewers import Reviewers, said_by
+from retrieval.answer.reviewers import Reviewers, asks_who_said, said_by
 from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
@@ -232,6 +232,12 @@ class Engine:
                 analysis = by_description(analysis, self.knowledge, *described)
                 found = self._retrieve(q, qvec, analysis)
                 ranking = self._fuse(q, found, analysis, mode, qvec)
+        if (mode == "hybrid" and ranking.order and self._is_review[ranking.order[0]]
+                and asks_who_said(fold(q))):
+            # "who said it should be taught in film school": a review says it best, so its
+            # author is who said it (the record names them), as for "which reviewer said"
+            analysis = replace(analysis, who_wrote=True, answer_type="reviewer",
+                               cites_review=True)
         clock.lap("fusion")
         shown = self._quote(ranking, qvec, found.weights, analysis, k, q)
         clock.lap("quote")

@@ -129,6 +129,15 @@ def asks_who_wrote(folded: str) -> bool:
                 or (_WHO_SAID.search(folded) and _REVIEW_CUE.search(folded)))
 
 
+def asks_who_said(folded: str) -> bool:
+    """Whether a (folded) question asks who said something, naming no review ("who said it
+    should be taught in film school"): a review's author when a review says it best, else
+    someone in the film (the engine decides, by where the best passage is)."""
+    return bool(re.match(r"who (?:\w+ )?(?:said|says|wrote|writes|called|calls|compared|compares|"
+                         r"mentioned|mentions|claimed|claims|likened|described|describes|argued)\b",
+                         folded)) and not asks_who_wrote(folded)
+
+
 def said_by(p: Passage) -> str:
     """The line naming a review's author, from its record: “From jdoe99's review (7/10, …).”"""
     facts = ", ".join(x for x in (f"{p.rating}/10" if p.rating is not None else "", p.date or "")

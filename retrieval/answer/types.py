@@ -128,6 +128,9 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"series|books?|novels?)\b")),
     ("amount", re.compile(r"\bhow much\b|\bhow (?:many|much) (?:money|cash|dollars|kroner)\b")),
     ("number", re.compile(r"\bhow many\b|\bwhat (?:\w+ )?(?:number|percentage|score)\b"
+                          # a review site's score: "metacritic score for it?"
+                          r"|\b(?:imdb|metacritic|letterboxd|rotten tomatoes|tomatometer)"
+                          r"(?: \w+)? (?:rating|score)s?\b"
                           r"|\bwhat(?:s|'s| is| was)? (?:the )?(?:\w+ ){0,3}(?:rating|score|"
                           r"percentage)(?: (?:overall|then|again|lol|tho|though|btw|exactly|"
                           r"now|out of (?:10|ten|5|five|100)))*\W*$")),
@@ -135,7 +138,7 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("meaning", re.compile(r"\bwhat (?:does|do|did) (?:the (?:word|name|title|nickname) )?"
                            r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"
                            r"|\bmeaning of (?:the (?:word|name|title|nickname) )?[\"'‘“]?[\w-]+[\"'’”]?\??$"
-                           r"|\btranslat\w*\b")),
+                           r"|\btranslat\w*\b|\bhow (?:do|would|does|did) (?:you|i|u|one|they) say\b")),
     ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),
     ("year", re.compile(r"\b(?:what|which) (?:year|decade)\b")),
 )

@@ -81,12 +81,13 @@ class RecordQuestion:
 
     kind: str  # lowest highest average median mode count rated unrated spoiler helpful
     #            least_helpful unhelpful unvoted votes earliest latest reviewer title year
-    #            year_before year_after side rating below above at_least at_most
+    #            years year_before year_after side rating below above at_least at_most
     value: str | int | None = None
-    # The reviews a superlative or a list is taken among ("the most recent 10/10 review",
-    # "the most helpful review from 2005"); None: all of them.
+    # The reviews a superlative, an average or a list is taken among ("the most recent 10/10
+    # review", "the average of the 2005 reviews", "the best rated since 2021": years, both
+    # ends included); None: all of them.
     rating: int | None = None
-    year: int | None = None
+    years: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ _UNVOTED = re.compile(r"\b(?:zero|no|0|none|nobody|no one)\b.*\b(?:helpful|usefu
 _VOTES = re.compile(r"\b(\d+) (?:helpful |useful )?(?:votes? |upvotes? )?out of (\d+)\b")
 _ABOUT_VOTES = re.compile(r"\b(?:helpful|useful|votes?|upvotes?|voted)\b")
 # "the most 'not helpful' votes": most people found it unhelpful
-_UNHELPFUL = re.compile(r"\b(?:most|highest|biggest|top)\b.*\b(?:not (?:helpful|useful)|unhelpful|"
+_UNHELPFUL = re.compile(r"\b(?:most|highest|biggest|top)\b.*\b(?:not[- ](?:helpful|useful)|unhelpful|"
                         r"down ?votes?|downvoted)\b")
 # "the review called the duke of hazard": a title named without quotes, after its cue
 _TITLE_CUE = re.compile(r"\b(?:called|titled|entitled|named|headed|with the title)\s+(.+)$")
@@ -156,6 +157,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _RATED = re.compile(r"\bhow many\b.*\b(?:rated|(?:have|with|give|gave) (?:a )?(?:rating|score)|gave "
                     r"(?:it )?a (?:rating|score))\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# "from 2010 to 2019", "between 2010 and 2015", "2010-2019"
+_YEAR_SPAN = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) ?(?:and|to|till|until|-|–) ?((?:19|20)\d\d)\b"
+                        r"|\b((?:19|20)\d\d) ?(?:-|–|to) ?((?:19|20)\d\d)\b")
+OPEN_END = 9999  # "since 2021": no last year
 # "reviews written before 2010", "since 2015"
 _YEAR_SIDE = re.compile(r"\b(before|prior to|earlier than|until|up to|after|later than|since) "
                         r"((?:19|20)\d\d)\b")
@@ -238,6 +243,19 @@ def record_question(question: str, records: Sequence[ReviewRecord],
         return RecordQuestion("votes", f"{int(m.group(1))}/{int(m.group(2))}")
     if _UNVOTED.search(q):
         return RecordQuestion("unvoted")
+    given = _GIVEN.search(q)
+    patterns = (("unhelpful", _UNHELPFUL), *_PATTERNS)
+    rank = next((_ORDINALS[t] for t in tokens if t in _ORDINALS), None)
+    span = _years(q)
+    among = next((k for k, p in patterns if k in _FILTERABLE and p.search(q)), None)
+    if span is not None and among is not None and not _RATED.search(q):
+        # "the average of the 2005 reviews", "the best rated review since 2021"
+        return RecordQuestion(among, rank if rank is not None and among in _RANKED else None,
+                              rating=int(given.group(1) or given.group(2)) if given else None,
+                              years=span)
+    if m := _YEAR_SPAN.search(q):
+        low, high = sorted(int(y) for y in m.groups() if y)
+        return RecordQuestion("years", f"{low}-{high}")
     if m := _YEAR_SIDE.search(q):
         word, bound = m.group(1), int(m.group(2))
         if word in ("until", "up to"):
@@ -252,13 +270,10 @@ def record_question(question: str, records: Sequence[ReviewRecord],
                               "positive" if side.startswith("fav") else side)
     if _PERFECT.search(q) and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list)\b", q):
         return RecordQuestion("rating", 10)
-    given = _GIVEN.search(q)
-    ranked = any(p.search(q) for k, p in (("unhelpful", _UNHELPFUL), *_PATTERNS) if k in _AMONG
-                 and k != "spoiler")
+    ranked = any(p.search(q) for k, p in patterns if k in _AMONG and k != "spoiler")
     if given and not ranked and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show)\b",
                                           q):
         return RecordQuestion("rating", int(given.group(1) or given.group(2)))
-    patterns = (("unhelpful", _UNHELPFUL), *_PATTERNS)
     for kind, pattern in patterns:
         if pattern.search(q):
             if kind == "count" and _RATED.search(q):
@@ -266,14 +281,12 @@ def record_question(question: str, records: Sequence[ReviewRecord],
             year = _YEAR.search(q)
             if kind == "count" and year:
                 return RecordQuestion("year", int(year.group(1)))
-            rank = next((_ORDINALS[t] for t in tokens if t in _ORDINALS), None)
             value = rank if rank is not None and kind in _RANKED else None
             if kind not in _AMONG:
                 return RecordQuestion(kind, value)
             # a superlative among some reviews: "the most recent 10/10 review"
             return RecordQuestion(kind, value,
-                                  rating=int(given.group(1) or given.group(2)) if given else None,
-                                  year=int(year.group(1)) if year else None)
+                                  rating=int(given.group(1) or given.group(2)) if given else None)
     year = _YEAR.search(q)
     if year and re.search(r"\breviews?\b|\breviewed\b", q):
         return RecordQuestion("year", int(year.group(1)))
@@ -281,8 +294,36 @@ def record_question(question: str, records: Sequence[ReviewRecord],
 
 
 _RANKED = frozenset({"helpful", "earliest", "latest"})
-# superlatives and lists that can be taken among the reviews of one rating or one year
+# superlatives and lists that can be taken among the reviews of one rating
 _AMONG = frozenset({"helpful", "least_helpful", "unhelpful", "earliest", "latest", "spoiler"})
+# and what can be taken among the reviews of some years ("the average of the 2005 reviews")
+_FILTERABLE = _AMONG | {"lowest", "highest", "average", "median", "mode", "unrated"}
+
+
+def _years(q: str) -> tuple[int, int] | None:
+    """The years a question restricts the reviews to, both ends included, if it names any."""
+    if m := _YEAR_SPAN.search(q):
+        low, high = sorted(int(y) for y in m.groups() if y)
+        return low, high
+    if m := _YEAR_SIDE.search(q):
+        word, bound = m.group(1), int(m.group(2))
+        if word in ("before", "prior to", "earlier than"):
+            return 0, bound - 1
+        if word in ("until", "up to"):
+            return 0, bound
+        return (bound, OPEN_END) if word == "since" else (bound + 1, OPEN_END)
+    if m := _YEAR.search(q):
+        return int(m.group(1)), int(m.group(1))
+    return None
+
+
+def _said_years(years: tuple[int, int]) -> str:
+    low, high = years
+    if low == high:
+        return f"are from {low}"
+    if low <= 0:
+        return f"are from before {high + 1}"
+    return f"are from {low} on" if high >= OPEN_END else f"are from {low} to {high}"
 
 _THRESHOLD_KIND = {"below": "below", "under": "below", "lower than": "below", "less than": "below",
                    "worse than": "below", "above": "above", "over": "above", "higher than": "above",
@@ -359,15 +400,16 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
     """The reviews that answer a record question, best first, and its one line of figures.
 
     `page_total` is how many reviews the page's header says it has (it may show fewer)."""
-    if rq.rating is not None or rq.year is not None:
+    if rq.rating is not None or rq.years is not None:
+        low, high = rq.years or (0, OPEN_END)
         among = [r for r in records if (rq.rating is None or r.rating == rq.rating)
-                 and (rq.year is None or (r.day is not None and r.day.year == rq.year))]
+                 and (rq.years is None or (r.day is not None and low <= r.day.year <= high))]
         which = " and ".join(x for x in (
             f"gave it {rq.rating}/10" if rq.rating is not None else "",
-            f"are from {rq.year}" if rq.year is not None else "") if x)
+            _said_years(rq.years) if rq.years is not None else "") if x)
         if not among:
             return RecordAnswer(rq, f"None of the {len(records)} reviews {which}.", ())
-        inner = answer_records(replace(rq, rating=None, year=None), among, None)
+        inner = answer_records(replace(rq, rating=None, years=None), among, None)
         return replace(inner, line=f"Among the reviews that {which}: {inner.line[0].lower()}"
                                    f"{inner.line[1:]}")
     n = len(records)
@@ -470,9 +512,13 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
                        key=lambda r: ((r.helpful or (0, 0))[0], -(r.helpful or (0, 0))[1], r.key))
         if not voted:
             return RecordAnswer(rq, f"None of the {n} reviews has helpful votes.", ())
-        low = voted[0].helpful or (0, 0)
-        chosen = [r for r in voted if r.helpful == low]
-        line = f"The least helpful review: {low[0]} out of {low[1]} found it helpful"
+        fewest = voted[0].helpful or (0, 0)
+        chosen = [r for r in voted if r.helpful == fewest]
+        line = f"The least helpful review: {fewest[0]} out of {fewest[1]} found it helpful"
+    elif kind == "years":
+        first, _, last = str(value).partition("-")
+        chosen = [r for r in dated if r.day is not None and int(first) <= r.day.year <= int(last)]
+        line = f"{len(chosen)} {of_all} are from {first} to {last}"
     elif kind == "year":
         chosen = [r for r in dated if r.day is not None and r.day.year == value]
         line = f"{len(chosen)} {of_all} are from {value}"

@@ -55,6 +55,8 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("which prison was he in", "place"),
     ("what's the imdb rating overall", "number"),  # a filler word after "rating"
     ("what is the overall imdb user rating out of 10", "number"),
+    ("metacritic score for it?", "number"),  # a review site's score
+    ("how do you say thank you in danish", "meaning"),
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),
 ])

@@ -53,6 +53,24 @@ def test_the_named_reviewers_review_is_quoted(engine) -> None:
     assert answer.results[0].passage.reviewer == "ivansv"
 
 
+@pytest.mark.parametrize(("question", "who"), [
+    ("who said it should be taught in seminars", "methodman-70252"),
+    ("who mentions the movie is dedicated to hubert selby jr", "PAolo-10"),
+])
+def test_who_said_something_a_review_says_is_its_author(engine, question, who) -> None:
+    answer = engine.answer(question)
+    assert answer.answered and answer.analysis["type"] == "reviewer"
+    assert answer.summary is not None and who in answer.summary
+    assert answer.results[0].passage.reviewer == who
+
+
+def test_who_said_is_a_question_for_the_engine_to_place() -> None:
+    from retrieval.answer.reviewers import asks_who_said
+    assert asks_who_said("who said it should be taught in film school")
+    assert not asks_who_said("which reviewer said it should be taught")  # asks_who_wrote's
+    assert not asks_who_said("who plays the dad")
+
+
 @pytest.mark.parametrize(("question", "reviewer", "needle"), [
     # a relation's cast line and a field's infobox line are not what the review says
     ("who does peterroeder think tonnys dad looks like", "peterroeder34", "Jørgen Leth"),

@@ -222,7 +222,11 @@ def test_a_handle_typed_partially_names_its_reviewer() -> None:
     # a superlative among the reviews of one rating or one year
     ("most recent 9/10 review", RecordQuestion("latest", rating=9)),
     ("which 9/10 review is the most helpful", RecordQuestion("helpful", rating=9)),
-    ("most helpful review from 2001", RecordQuestion("helpful", year=2001)),
+    ("most helpful review from 2001", RecordQuestion("helpful", years=(2001, 2001))),
+    ("average score of the 2003 reviews", RecordQuestion("average", years=(2003, 2003))),
+    ("best rated review since 2003", RecordQuestion("highest", years=(2003, 9999))),
+    ("how many reviews are from 2001 to 2003", RecordQuestion("years", "2001-2003")),
+    ("which review got the most not-helpful votes", RecordQuestion("unhelpful")),
     # a title named without quotes, after "called"
     ("who wrote the review called dull and grey", RecordQuestion("title", "Dull and grey")),
     ("how many reviews dont have a rating", RecordQuestion("unrated")),
@@ -240,9 +244,14 @@ def test_superlatives_among_some_reviews_and_exact_votes() -> None:
     a = answer_records(RecordQuestion("latest", rating=9), RECORDS)
     assert [r.reviewer for r in a.records] == ["dee"]
     assert a.line.startswith("Among the reviews that gave it 9/10: the latest of the 2 reviews")
-    a = answer_records(RecordQuestion("helpful", year=2001), RECORDS)
+    a = answer_records(RecordQuestion("helpful", years=(2001, 2001)), RECORDS)
     assert [r.reviewer for r in a.records] == ["anna_k"]  # dee has more votes, in 2010
     assert answer_records(RecordQuestion("earliest", rating=7), RECORDS).records == ()
+    a = answer_records(RecordQuestion("average", years=(2003, 2003)), RECORDS)
+    assert "5.00/10" in a.line and a.line.startswith("Among the reviews that are from 2003:")
+    a = answer_records(RecordQuestion("highest", years=(2003, 9999)), RECORDS)
+    assert [r.reviewer for r in a.records] == ["dee"] and "from 2003 on" in a.line
+    assert _who("years", "2001-2003")[1] == ["anna_k", "cy99", "bo-7", "eli-x"]
     assert _who("votes", "1/1")[1] == ["cy99"] and _who("votes", "0/0")[1] == []
     line, who = _who("unhelpful")
     assert who == ["bo-7"] and "7" in line  # 9 votes, 2 found it helpful
@@ -310,6 +319,10 @@ def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> 
     "jon jonsson convincing or nah", "plot weak?", "is the thief likable", "are the supporting actors weak?",
     "lots of gore in it?", "any dark humour in it", "film one vs film two which is better",
     "is this the best of the trilogy",
+    # how well made, a judging noun, standing alone, the ending's spirit, how it differs
+    "is it well directed", "is the thief's character well developed", "are the extras a problem",
+    "does it work on its own as a movie", "does it end on a downer",
+    "any comedy in it or is it all grim", "how is it different from hollywood crime films",
 ])
 def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None:
     assert opinion_intent(question, None, FILM) == "wording"
@@ -331,7 +344,8 @@ def test_casual_shapes_lean_towards_an_opinion(question: str) -> None:
     "is the thief dead as a result", "how was film two shot, what camera style",
     # a state the lexicon weighs is no judgement; nor is a field named by its noun
     "is the father dead", "is jon jonsson still alive", "the thief dead?", "box office gross?",
-    "runtime?", "the thief killed?", "editing credits",
+    "runtime?", "the thief killed?", "editing credits", "was the money a problem for the thief",
+    "is it well known",
 ])
 def test_fact_shapes_stay_facts_in_chat_spelling_too(question: str) -> None:
     assert opinion_intent(question, None, FILM) is None
