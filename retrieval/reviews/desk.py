@@ -246,13 +246,13 @@ class ReviewDesk:
             lexical = self._terms.lexical(groups, weight_of)
         scores = dense + LEXICAL_WEIGHT * lexical
         parts = self._terms.parts(groups, question)
-        on_parts = None
+        on_parts = named_parts = None
         if parts and direction is not None:
             # a sentence naming another part, or the series by its bare name ("I liked
             # Part, but this is even better"): the name alone is the first part
             series = [(w, frozenset({stem(w)})) for w in self._series_words]
-            on_parts = ((self._terms.lexical(parts) > 0)
-                        | (self._terms.lexical(series) > 0 if series else False))
+            named_parts = self._terms.lexical(parts) > 0
+            on_parts = named_parts | (self._terms.lexical(series) > 0 if series else False)
         voices = []
         for n, record in enumerate(self.records):
             mine = self._rows_of[n]
@@ -262,7 +262,7 @@ class ReviewDesk:
             score = float(scores[best])
             title_hit = bool(groups) and all(stems & self._titles[n] for _w, stems in groups)
             if direction is not None:
-                said_so = self._compares(record, mine, scores, on_parts, direction)
+                said_so = self._compares(record, mine, scores, on_parts, direction, named_parts)
                 if said_so is None:
                     continue
                 # the sentence that compares as asked is the voice, scored as itself; a review
@@ -296,7 +296,8 @@ class ReviewDesk:
                                                      "negative" if negative_first else None))
 
     def _compares(self, record: ReviewRecord, rows: np.ndarray, scores: np.ndarray,
-                  on_parts: np.ndarray | None, direction: frozenset[str]) -> tuple[int, bool] | None:
+                  on_parts: np.ndarray | None, direction: frozenset[str],
+                  named_parts: np.ndarray | None = None) -> tuple[int, bool] | None:
         """The best sentence of a review that compares the film the asked way with the other
         part (a sentence naming that part, or the one after it), or with the aspect (one that
         discusses it), and False; else, when its title says so, its most on-topic sentence and
@@ -305,10 +306,11 @@ class ReviewDesk:
         near = near | np.concatenate([[False], near[:-1]])  # "The first was raw. This is better."
         saying = [int(row) for i, row in enumerate(rows)
                   if near[i] and _compares_as(self._texts[int(row)], direction)]
-        if not saying and direction == ALL_SIDES and on_parts is not None:
+        if not saying and direction == ALL_SIDES and named_parts is not None:
             # whether it beats the other part: a review weighing them in words of its own ("if
-            # you liked the first…", "lacks the pace of the original") answers too
-            saying = [int(row) for row in rows if on_parts[row]]
+            # you liked the first…", "lacks the pace of the original") answers too, when it
+            # names that part by more than the series' bare name, which every review writes
+            saying = [int(row) for row in rows if named_parts[row]]
         if saying:
             return max(saying, key=lambda r: scores[r]), False
         if _compares_as(record.title, direction) and (

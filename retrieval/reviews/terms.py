@@ -110,6 +110,19 @@ class AspectTerms:
         if not found:
             return groups, {}
         knowledge = self._knowledge
+        # "the guy playing the thief's dad": the dad is the aspect, not the thief
+        for owner, words in list(found.items()):
+            for m in re.finditer(r"\b([a-z0-9]+?)(?:'s|s'|s)? (\w+)\b", fold(said)):
+                relation = relation_word(m.group(2))
+                if relation is None or not {m.group(1), m.group(1) + "s"} & words:
+                    continue
+                related = {link.object for link in knowledge.links_from.get(owner, ())
+                           if link.relation == f"rel:{relation}"}
+                if related:
+                    del found[owner]
+                    for r in related:
+                        found.setdefault(r, set()).update(words | {m.group(2)})
+                    break
         weight_of: dict[str, float] = {}
         named = set().union(*found.values())
         out = [g for g in groups if g[0] not in named]
@@ -133,8 +146,11 @@ class AspectTerms:
         for n in range(1, min(len(tokens), self._longest) + 1):
             for at in range(len(tokens) - n + 1):
                 key = " ".join(tokens[at:at + n])
-                ids = self._people.get(key)
-                if ids and any(self._is_name(w) for w in key.split()):
+                # "tonys dad": a possessive typed without its apostrophe names him too
+                bare = key[:-1] if key.endswith("s") and len(key) > 3 else None
+                ids = self._people.get(key) or (self._people.get(bare) if bare else None)
+                if ids and any(self._is_name(w) or self._is_name(w[:-1])
+                               for w in key.split()):
                     for i in ids:
                         found.setdefault(i, set()).update(key.split())
         return found

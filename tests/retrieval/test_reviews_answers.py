@@ -228,7 +228,17 @@ def test_whether_it_beats_the_first_part_counts_every_review_that_weighs_them(en
     a = engine.answer("does it beat the first one")
     assert a.reviews is not None
     assert {"UlrikSander", "johanevander"} <= set(reviewers(a))
+    # …but not every review: each names the series, and that alone weighs no part
+    assert a.reviews.discussing < a.reviews.total
     verbatim(a)
+
+
+def test_a_relatives_actor_is_the_aspect_not_whose_relative(engine: Engine) -> None:
+    dad = engine.answer("what do people think of tonnys dad")
+    lead = engine.answer("what do people think of tonny")
+    assert dad.reviews is not None and lead.reviews is not None
+    assert dad.reviews.discussing < lead.reviews.discussing
+    assert "Jack_Coen" in reviewers(dad)  # "Leif Sylvester as his father"
 
 
 @pytest.mark.parametrize("question", ["plot weak?", "does mads carry the movie",
