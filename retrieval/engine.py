@@ -266,6 +266,11 @@ class Engine:
                           analysis=explained, summary=said)
         return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
 
+    @property
+    def series(self) -> Series:
+        """The other parts of the film's series, as questions name them."""
+        return self._series
+
     def _holders(self, text: str) -> Iterable[int]:
         """The passages that share a word with a text (by the BM25 postings), or every passage
         when it has no word BM25 indexes ("Ø")."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from retrieval.answer.reviewers import asks_who_wrote
-from retrieval.answer.types import AnswerType, expected_type
+from retrieval.answer.types import ASKS_LIFE, AnswerType, expected_type
 from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, Link
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
@@ -140,6 +140,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
                                                lenient=asks_actor or answer_type == "person",
                                                is_word=is_word)
     someone = any(knowledge.entity(e).kind != "film" for e in entities)
+    if (answer_type in ("yesno", "other") and ASKS_LIFE.search(folded) and entities
+            and all(knowledge.entity(e).kind == "person" for e in entities)):
+        answer_type = "life"  # "is the lead actor still alive": a real person's life
     # The film's own title is no part of what is asked of it ("the box office of pusher 2"),
     # when the field's value is a thing; a person field keeps it ("compare it to, the music").
     titled = {w for e, text in mentions if knowledge.entity(e).kind == "film" for w in text.split()}

@@ -21,7 +21,9 @@ from retrieval.text import fold
 # "full name", "nickname", "called in danish", "what do they call him": another of a name
 _OTHER_NAME = re.compile(r"\b(?:full|real|whole|other|nick|danish|english|original)\s?names?\b"
                          r"|\bnicknames?\b|\bcalled in \w+|\bwhat (?:do|does|did) (?:they|people|ppl|"
-                         r"he|she|u|you|we|reviewers|the reviews) call\b|\baka\b")
+                         r"he|she|u|you|we|reviewers|the reviews) call\b|\baka\b"
+                         # "what name is the boss listed under in the cast", "credited as"
+                         r"|\b(?:listed|credited|billed) (?:under|as)\b")
 
 
 def picked_relative(q: str, analysis: Analysis, passages: Sequence[Passage]) -> Analysis:

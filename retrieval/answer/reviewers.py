@@ -134,7 +134,8 @@ def asks_who_said(folded: str) -> bool:
     should be taught in film school"): a review's author when a review says it best, else
     someone in the film (the engine decides, by where the best passage is)."""
     return bool(re.match(r"who (?:\w+ )?(?:said|says|wrote|writes|called|calls|compared|compares|"
-                         r"mentioned|mentions|claimed|claims|likened|described|describes|argued)\b",
+                         r"mentioned|mentions|claimed|claims|likened|described|describes|argued|"
+                         r"saw|met|watched)\b",
                          folded)) and not asks_who_wrote(folded)
 
 

@@ -41,6 +41,14 @@ class Series:
         self._before = re.compile(
             rf"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|original|previous|earlier|"
             rf"prior|next|following|later) (?:(?:{title}) )*(?:{title})\b" if title else r"(?!)")
+        # "was he in the first one", "what's the third film about": a part named by its place
+        # alone, where that film is plainly what is asked about ("after the first film" says
+        # when, "better than the first one" compares: both are about this one)
+        self._alone = re.compile(
+            r"(?:\b(?:in|of|about)|"
+            r"^(?:what'?s|whats|what is|what was|how is|how was|how's|is|was|did you see)) "
+            r"the (first|1st|third|3rd|fourth|4th|fifth|5th|original|previous|next) "
+            r"(?:one|film|movie|part|installment|instalment|entry|flick)\b" if title else r"(?!)")
 
     def other_parts(self, folded_question: str) -> dict[str, frozenset[str]]:
         """The question's words that name another part, each with the stems a passage about
@@ -52,7 +60,8 @@ class Series:
                 out[m.group(1)] = self._stems(n)
         if self.part is None:
             return out  # without a number in the title, "the original X" may be this film
-        for m in self._before.finditer(folded_question):
+        for m in (*self._before.finditer(folded_question),
+                  *self._alone.finditer(folded_question)):
             word = m.group(1)
             shift = _RELATIVE.get(word)
             n = 1 if shift == -99 else (self.part + shift if shift is not None
@@ -60,6 +69,22 @@ class Series:
             if n is not None and n >= 1 and n != self.part:
                 out[word] = self._stems(n) | {stem(word)}
         return out
+
+    def phrases(self, folded_question: str) -> list[str]:
+        """The words that name another part, as the question writes them ("pusher 3", "the
+        third one"), so that a later "it" can be said as that part."""
+        found = []
+        for m in self._after.finditer(folded_question):
+            n = _number(m.group(1))
+            if n is not None and n != self.part:
+                found.append(m.group(0))
+        if self.part is not None:
+            for m in (*self._before.finditer(folded_question),
+                      *self._alone.finditer(folded_question)):
+                if m.group(1) in self.other_parts(m.group(0)):
+                    found.append(m.group(0)[m.group(0).index("the " + m.group(1))
+                                           if "the " + m.group(1) in m.group(0) else 0:])
+        return found
 
     def part_stems(self, word: str) -> frozenset[str]:
         """For a word that alone points at another part ("first", "original", "predecessor"),

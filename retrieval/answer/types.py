@@ -12,7 +12,7 @@ AnswerType = str  # person year date duration amount number place reason yesno o
 
 # Types whose presence in a quote can be checked, and whose absence means "not answered".
 CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
-                       "colour", "name", "birth", "measure", "meaning"})
+                       "colour", "name", "birth", "measure", "meaning", "life"})
 # The types a quote's sentences are chosen for: the checkable ones, and a reason for "why".
 QUOTABLE = CHECKABLE | {"reason"}
 
@@ -74,10 +74,15 @@ _MEANING = re.compile(r"\b(?:means?|meaning|meant|translat\w*|literally|in engli
                       r"danish for|english for|short for|stands? for|slang for|nickname for|"
                       r"roughly|which is to say)\b")
 
+_LIFE = re.compile(r"\b(?:died|dies|death|dead|alive|passed away|the late)\b")
+# "is the actor still alive": asked of a real person (analyse.py decides), not of a character
+ASKS_LIFE = re.compile(r"\b(?:alive|dead|died|living|death|passed away)\b")
 _DETECTORS: dict[str, Callable[[str], bool]] = {
     "meaning": lambda t: bool(_MEANING.search(fold(t))),
     "reason": lambda t: bool(_REASON.search(fold(t))),
     "birth": lambda t: bool(_BIRTH.search(fold(t))),
+    # whether a real person lives: only a text that says they died (or live) answers
+    "life": lambda t: bool(_LIFE.search(fold(t))),
     "measure": lambda t: bool(_MEASURE.search(fold(t))),
     "colour": lambda t: bool(_COLOUR.search(fold(t))),
     "age": lambda t: bool(_AGE.search(fold(t))),

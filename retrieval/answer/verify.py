@@ -163,6 +163,8 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                    "no candidate quote names anyone beside the words for the "
                    f"{' '.join(analysis.relation)}"
                    if kind == "person" and analysis.relation and not analysis.evidence else
+                   "no candidate quote says whether the person asked about lives"
+                   if kind == "life" else
                    f"no candidate quote holds a {kind} about what was asked")
             return Verdict(False, min(confidence, threshold - 0.01), 0, why)
         # The graph's own evidence goes first when it fits, the last hop's before the rest:

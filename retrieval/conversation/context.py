@@ -35,6 +35,7 @@ class Turn:
     shown: tuple[int, ...] = ()  # passage ids already shown ("more" shows the next ones)
     answered: bool = True
     quote: str | None = None  # the answer's quote: "why?" asks about what it said
+    part: str | None = None  # another film of the series it asked about ("the third one")
 
 
 class ContextStore(Generic[V]):

@@ -71,9 +71,11 @@ class Dialogue:
         self.knowledge = knowledge if knowledge is not None else EMPTY
         surface = getattr(getattr(getattr(engine, "index", None), "bm25", None), "surface", {})
         texts = [p.text for p in passages]
+        series = getattr(engine, "series", None)
         self.resolver = Resolver(self.knowledge, lambda w: _is_name(surface, w),
                                  genders(self.knowledge, passages),
-                                 lambda pid: texts[pid] if 0 <= pid < len(texts) else None)
+                                 lambda pid: texts[pid] if 0 <= pid < len(texts) else None,
+                                 series.phrases if series is not None else lambda _q: [])
         self.resolver.learn_names(texts)
 
     @classmethod

@@ -90,8 +90,10 @@ class Resolver:
 
     def __init__(self, knowledge: Knowledge, is_name: Callable[[str], bool],
                  genders: dict[int, str],
-                 passage_text: Callable[[int], str | None] = lambda _pid: None) -> None:
+                 passage_text: Callable[[int], str | None] = lambda _pid: None,
+                 part_phrases: Callable[[str], list[str]] = lambda _q: []) -> None:
         self.knowledge = knowledge
+        self.part_phrases = part_phrases  # another part of the series, as a question names it
         self.passage_text = passage_text  # a shown passage's text, by id
         self.common_names: dict[int, str] = {}  # set by `learn_names`
         self.is_name = is_name
@@ -174,10 +176,12 @@ class Resolver:
         folded = fold(resolution.question)
         aspect = ("end" if _END_WORDS.search(folded)
                   else "start" if _START_WORDS.search(folded) else None)
+        parts = self.part_phrases(folded)
         return Turn(question=question, resolved=resolution.question,
                     focus=tuple(dict.fromkeys(focus))[:MAX_FOCUS], named=tuple(named),
                     answer_type=read.answer_type, aspect=aspect, shown=shown,
-                    answered=answered, quote=top_quote if answered else None)
+                    answered=answered, quote=top_quote if answered else None,
+                    part=parts[0] if len(parts) == 1 else None)
 
     def analyse(self, question: str) -> Analysis:
         """The engine's own question analysis (cheap: regular expressions and look-ups)."""
@@ -279,6 +283,10 @@ class Resolver:
             cursor = m.end()
             taken.extend((m.group(1), e) for e in chosen)
         thing = None if own else self._possessed_thing(previous)
+        if thing is None and previous.part and not self.part_phrases(fold(question)) and not any(
+                self.knowledge.entity(e).kind == "film" for e in analysis.entities):
+            # "what's the third one about?" → "is the lead in it": the third one, not this film
+            thing = previous.part
         if thing is not None:
             # "what does X's tattoo say?" → "where is it?": the tattoo, not the film.
             for m in _IT.finditer(question):

@@ -137,6 +137,7 @@ def test_an_amount_with_an_adjective_before_its_currency() -> None:
     ("what was the budget", "budget"),
     ("how long is the runtime", "runtime"),
     ("who is in the cast", "starring"),
+    ("who else is top billed besides the lead", "starring"),
     ("whats the subtitle", "title"),  # the lead's "also known as", not an infobox line
     ("what's the english title", "title"),
     ("what genre is it", "genre"),  # the lead's "a 2004 Danish crime film"

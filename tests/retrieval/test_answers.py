@@ -387,6 +387,16 @@ def test_a_yes_no_question_about_another_part_is_answered_by_the_passage_naming_
     assert not engine.answer("how does pusher 3 end").answered
 
 
+@pytest.mark.parametrize("question", ["is kurt nielsen still alive", "is leif sylvester dead"])
+def test_whether_an_actor_lives_is_refused_unless_a_quote_says(engine, question) -> None:
+    answer = engine.answer(question)
+    assert answer.analysis["type"] == "life" and not answer.answered
+
+
+def test_whether_a_character_dies_is_a_plot_question(engine) -> None:
+    assert engine.answer("does the duke die").analysis["type"] == "yesno"
+
+
 def test_the_genre_is_quoted_from_the_lead(engine) -> None:
     assert_quoted(engine.answer("what genre is it"), "crime film")
 
@@ -395,6 +405,7 @@ def test_the_genre_is_quoted_from_the_lead(engine) -> None:
     ("whats kurt the cunt called in danish", "Kusse-Kurt"),
     ("whats tonnys dads nickname", "the Duke"),  # the relative's other name, not tonny's
     ("what's the duke's real name", "Smeden"),
+    ("what name is the duke listed under in the cast", "Smeden"),  # the cast list's name
 ])
 def test_another_name_of_someone_is_quoted_where_the_documents_write_it(
         engine, question, needle) -> None:

@@ -143,6 +143,7 @@ def test_fit_script_reports_files_left_out_and_writes_weights(settings, engine, 
     ("the article leaves the budget blank", True),
     ("the closest passages are not close enough", False),
     ("no candidate quote holds a duration about what was asked", False),
+    ("no candidate quote says whether the person asked about lives", True),
 ])
 def test_firm_refusals_are_never_overturned(reason, is_firm) -> None:
     from retrieval.answer.calibrate import firm

@@ -256,3 +256,14 @@ def test_the_invented_films_examples_are_answered(invented: Engine) -> None:
     for question, answer in zip(examples, expected, strict=True):
         got = invented.answer(question)
         assert got.answered and answer in got.results[0].quote, (question, got.results[0].quote)
+
+
+def test_it_after_a_turn_about_another_part_is_that_part(dialogue: Dialogue) -> None:
+    _, part, it = talk(dialogue, "is pusher ii part of a trilogy", "what's the third one about?",
+                       "is mikkelsen in it")
+    assert "Pusher 3" in top(part)
+    assert it.resolved == "is mikkelsen in the third one"
+    assert "Mikkelsen's absence" in top(it)
+    # a turn about this film leaves "it" as the film
+    _, plain = talk(dialogue, "who plays tonny", "how long is it")
+    assert plain.resolved is None

@@ -30,6 +30,25 @@ def test_this_part_and_other_firsts_are_not_another_part(question) -> None:
     assert PART_TWO.other_parts(question) == {}
 
 
+@pytest.mark.parametrize(("question", "word", "phrase"), [
+    ("was he in the first one too?", "first", "the first one"),  # a film, after "in"
+    ("whats the third one about?", "third", "the third one"),  # asked about
+    ("what was the plot of the original film", "original", "the original film"),
+    ("is al in heat 3 too", "3", "heat 3"),
+])
+def test_a_part_named_by_its_place_alone(question, word, phrase) -> None:
+    assert list(PART_TWO.other_parts(question)) == [word]
+    assert PART_TWO.phrases(question) == [phrase]
+
+
+@pytest.mark.parametrize("question", ["the first one to die", "who dies first one",
+                                      "what happened to him after the first film",
+                                      "is it better than the first one",
+                                      "in the second one"])
+def test_an_ordinal_alone_that_means_no_other_film(question) -> None:
+    assert PART_TWO.other_parts(question) == {} and PART_TWO.phrases(question) == []
+
+
 def test_without_a_number_in_the_title_the_original_may_be_this_film() -> None:
     series = Series(["Heat"])
     assert series.other_parts("the original heat") == {}
