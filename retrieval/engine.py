@@ -47,6 +47,7 @@ from retrieval.answer.types import (
     QUOTABLE,
     asks_named_place,
     counted_words,
+    counts,
     holds_type,
 )
 from retrieval.answer.verify import (
@@ -447,6 +448,10 @@ class Engine:
         # "what year did part 3 come out": the year of another part stands beside its name
         # ("Part 1-3… Part 2 (2004)" dates this one)
         dated = kind in ("year", "date") and bool(analysis.other_parts)
+        # "how many cars": a number stands beside a word of the question ("one of his thugs"
+        # counts no cars)
+        counted = (frozenset(stem(w) for w in counted_words(fold(q)))
+                   | frozenset(content_terms(q))) if kind == "number" else frozenset()
         part_stems = frozenset(t for _, stems in analysis.other_parts for t in stems)
         # "whats the cellmates name at the start": the name stands beside the cellmate, not
         # beside "start", which says when (a position word, see analyse.py)
@@ -479,6 +484,7 @@ class Engine:
                                                      passage_names.__contains__)
                               if analysis.other_film else 1.0),
                 names_place=not named_place or self._names_nobody(shown.quotes[i]),
+                counts=not counted or counts(shown.quotes[i], counted),
                 dated_part=not dated or any(
                     holds_type(sentence, kind) and term_set(sentence) & part_stems
                     for sentence in sentences(shown.quotes[i])),

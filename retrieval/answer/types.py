@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from retrieval.text import fold
+from retrieval.text import fold, stem
 
 AnswerType = str  # person year date duration amount number place reason yesno opinion other
 
@@ -170,7 +170,26 @@ _NAMED_PLACE = re.compile(rf"\b(?:(?:which|what)|name of (?:the|that|this|his|he
                           rf"(?!place\b|location\b){_PLACES}\b")
 
 
-_COUNTED = re.compile(r"\bhow many ([a-z]+)\b|\b([a-z]+) (?:rating|score|percentage)s?\b")
+_COUNTED = re.compile(r"\bhow many (?:of (?:the|his|her|their) )?([a-z]+)\b"
+                      r"|\b([a-z]+) (?:rating|score|percentage)s?\b")
+
+
+_ONE_WORD_NUMBERS = _NUMBER_WORDS.replace("|a few|several|a couple of|a|an|half an?", "")
+_COUNT_TOKEN = re.compile(rf"^(?:\d[\d.,]*|{_ONE_WORD_NUMBERS}|several|dozens?|hundreds|thousands|"
+                          r"millions)$")
+BESIDE = 3  # words between a number and what it counts ("80.000 danish kroner", "two more sequels")
+
+
+def counts(text: str, asked_stems: frozenset[str]) -> bool:
+    """Whether a text puts a number beside a word of the question ("eight years" for "how
+    many years", "make two sequels" for "how many films did he make"), not only somewhere
+    ("one of his thugs" counts no cars)."""
+    tokens = [t.strip(".,") for t in re.findall(r"[\w.,]+", fold(text))]
+    for i, token in enumerate(tokens):
+        if _COUNT_TOKEN.match(token) and any(
+                stem(t) in asked_stems for t in tokens[max(0, i - BESIDE):i + 1 + BESIDE]):
+            return True
+    return False
 
 
 def counted_words(folded_question: str) -> set[str]:

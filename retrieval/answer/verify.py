@@ -67,6 +67,7 @@ class Candidate:
     kind_stated: bool = True  # "what kind of gun": not only "a gun" (see Analysis.kind_of)
     names_place: bool = True  # "what street": a proper name that is nobody's is in the quote
     dated_part: bool = True  # "when did part 3 come out": a year in a sentence naming part 3
+    counts: bool = True  # "how many cars": a number beside the cars, not any number
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -142,7 +143,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                 and (kind != "person" or c.new_name or c.is_evidence)
                 # the field's line, or a line the graph read the answer from
                 and (c.near_name or c.is_evidence and (analysis.by_field or analysis.stated))
-                and c.names_place and c.dated_part
+                and c.names_place and c.dated_part and c.counts
                 and (not analysis.role or analysis.role in fold(c.quote).replace("-", " "))
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
                 and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)
@@ -165,6 +166,8 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                    if kind == "person" and analysis.relation and not analysis.evidence else
                    "no candidate quote says whether the person asked about lives"
                    if kind == "life" else
+                   "no candidate quote puts a number beside what is counted"
+                   if kind == "number" and not any(c.counts for c in candidates) else
                    f"no candidate quote holds a {kind} about what was asked")
             return Verdict(False, min(confidence, threshold - 0.01), 0, why)
         # The graph's own evidence goes first when it fits, the last hop's before the rest:

@@ -347,3 +347,18 @@ def test_the_title_is_left_out_of_the_count_only_for_a_field_whose_value_is_a_th
 ])
 def test_the_lead_is_the_cast_lists_first_line(engine, question, who) -> None:
     assert names(engine, read(engine, question).entities) == who
+
+
+def test_a_count_needs_its_number_beside_what_is_counted() -> None:
+    from retrieval.answer.types import counts
+    from retrieval.text import stem
+
+    assert counts("Eight years have gone by since then.", frozenset({stem("years")}))
+    assert counts("heroin worth of 80.000 danish kroner", frozenset({stem("kroner")}))
+    assert not counts("When one of his thugs arrives late, he panics.", frozenset({stem("cars")}))
+    assert not counts("He steals cars for a living.", frozenset({stem("cars")}))
+
+
+def test_how_many_of_something_no_quote_counts_is_refused(engine) -> None:
+    answer = engine.answer("how many cars did they steal in the dealership heist")
+    assert not answer.answered and "beside what is counted" in answer.analysis["decision"]
