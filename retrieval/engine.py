@@ -498,6 +498,12 @@ class Engine:
         threshold = self.settings.abstain_threshold
         verdict = verify(analysis, candidates, base, blank_field=blank, names=self._names,
                          threshold=threshold, anchors=anchors)
+        foreign = self._foreign_title(q) if not verdict.answered else None
+        if foreign is not None:
+            # "Who directed Reservoir Dogs?": a title the asker capitalised that no passage
+            # writes is another thing than what the documents are about, whatever else fits
+            verdict = replace(verdict, reason=f"the question names {foreign}, which no "
+                                              "passage mentions")
         order = _to_front(shown.top, verdict.first)  # as the answer will show them
         read = signals(analysis, candidates, anchors, verdict, base,
                        (scores.get(order[0], 0.0) if order else 0.0,
@@ -508,6 +514,21 @@ class Engine:
             verdict, prob = self.calibration.decide(verdict, read, threshold)
             out["probability"] = round(prob, 4)
         return verdict, out
+
+    def _foreign_title(self, q: str) -> str | None:
+        """A run of two or more capitalised words inside the question ("Reservoir Dogs"),
+        not its opening word, one of whose words no passage uses and none of which names
+        anyone or anything the graph knows; None when there is none."""
+        for m in CAPITAL_RUN.finditer(q):
+            run = m.group(0)
+            if m.start() == len(q) - len(q.lstrip()):
+                run = run.partition(" ")[2]  # "Who directed…": the opening word is no name
+            words = words_of(run)
+            if len(words) < 2 or self._mentioned(run):
+                continue
+            if any(not self.index.bm25.knows(w) for w in words):
+                return run
+        return None
 
     def _kind_stated(self, quote: str, noun: str) -> bool:
         """Whether a quote that names the noun says which kind: "a sawn-off gun", or a name

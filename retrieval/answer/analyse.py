@@ -140,6 +140,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
                                                lenient=asks_actor or answer_type == "person",
                                                is_word=is_word)
     someone = any(knowledge.entity(e).kind != "film" for e in entities)
+    if answer_type == "howto" and (entities or mentions):
+        answer_type = "other"  # about someone or something of the film, not for the asker
     if (answer_type in ("yesno", "other") and ASKS_LIFE.search(folded) and entities
             and all(knowledge.entity(e).kind == "person" for e in entities)):
         answer_type = "life"  # "is the lead actor still alive": a real person's life

@@ -31,7 +31,8 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 FIRM = ("no passage matched", "too short to be a question", "no candidate quote names",
         "the article leaves the", "the question counts something",
         "the closest passage speaks of", "the documents name no one",
-        "no candidate quote says whether")
+        "no candidate quote says whether", "the documents tell no one how",
+        "the question names")
 
 
 def firm(reason: str) -> bool:

@@ -12,7 +12,7 @@ AnswerType = str  # person year date duration amount number place reason yesno o
 
 # Types whose presence in a quote can be checked, and whose absence means "not answered".
 CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
-                       "colour", "name", "birth", "measure", "meaning", "life"})
+                       "colour", "name", "birth", "measure", "meaning", "life", "howto"})
 # The types a quote's sentences are chosen for: the checkable ones, and a reason for "why".
 QUOTABLE = CHECKABLE | {"reason"}
 
@@ -83,6 +83,8 @@ _DETECTORS: dict[str, Callable[[str], bool]] = {
     "birth": lambda t: bool(_BIRTH.search(fold(t))),
     # whether a real person lives: only a text that says they died (or live) answers
     "life": lambda t: bool(_LIFE.search(fold(t))),
+    # instructions for the asker ("how do i make pancakes"): documents about a film give none
+    "howto": lambda t: False,
     "measure": lambda t: bool(_MEASURE.search(fold(t))),
     "colour": lambda t: bool(_COLOUR.search(fold(t))),
     "age": lambda t: bool(_AGE.search(fold(t))),
@@ -144,6 +146,10 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"
                            r"|\bmeaning of (?:the (?:word|name|title|nickname) )?[\"'‘“]?[\w-]+[\"'’”]?\??$"
                            r"|\btranslat\w*\b|\bhow (?:do|would|does|did) (?:you|i|u|one|they) say\b")),
+    # "how do i make pancakes": what the asker should do (analyse.py lets a question naming
+    # someone of the film through: "how do i tell the twins apart")
+    ("howto", re.compile(r"^how (?:(?:do|can|should|would|could) (?:i|we|u|you|one)|to) "
+                         r"(?!say\b|pronounce\b|feel\b|think\b|rate\b|like\b)[a-z]+\b")),
     ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),
     ("year", re.compile(r"\b(?:what|which) (?:year|decade)\b")),
 )

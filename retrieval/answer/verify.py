@@ -166,6 +166,8 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                    if kind == "person" and analysis.relation and not analysis.evidence else
                    "no candidate quote says whether the person asked about lives"
                    if kind == "life" else
+                   "the documents tell no one how to do things (the question asks for "
+                   "instructions)" if kind == "howto" else
                    "no candidate quote puts a number beside what is counted"
                    if kind == "number" and not any(c.counts for c in candidates) else
                    f"no candidate quote holds a {kind} about what was asked")

@@ -57,6 +57,9 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("what is the overall imdb user rating out of 10", "number"),
     ("metacritic score for it?", "number"),  # a review site's score
     ("how do you say thank you in danish", "meaning"),
+    ("how do i make pancakes", "howto"),  # instructions for the asker
+    ("how to bake bread", "howto"),
+    ("how do they steal the cars", "other"),  # how something in the film is done
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),
 ])

@@ -393,6 +393,22 @@ def test_whether_an_actor_lives_is_refused_unless_a_quote_says(engine, question)
     assert answer.analysis["type"] == "life" and not answer.answered
 
 
+@pytest.mark.parametrize("question", ["how do i make pancakes", "how do i make sourdough starter"])
+def test_instructions_for_the_asker_are_refused_whatever_the_words_match(engine, question
+                                                                         ) -> None:
+    answer = engine.answer(question)
+    assert answer.analysis["type"] == "howto" and not answer.answered
+
+
+def test_a_capitalised_title_no_passage_writes_is_refused_for_that_reason(engine) -> None:
+    answer = engine.answer("Who directed Reservoir Dogs?")
+    assert not answer.answered
+    assert answer.analysis["decision"].startswith("the question names Reservoir Dogs")
+    # a title the documents do write is no foreign subject
+    other = engine.answer("Who composed the music for Only God Forgives")
+    assert not other.analysis["decision"].startswith("the question names")
+
+
 def test_whether_a_character_dies_is_a_plot_question(engine) -> None:
     assert engine.answer("does the duke die").analysis["type"] == "yesno"
 

@@ -144,6 +144,8 @@ def test_fit_script_reports_files_left_out_and_writes_weights(settings, engine, 
     ("the closest passages are not close enough", False),
     ("no candidate quote holds a duration about what was asked", False),
     ("no candidate quote says whether the person asked about lives", True),
+    ("the documents tell no one how to do things (the question asks for instructions)", True),
+    ("the question names Grey Harbour, which no passage mentions", True),
 ])
 def test_firm_refusals_are_never_overturned(reason, is_firm) -> None:
     from retrieval.answer.calibrate import firm
