@@ -22,16 +22,14 @@ from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
 from retrieval.reviews import sentiment
 from retrieval.reviews.intent import opinion_intent, prototype_margin, without_title
+from retrieval.reviews.record_questions import names_reviewer, record_question, site_score
 from retrieval.reviews.records import (
     RecordAnswer,
     ReviewRecord,
     answer_records,
     average_rating,
-    names_reviewer,
     rating_counts,
-    record_question,
     review_records,
-    site_score,
 )
 from retrieval.reviews.stance import (
     COMPARATIVE,

@@ -225,7 +225,7 @@ def test_the_thing_whose_kind_is_asked(engine, question, noun) -> None:
 
 def test_what_a_number_is_asked_of() -> None:
     from retrieval.answer.types import counted_words
-    from retrieval.reviews.records import site_score
+    from retrieval.reviews.record_questions import site_score
 
     assert counted_words("how many dvds did it sell") == {"dvds"}
     assert counted_words("whats the metacritic score") == {"metacritic"}

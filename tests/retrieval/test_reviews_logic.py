@@ -19,12 +19,11 @@ from retrieval.reviews.intent import (
     prototype_margin,
     without_title,
 )
+from retrieval.reviews.record_questions import RecordQuestion, record_question
 from retrieval.reviews.records import (
-    RecordQuestion,
     answer_records,
     average_rating,
     rating_counts,
-    record_question,
     review_records,
 )
 from retrieval.reviews.stance import (
