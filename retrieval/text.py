@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -112,3 +113,18 @@ def one_edit(a: str, b: str) -> bool:
                                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def leading_names(names: Iterable[str], min_letters: int) -> dict[str, str]:
+    """Each (folded) name's leading letters ("jdoe" for "jdoe-96-1380"), when at least
+    `min_letters` long, not the whole name, and beginning no other name: how people type a
+    handle partially. Maps those letters to the name."""
+    distinct = set(names)
+    out: dict[str, str] = {}
+    for name in distinct:
+        m = re.match(r"[a-z]*", name)
+        lead = m.group() if m else ""
+        if len(lead) >= min_letters and lead != name and not any(
+                other.startswith(lead) for other in distinct if other != name):
+            out[lead] = name
+    return out

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.passage import Passage
-from retrieval.text import STOPWORDS, fold, one_edit
+from retrieval.text import STOPWORDS, fold, leading_names, one_edit
 
 # "the 4 star reviewer", "the 4/10 review", "the guy who gave it a 4", "rated it 9 out of 10"
 _RATING = re.compile(
@@ -45,14 +45,8 @@ class Reviewers:
         self._long = [k for k in self._by_name if len(k) >= 6]
         # a handle's leading letters alone, as people type it ("jdoetaylor" for
         # "jdoetaylor-96-1380"), when long enough and no other handle begins with them
-        stems: dict[str, set[str]] = {}
-        for k in self._by_name:
-            stem = re.match(r"[a-z]*", k)
-            if stem and len(stem.group()) >= PARTIAL_NAME and stem.group() != k:
-                stems.setdefault(stem.group(), set()).add(k)
-        self._by_stem = {st: self._by_name[next(iter(ks))] for st, ks in stems.items()
-                         if len(ks) == 1 and not any(k.startswith(st) for k in self._by_name
-                                                     if k not in ks)}
+        self._by_stem = {lead: self._by_name[k]
+                         for lead, k in leading_names(self._by_name, PARTIAL_NAME).items()}
         # each reviewer's words, to find "the 'some title' reviewer" by what the review says
         self._words: dict[str, set[str]] = {}
         for p in passages:

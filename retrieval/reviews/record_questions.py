@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.answer.reviewers import PARTIAL_NAME
 from retrieval.reviews.records import OPEN_END, ReviewRecord
-from retrieval.text import fold
+from retrieval.text import fold, leading_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,19 +273,14 @@ def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[s
     # "jdoes review": a possessive typed without its apostrophe
     whole = [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}s?(?![\w-])"), r)
              for r in records if len(fold(r.reviewer)) >= 3]
-    stems: dict[str, list[ReviewRecord]] = {}
+    first: dict[str, ReviewRecord] = {}
     for r in records:
-        stem = re.match(r"[a-z]*", fold(r.reviewer))
-        if stem and len(stem.group()) >= PARTIAL_NAME and stem.group() != fold(r.reviewer):
-            stems.setdefault(stem.group(), []).append(r)
-    partial = [(re.compile(rf"(?<![\w-]){re.escape(stem)}(?![\w-])"), rs[0])
-               for stem, rs in stems.items()
-               if len({x.reviewer for x in rs}) == 1
-               and not any(fold(x.reviewer).startswith(stem) for x in records if x not in rs)]
+        first.setdefault(fold(r.reviewer), r)
+    partial = [(re.compile(rf"(?<![\w-]){re.escape(lead)}(?![\w-])"), first[name])
+               for lead, name in leading_names(first, PARTIAL_NAME).items()]
     return whole + partial
 
 
-PARTIAL_NAME = 5  # letters a handle's leading part needs to name its reviewer on its own
 
 
 def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:

@@ -82,3 +82,11 @@ def test_a_link_picks_the_same_relative_only_in_its_own_words() -> None:
     assert picks_same_relative("his little brother", {"younger"})  # a word of the same group
     assert not picks_same_relative("tonnys estranged father", {"younger"})
     assert not picks_same_relative("her older brother", {"older", "half"})
+
+
+def test_leading_names_are_the_letters_that_begin_only_one_handle() -> None:
+    from retrieval.text import leading_names
+
+    names = ["jdoetaylor-96-1380", "samename1", "samename2", "bo-7", "plain"]
+    assert leading_names(names, 5) == {"jdoetaylor": "jdoetaylor-96-1380"}  # shared, short, whole: none
+    assert leading_names(["samename1"], 5) == {"samename": "samename1"}
