@@ -155,6 +155,9 @@ def extract(passages: Sequence[Passage]) -> Knowledge:
         if p.kind in ("prose", "lead"):
             _played_by(b, p)
     for p in passages:
+        if p.kind in ("prose", "lead"):
+            _longer_names(b, p)
+    for p in passages:
         if p.kind in ("prose", "lead", "cast"):
             _relations(b, p)
     _merge_by_evidence(b)
@@ -312,6 +315,25 @@ def _played_by(b: _Builder, p: Passage) -> None:
             if c is None or person is None:
                 continue  # "as" alone is too common a word: it only joins names already known
             b.link(c, "played_by", person, p.id, m.start(), m.end())
+
+
+# Three capitalised words in a row: a known two-word name and one more ("Jon Holm Berg").
+_THREE_CAPS = re.compile(rf"(?<![\w’'-])({CAP} {CAP}) ({CAP})(?![\w’'-]| {CAP})")
+
+
+def _longer_names(b: _Builder, p: Passage) -> None:
+    """A person's known two-word name followed by a surname the documents use for no one
+    else ("Jon Holm Berg is the standout"): the person's full name, another of their names."""
+    for m in _THREE_CAPS.finditer(p.text):
+        person = b.lookup(m.group(1), "person")
+        last = m.group(2)
+        if person is None or last.endswith(("'s", "’s", "s'")) or any(
+                b.lookup(last, kind) is not None for kind in ("character", "person", "film")):
+            continue
+        if any(fold(last) in fold(a).split() for n in b.nodes if n.kind == "film"
+               for a in (n.name, *n.aliases)):
+            continue  # "Jon Holm Heist": the film's title, not a surname
+        b.alias(person, m.group(0))
 
 
 def _relations(b: _Builder, p: Passage) -> None:

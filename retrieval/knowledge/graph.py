@@ -15,7 +15,7 @@ from functools import cached_property
 
 from retrieval.text import fold
 
-KNOWLEDGE_VERSION = 4
+KNOWLEDGE_VERSION = 5
 LEAD = "(lead)"  # the key of the article's lead paragraph among `Knowledge.fields`
 PLOT_START, PLOT_END = "(plot start)", "(plot end)"  # the plot's first and last passages
 EntityKind = str  # "character" | "person" | "film"

@@ -373,3 +373,12 @@ def test_a_crew_role_the_infobox_has_no_line_for_is_no_field() -> None:
     assert fields_named("who was the art director") == []
     assert fields_named("who was the director") == ["director"]
     assert fields_named("what production company made it") == ["studio"]
+
+
+def test_a_known_name_with_one_more_surname_is_the_same_person(real: Read) -> None:
+    # a review writes "Leif Sylvester Petersen is probably the standout"
+    assert real.one("Leif Sylvester Petersen") == real.one("Leif Sylvester")
+    # the infobox's run of names, and a name before a possessive or the film's title, are not
+    assert real.ids("Mads Mikkelsen Leif") == ()
+    assert all(len(a.split()) < 4 for e in real.k.entities for a in e.aliases
+               if e.kind == "person" and "Refn" in a)
