@@ -107,10 +107,12 @@ def _key(name: str) -> str:
 _WHICH_REVIEWER = re.compile(
     r"\bwhich (?:imdb |user )?(?:reviewer|review|user|critic)s?\b|\bwhose reviews?\b"
     r"|\bwhat (?:imdb )?(?:reviewer|user|critic)\b")
+# The verbs of saying both "who said…" readings share ("who said", "who compared it to…").
+_SAYING = (r"said|says|wrote|writes|called|calls|compared|compares|mentioned|mentions|claimed|"
+           r"likened|described|argued|met|saw|watched")
 _WHO_SAID = re.compile(
-    r"\bwho (?:\w+ )?(?:said|says|wrote|writes|called|calls|compared|compares|thought|thinks|"
-    r"mentioned|mentions|signed|reviewed|complained|claimed|described|likened|noticed|argued|"
-    r"praised|felt|met|saw|watched)\b")
+    rf"\bwho (?:\w+ )?(?:{_SAYING}|thought|thinks|signed|reviewed|complained|noticed|praised|"
+    r"felt)\b")
 _REVIEW_CUE = re.compile(r"\b(?:reviews?|reviewers?|users?|critics?|imdb|someone|somebody|"
                          r"anyone|anybody)\b")
 _TRAILING_WHO = re.compile(r"\b(?:someone|somebody|one review|a review|one reviewer|a reviewer|"
@@ -123,14 +125,15 @@ def asks_who_wrote(folded: str) -> bool:
                 or (_WHO_SAID.search(folded) and _REVIEW_CUE.search(folded)))
 
 
+# asked of nobody in particular ("who said it should be taught…"), from the question's start
+_WHO_SAYS = re.compile(rf"who (?:\w+ )?(?:{_SAYING}|claims|describes)\b")
+
+
 def asks_who_said(folded: str) -> bool:
     """Whether a (folded) question asks who said something, naming no review ("who said it
     should be taught in film school"): a review's author when a review says it best, else
     someone in the film (the engine decides, by where the best passage is)."""
-    return bool(re.match(r"who (?:\w+ )?(?:said|says|wrote|writes|called|calls|compared|compares|"
-                         r"mentioned|mentions|claimed|claims|likened|described|describes|argued|"
-                         r"saw|met|watched)\b",
-                         folded)) and not asks_who_wrote(folded)
+    return bool(_WHO_SAYS.match(folded)) and not asks_who_wrote(folded)
 
 
 def said_by(p: Passage) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from retrieval.text import stem
 
@@ -53,13 +53,17 @@ class Series:
     def other_parts(self, folded_question: str) -> dict[str, frozenset[str]]:
         """The question's words that name another part, each with the stems a passage about
         that part may use instead ("original" for the first film, "3" for "third")."""
-        out: dict[str, frozenset[str]] = {}
+        return {word: stems for word, stems, _said in self._named(folded_question)}
+
+    def _named(self, folded_question: str) -> Iterator[tuple[str, frozenset[str], str]]:
+        """Each other part the question names: its word, the stems a passage may use for it,
+        and the words naming it as the question writes them ("pusher 3", "the third one")."""
         for m in self._after.finditer(folded_question):
             n = _number(m.group(1))
             if n is not None and n != self.part:
-                out[m.group(1)] = self._stems(n)
+                yield m.group(1), self._stems(n), m.group(0)
         if self.part is None:
-            return out  # without a number in the title, "the original X" may be this film
+            return  # without a number in the title, "the original X" may be this film
         for m in (*self._before.finditer(folded_question),
                   *self._alone.finditer(folded_question)):
             word = m.group(1)
@@ -67,24 +71,15 @@ class Series:
             n = 1 if shift == -99 else (self.part + shift if shift is not None
                                         else _ORDINALS.get(word))
             if n is not None and n >= 1 and n != self.part:
-                out[word] = self._stems(n) | {stem(word)}
-        return out
+                # "in the first one": from "the", after whatever the match opened with
+                said = (m.group(0) if m.re is self._before
+                        else folded_question[m.start(1) - len("the "):m.end()])
+                yield word, self._stems(n) | {stem(word)}, said
 
     def phrases(self, folded_question: str) -> list[str]:
         """The words that name another part, as the question writes them ("pusher 3", "the
         third one"), so that a later "it" can be said as that part."""
-        found = []
-        for m in self._after.finditer(folded_question):
-            n = _number(m.group(1))
-            if n is not None and n != self.part:
-                found.append(m.group(0))
-        if self.part is not None:
-            for m in (*self._before.finditer(folded_question),
-                      *self._alone.finditer(folded_question)):
-                if m.group(1) in self.other_parts(m.group(0)):
-                    found.append(m.group(0)[m.group(0).index("the " + m.group(1))
-                                           if "the " + m.group(1) in m.group(0) else 0:])
-        return found
+        return [said for _word, _stems, said in self._named(folded_question)]
 
     def part_stems(self, word: str) -> frozenset[str]:
         """For a word that alone points at another part ("first", "original", "predecessor"),

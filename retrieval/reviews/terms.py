@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -116,8 +116,7 @@ class AspectTerms:
                 relation = relation_word(m.group(2))
                 if relation is None or not {m.group(1), m.group(1) + "s"} & words:
                     continue
-                related = {link.object for link in knowledge.links_from.get(owner, ())
-                           if link.relation == f"rel:{relation}"}
+                related = self._relatives((owner,), relation)
                 if related:
                     del found[owner]
                     for r in related:
@@ -160,14 +159,19 @@ class AspectTerms:
         jonsson as the old count, the thief's dad"): the knowledge layer's relation of its owner."""
         relation = relation_word(word)
         m = relation and re.search(rf"\b([a-z0-9]+)(?:'s|s') (?:\w+ )?{re.escape(word)}\b", question)
-        if not m:
+        if not m or relation is None:
             return False
         links = self._knowledge.links_from
-        related = {link.object for o in self._people.get(m.group(1), ())
-                   for link in links.get(o, ()) if link.relation == f"rel:{relation}"}
+        related = self._relatives(self._people.get(m.group(1), ()), relation)
         related |= {link.object for r in related for link in links.get(r, ())
                     if link.relation == "played_by"}
         return bool(related & set(named))
+
+    def _relatives(self, owners: Iterable[int], relation: str) -> set[int]:
+        """Whom the knowledge layer links to the owners by a relation ("father")."""
+        links = self._knowledge.links_from
+        return {link.object for o in owners for link in links.get(o, ())
+                if link.relation == f"rel:{relation}"}
 
     def _is_name(self, word: str) -> bool:
         """Whether the corpus mostly writes a word capitalised (a name, not "frank" talk)."""
