@@ -11,6 +11,7 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
+from retrieval.answer.aftermath import Aftermath
 from retrieval.answer.analyse import (
     POSITION_STEMS,
     Analysis,
@@ -64,7 +65,7 @@ from retrieval.errors import QuestionError
 from retrieval.index.bm25 import QueryTerm
 from retrieval.index.stats import CorpusStats, corpus_stats
 from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
-from retrieval.knowledge.graph import Knowledge, alias_keys
+from retrieval.knowledge.graph import PLOT_END, PLOT_START, Knowledge, alias_keys
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
@@ -117,6 +118,11 @@ class Engine:
         self._series = Series(a for e in titles for a in e.aliases)
         self.abstain_message = abstain_message(titles[0].name if titles else None)
         self._film_ids = frozenset(e.id for e in titles)
+        start, end = self.knowledge.fields.get(PLOT_START), self.knowledge.fields.get(PLOT_END)
+        self._aftermath = Aftermath(
+            index.passages, range(start, end + 1) if start is not None and end is not None else None,
+            lambda i: index.passage_sentences[index.sentence_offsets[i]:index.sentence_offsets[i + 1]],
+            index.sentence_vectors)
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
@@ -445,6 +451,8 @@ class Engine:
         own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
         # "what street", "whats the name of the club": a proper noun that is nobody's
         named_place = kind in ("place", "name") and asks_named_place(fold(q))
+        # "what else has she been in": a title, which is nobody's name, as a named place is
+        named_place = named_place or kind == "works"
         # "what year did part 3 come out": the year of another part stands beside its name
         # ("Part 1-3… Part 2 (2004)" dates this one)
         dated = kind in ("year", "date") and bool(analysis.other_parts)
@@ -504,6 +512,12 @@ class Engine:
             # writes is another thing than what the documents are about, whatever else fits
             verdict = replace(verdict, reason=f"the question names {foreign}, which no "
                                               "passage mentions")
+        if verdict.answered and self._aftermath.asks(fold(q), lambda t: self.encoder.encode([t])[0]):
+            # "what happens to x after the film ends": the plot stops at its end
+            verdict = replace(verdict, answered=False,
+                              confidence=min(verdict.confidence, threshold - 0.01),
+                              reason="the question asks what happens after the story ends, "
+                                     "which the plot does not tell")
         order = _to_front(shown.top, verdict.first)  # as the answer will show them
         read = signals(analysis, candidates, anchors, verdict, base,
                        (scores.get(order[0], 0.0) if order else 0.0,

@@ -32,7 +32,8 @@ FIRM = ("no passage matched", "too short to be a question", "no candidate quote 
         "the article leaves the", "the question counts something",
         "the closest passage speaks of", "the documents name no one",
         "no candidate quote says whether", "the documents tell no one how",
-        "the question names")
+        "the question names", "no candidate quote names another work",
+        "the question asks what happens after")
 
 
 def firm(reason: str) -> bool:

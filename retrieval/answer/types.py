@@ -119,6 +119,13 @@ def _holds_pattern(text: str, answer_type: AnswerType) -> bool:
 
 # Questions that say their type outright, wherever the phrase stands ("how long", "how much").
 _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # someone's other films: "what else has she been in", "what other movies did he direct"
+    ("works", re.compile(r"\bwhat (?:other|else)\b(?: \w+){0,4} (?:been in|star(?:red)? in|"
+                         r"appear(?:ed)? in|act(?:ed)? in|play(?:ed)? in|make|made|direct(?:ed)?|done|"
+                         r"work(?:ed)? on|compose[ds]?|score[ds]?|write|written|wrote|films?|movies?|"
+                         r"roles?|shows?|credits)\b"
+                         r"|\b(?:been|appeared|starred|acted) in (?:since|before|after|anything|"
+                         r"much|lately|recently)\b|\bfilmography\b")),
     ("duration", re.compile(r"\bhow (?:long|many (?:minutes|mins|hours|hrs|years|yrs|days|weeks|months)|much "
                             r"time)\b"
                             r"|\b(?:runtime|running time)\b")),
@@ -129,7 +136,7 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("date", re.compile(r"\b(?:exact|release|premiere|opening) date\b")),
     ("name", re.compile(r"\b(?:last|first|full|real|sur)\s?name\b|\bsurname\b"
                         # "what model of car", "what are they naming the baby": a proper name
-                        r"|\b(?:what|which) (?:model|make|brand|breed)\b"
+                        r"|\b(?:what|which) (?:\w+ )?(?:model|make|brand|breed)\b"
                         # "which song", "what tv show": a title, written as a name
                         r"|\b(?:what|which) (?:\w+ ){0,2}(?:songs?|tracks?|albums?|bands?|shows?|"
                         r"series|books?|novels?)\b")),
@@ -149,7 +156,15 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "how do i make pancakes": what the asker should do (analyse.py lets a question naming
     # someone of the film through: "how do i tell the twins apart")
     ("howto", re.compile(r"^how (?:(?:do|can|should|would|could) (?:i|we|u|you|one)|to) "
-                         r"(?!say\b|pronounce\b|feel\b|think\b|rate\b|like\b)[a-z]+\b")),
+                         r"(?!say\b|pronounce\b|feel\b|think\b|rate\b|like\b)[a-z]+\b"
+                         # advice for the asker: "recommend me a good anime", "know a good
+                         # pizza place", "where can i buy tickets"
+                         r"|^(?:can you |could you |pls |please )?(?:recommend|suggest) (?:me|us|"
+                         r"some|a|an|any)\b|\b(?:know|knows|recommend) (?:a|any) (?:good|decent|"
+                         r"nice|cheap) \w+ (?:\w+ )?(?:in|near|around|for)\b"
+                         r"|^(?:what(?:'s|s| is) )?(?:the )?best \w+ (?:\w+ )?(?:in|near|around) "
+                         r"(?!(?:it|this|the (?:film|movie|sequel|series|trilogy))\b)"
+                         r"|^where (?:can|do|should|could) (?:i|we|u|you) (?:buy|get|eat|find)\b")),
     ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),
     ("year", re.compile(r"\b(?:what|which) (?:year|decade)\b")),
 )

@@ -205,6 +205,10 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        "the closest passage holds none of the names and few of the words "
                        "the question is about")
+    if kind == "works" and not candidates[first].names_place:
+        # "what else has she been in": a cast line names her part in this film, not another
+        return Verdict(False, min(confidence, threshold - 0.01), first,
+                       "no candidate quote names another work (a title that is nobody's name)")
     if analysis.kind_of and not candidates[first].kind_stated:
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        f"the closest passage speaks of a {analysis.kind_of} but not of its kind")

@@ -59,6 +59,18 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("how do you say thank you in danish", "meaning"),
     ("how do i make pancakes", "howto"),  # instructions for the asker
     ("how to bake bread", "howto"),
+    # advice for the asker about things the film is not: a recommendation, a place to go
+    ("recommend me a good anime", "howto"),
+    ("anyone know a good pizza place in copenhagen", "howto"),
+    ("best pizza place in copenhagen?", "howto"),
+    ("where can i buy a cheap camera", "howto"),
+    ("what's the best scene in the movie", "other"),  # the film's own best: no advice
+    # someone's other films
+    ("what other movies has leif sylvester been in", "works"),
+    ("whats anne sørensen been in since", "works"),
+    ("what else did refn direct", "works"),
+    ("what else happens at the party", "other"),
+    ("what camera brand/model did they use", "name"),
     ("how do they steal the cars", "other"),  # how something in the film is done
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),

@@ -88,6 +88,29 @@ def test_out_of_scope_questions_abstain_naming_the_invented_film(invented, quest
     assert answer.results
 
 
+@pytest.mark.parametrize(("question", "why"), [
+    # the plot stops at its end: nothing happens to anyone after the film ends, nor after the
+    # event its last sentences tell (Rúnar's arrest on the quay)
+    ("what happens to the baron after the film ends", "after the story ends"),
+    ("what happens to runar after he gets arrested on the quay", "after the story ends"),
+    # an actor's other films: the cast line names his part in this one, no other title
+    ("what other movies has sindri valdorsson been in", "another work"),
+    # advice for the asker, about things the documents are not about
+    ("anyone know a good fish restaurant in reykjavik", "how to do things"),
+])
+def test_what_the_documents_cannot_tell_is_refused_for_that_reason(invented, question, why
+                                                                   ) -> None:
+    answer = invented.answer(question)
+    assert not answer.answered
+    assert why in answer.analysis["decision"], answer.analysis["decision"]
+
+
+def test_what_happens_after_an_event_inside_the_plot_is_answered(invented) -> None:
+    # the wedding is not the plot's last event: what follows it is told
+    answer = invented.answer("what happens to krissi after the wedding")
+    quoted(answer, "found beaten")
+
+
 def test_the_abstain_message_names_the_invented_film(invented) -> None:
     assert invented.abstain_message == "I couldn't find that in the Hafnarþjófar documents."
 

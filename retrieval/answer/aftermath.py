@@ -1,0 +1,54 @@
+"""Questions about what happens after the story ends ("what happens to ann after the film
+ends", "what happens to jon after he boards the ferry", when boarding the ferry is the plot's
+last event): the plot tells nothing after its end, so no quote answers them, however many of
+their words the last plot passage shares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from retrieval.passage import Passage
+
+# "after the movie ends", "after it's over": the story's end itself (not "after the credits",
+# which is the viewer's world: "which app suggested the next one after the credits")
+_AFTER_THE_END = re.compile(
+    r"\bafter (?:the (?:movie|film|story)|it|it's|its|the whole thing) (?:ends|ended|is over|"
+    r"was over|over|finishes|finished|is done)\b"
+    r"|\bafter the (?:end|ending|final scene|last scene)\b(?! of\b)")
+# "what happens to ann after she boards the ferry": the fate of someone after an event
+_AFTER_EVENT = re.compile(r"\bwhat (?:happens|happened|becomes|became) (?:to|of) [\w'-]+(?: [\w'-]+){0,3}"
+                          r" after (.{6,}?)\W*$")
+TAIL = 2  # the plot's last sentences: the last event and the closing shot, which follow no other
+
+
+class Aftermath:
+    """Whether a question asks what happens after the plot's last event."""
+
+    def __init__(self, passages: Sequence[Passage], plot: range | None,
+                 sentence_rows: Callable[[int], np.ndarray], vectors: np.ndarray) -> None:
+        texts: list[str] = []
+        rows: list[int] = []
+        for i in plot or ():
+            p = passages[i]
+            for (start, end), row in zip(p.sentences, sentence_rows(i), strict=False):
+                text = p.text[start:end].strip()
+                if text not in texts:  # passages overlap by a sentence
+                    texts.append(text)
+                    rows.append(int(row))
+        self._rows = np.asarray(rows, dtype=np.int64)
+        self._tail = frozenset(range(max(0, len(rows) - TAIL), len(rows)))
+        self._vectors = vectors
+
+    def asks(self, folded: str, encode: Callable[[str], np.ndarray]) -> bool:
+        """Whether a folded question asks what happens after the story's end, or to someone
+        after the event that its plot's last sentences tell (`encode` embeds that event)."""
+        if _AFTER_THE_END.search(folded):
+            return True
+        m = _AFTER_EVENT.search(folded)
+        if m is None or not len(self._rows):
+            return False
+        sims = self._vectors[self._rows] @ encode(m.group(1))
+        return int(np.argmax(sims)) in self._tail
