@@ -41,7 +41,7 @@ from retrieval.answer.retrieve import (
     dense_candidates,
     top_positive,
 )
-from retrieval.answer.reviewers import Reviewers, asks_who_said, said_by
+from retrieval.answer.reviewers import Pointed, Reviewers, asks_who_said, said_by
 from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
@@ -74,6 +74,7 @@ from retrieval.knowledge.lexicon import (
 )
 from retrieval.passage import citation
 from retrieval.reviews.desk import ReviewDesk, film_words
+from retrieval.reviews.stance import aspect_words
 from retrieval.settings import Settings
 from retrieval.startup import PendingEncoder
 from retrieval.text import STOPWORDS, content_terms, fold, sentences, stem, term_set
@@ -85,6 +86,10 @@ RERANK_DEPTH = 10  # top passages whose sentences set the confidence and may be 
 WARM_PASSAGES = 5_000  # passages whose caches `warm_up` fills (all of a small corpus)
 RERANK_HEAD = 5  # of those, re-ordered by their best sentence window
 WINDOW_RERANK = 0.3
+# "what did jdoe say about X", "what does jdoe think of X": X is what the review must mention
+_SAID_ABOUT = re.compile(r"\b(?:say|says|said|think|thinks|thought|write|writes|wrote|feel|feels|felt|"
+                         r"reckon|reckons)\s+(?:about|of|on|regarding)\s+(.+)$")
+SHARED_START = 5  # letters a review's word shares with an asked word's stem to be the same word
 
 
 class Engine:
@@ -249,6 +254,11 @@ class Engine:
         shown = self._quote(ranking, qvec, found.weights, analysis, k, q)
         clock.lap("quote")
         verdict, calibrated = self._verify(q, analysis, shown, found.weights, ranking.score)
+        if verdict.answered and pointed is not None and self._silent_on(q, pointed):
+            # "what did jdoe say about the music", when jdoe's review never mentions it
+            verdict = replace(verdict, answered=False,
+                              confidence=min(verdict.confidence, self.settings.abstain_threshold - 0.01),
+                              reason="the review the question names never mentions what it asks about")
         clock.lap("verify")
         order = _to_front(shown.top, verdict.first)
         results = tuple(Result(rank=r + 1, score=ranking.score[i], quote=shown.quotes[i],
@@ -528,6 +538,23 @@ class Engine:
             verdict, prob = self.calibration.decide(verdict, read, threshold)
             out["probability"] = round(prob, 4)
         return verdict, out
+
+    def _silent_on(self, q: str, pointed: Pointed) -> bool:
+        """Whether the reviews a question points at hold none of the words of what it asks
+        them to have said something about ("what did jdoe think of the music": the words
+        after "think of", less scaffolding, the title and the pointing words), by stem or by
+        a long shared beginning ("violent" for "violence")."""
+        m = _SAID_ABOUT.search(fold(q))
+        if m is None:  # "what service did jdoe watch it on": the answer need not repeat it
+            return False
+        asked = [w for w in aspect_words(m.group(1), self.reviews.title_words)
+                 if w not in pointed.words and not self._reviewers.pointed(w)]
+        if not asked:
+            return False
+        held = set().union(*(term_set(self.index.passages[i].text) for i in pointed.passages))
+        stems = {stem(w.removesuffix("'s")) for w in asked}
+        return not any(t in held or any(h.startswith(t[:SHARED_START]) for h in held)
+                       for t in stems if len(t) > 2)
 
     def _foreign_title(self, q: str) -> str | None:
         """A run of two or more capitalised words inside the question ("Reservoir Dogs"),

@@ -147,6 +147,8 @@ class ReviewDesk:
         if not self.records:
             return None
         started = time.perf_counter()
+        if len(_CODE.findall(question)) >= 2:
+            return None  # "'; DROP TABLE reviews; --": code, not a question about the reviews
         if site_score(question):
             return None  # the article may state it (a reception section); the records cannot
         rq = record_question(question, self.records, self.title_words)
@@ -425,6 +427,8 @@ class ReviewDesk:
                       analysis=analysis, summary=ra.line)
 
 
+# The punctuation of code and markup, which questions typed in words rarely hold twice
+_CODE = re.compile(r"[;{}<>=|*`\\]|--")
 ALL_SIDES = frozenset({"better", "worse", "equal"})
 # "who thought…", "did anyone say…", "do people think…": the question asks for who holds a view
 _ASKS_HOLDERS = re.compile(r"^(?:who|whom|which|how many)\b"

@@ -350,7 +350,9 @@ def test_a_relative_clause_is_no_relation_chain(engine) -> None:
                                       "whats the cellmates name", "charlotte's last name?",
                                       "what color is the ferrari tonny steals",
                                       "where was leif sylvester born",
-                                      "'; DROP TABLE films; --"])
+                                      "'; DROP TABLE films; --",
+                                      # code that names the reviews is no stance question
+                                      "'; DROP TABLE reviews; --"])
 def test_questions_the_documents_do_not_answer_abstain(engine, question) -> None:
     answer = engine.answer(question)
     assert not answer.answered, (question, answer.analysis["decision"])

@@ -71,6 +71,26 @@ def test_who_said_is_a_question_for_the_engine_to_place() -> None:
     assert not asks_who_said("who plays the dad")
 
 
+@pytest.mark.parametrize("question", [
+    "what did uriah43 say about the soundtrack",  # Uriah43's review never mentions music
+    "what did masonfisk think of the music",
+])
+def test_a_named_review_silent_on_the_asked_topic_is_refused(engine, question) -> None:
+    answer = engine.answer(question)
+    assert not answer.answered
+    assert answer.analysis["decision"].startswith("the review the question names never mentions")
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("what did gotchast say about the violence", "violence"),  # his review does
+    ("what service did the r96sk guy watch it on", "Viaplay"),  # the answer need not repeat it
+])
+def test_a_named_review_that_mentions_the_topic_is_quoted(engine, question, needle) -> None:
+    answer = engine.answer(question)
+    assert answer.answered, answer.analysis["decision"]
+    assert needle in answer.results[0].quote
+
+
 @pytest.mark.parametrize(("question", "reviewer", "needle"), [
     # a relation's cast line and a field's infobox line are not what the review says
     ("who does peterroeder think tonnys dad looks like", "peterroeder34", "Jørgen Leth"),
