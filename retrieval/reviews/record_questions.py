@@ -76,7 +76,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"\bhighest[- ]rated\b|\brated (?:it )?(?:the )?highest\b")),
     ("helpful", re.compile(r"\b(?:most|best|top|highest)\b.*\b(?:helpful|useful|upvoted|voted|liked "
                            r"review|popular review)\b|\bmost (?:helpful|useful)\b"
-                           r"|\bmost (?:helpful |up)?votes\b")),
+                           r"|\bmost (?:helpful |up)?votes\b"
+                           # "how many helpful votes did the top review get"
+                           r"|\b(?:helpful|useful|up) ?votes?\b.*\b(?:top|best|most helpful|highest)\b")),
     ("earliest", re.compile(r"\b(?:earliest|first|oldest)\b.*\b(?:reviews?|reviewers?|reviewed)\b"
                             r"|\breviews?\b.*\b(?:earliest|oldest)\b")),
     ("latest", re.compile(r"\b(?:latest|newest|most recent|last|recent)\b.*\b(?:reviews?|reviewers?|"

@@ -301,9 +301,12 @@ def aspect_words(question: str, title_words: Iterable[str] = ()) -> list[str]:
     """The question's words once its scaffolding and the film's own title are taken out."""
     titles = set(title_words)
     out = []
-    for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", plain(question)):
+    # "do you end up rooting for him": a phrasal verb, not the ending
+    text = re.sub(r"\b(?:end|ends|ended|ending) up\b", " ", plain(question))
+    for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text):
         bare = w.removesuffix("'s")
-        if bare not in _SCAFFOLD and bare not in titles and not bare.isdigit():
+        if (bare not in _SCAFFOLD and bare not in _INTENSIFIERS and bare not in titles
+                and not bare.isdigit()):
             out.append(w)
     return out
 
@@ -370,7 +373,15 @@ def asks_faults(question: str, title_words: Iterable[str] = ()) -> bool:
     """Whether a question asks what is wrong with the film ("what were the main complaints"):
     its aspect's words are all of that."""
     words = aspect_words(question, title_words)
+    if not words and _DISLIKED.search(plain(question)):
+        return True  # "what did people not like about it": the film's faults, nothing named
     return bool(words) and all(w in _FAULT_WORDS for w in words)
+
+
+# What was disliked in the film: "what did ppl not like", "what didn't people like about it"
+# (not "did anyone hate it", which asks who: the negative reviews)
+_DISLIKED = re.compile(r"^what\b.*(?:\bnot|n't|\bnever) (?:\w+ )?(?:like|enjoy|love|care for)\b"
+                       r"|^what\b.*\b(?:dislike[ds]?|hate[ds]?)\b")
 
 
 # Words of comparison: how the question weighs its topic against another, not the topic

@@ -55,6 +55,8 @@ class AspectTerms:
         `verdict` words (the judgement asked, not the topic) are none, unless nothing else
         is; words given as `alternatives` ("camerawork / cinematography") are one term."""
         groups = self._bm25.term_groups(said)
+        # "any hope or redemption": a word given as the alternative of a topic is a topic too
+        verdict = {w for w in verdict if not any(w in alt and alt - verdict for alt in alternatives)}
         if any(g[0] not in verdict for g in groups):
             groups = [g for g in groups if g[0] not in verdict]
         for alt in alternatives:

@@ -93,6 +93,7 @@ def test_records_group_a_reviews_passages_in_page_order() -> None:
     ("which review didn't give a score", "unrated", None),
     ("which reviews are marked as spoilers", "spoiler", None),
     ("what's the most helpful review?", "helpful", None),
+    ("how many helpful votes did the top review get", "helpful", None),
     ("who wrote the first review?", "earliest", None),
     ("what's the most recent review", "latest", None),
     ("what rating did bo-7 give?", "reviewer", "bo-7"),
@@ -421,6 +422,9 @@ def test_the_aspect_is_what_remains_of_the_question() -> None:
     assert aspect_text("did anyone hate it?") == ""
     assert aspect_text("is it actually good or nah") == ""  # chat filler is no aspect
     assert aspect_text("hows the acting") == "the acting"
+    # an intensifier and a phrasal verb are no topic ("super" is no "superb", "end up" no ending)
+    assert aspect_text("is it super depressing") == "depressing"
+    assert aspect_text("do u end up rooting for the thief") == "rooting for the thief"
     assert aspect_text("who didn't like it or was lukewarm on it?") == ""  # the verdict itself
 
 
@@ -432,12 +436,13 @@ def test_words_given_as_alternatives_are_one_term() -> None:
     assert alternatives("what about the baby / the thief becoming a father") == []
     assert alternatives("is it good or nah") == []
     assert alternatives("is the story and script any good") == [frozenset({"story", "script"})]
+    assert alternatives("is there any hope or redemption in it") == [frozenset({"hope", "redemption"})]
 
 
 def test_the_judgement_asked_is_not_the_topic() -> None:
     assert verdict_words("is the plot/story any good or is it weak") == {"weak"}
     assert verdict_words("how does it compare to the first one") == {"compare"}
-    assert verdict_words("is it super bleak") == {"super"}
+    assert verdict_words("is it super bleak") == set()  # the intensifier is no topic, bleak is
     # a lexicon word that names the topic stays: nothing says it of something
     assert verdict_words("does it glamorize the criminal life") == set()
 
@@ -450,6 +455,11 @@ def test_the_judgement_asked_is_not_the_topic() -> None:
     ("what were the main complaints", False, True),
     ("any criticisms?", False, True),
     ("any complaints about the music?", False, False),
+    # what was disliked, nothing named: its faults; "did anyone hate it" asks who (overall)
+    ("what did ppl not like about it", False, True),
+    ("what didnt people like", False, True),
+    ("did anyone hate it?", False, False),
+    ("what did people like about it", False, False),
 ])
 def test_whether_to_watch_it_and_what_is_wrong_with_it_are_asked(question: str, worth: bool,
                                                                   faults: bool) -> None:
