@@ -56,7 +56,7 @@ class AspectTerms:
         is; words given as `alternatives` ("camerawork / cinematography") are one term."""
         groups = self._bm25.term_groups(said)
         # "any hope or redemption": a word given as the alternative of a topic is a topic too
-        verdict = {w for w in verdict if not any(w in alt and alt - verdict for alt in alternatives)}
+        verdict = {w for w in verdict if not any(w in alt and alt - set(verdict) for alt in alternatives)}
         if any(g[0] not in verdict for g in groups):
             groups = [g for g in groups if g[0] not in verdict]
         for alt in alternatives:
