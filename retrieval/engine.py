@@ -50,6 +50,7 @@ from retrieval.answer.types import (
     counted_words,
     counts,
     holds_type,
+    named_place_noun,
 )
 from retrieval.answer.verify import (
     ANCHOR_SHARE,
@@ -461,6 +462,7 @@ class Engine:
         own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
         # "what street", "whats the name of the club": a proper noun that is nobody's
         named_place = kind in ("place", "name") and asks_named_place(fold(q))
+        place_noun = stem(named_place_noun(fold(q))) if named_place else ""
         # "what else has she been in": a title, which is nobody's name, as a named place is
         named_place = named_place or kind == "works"
         # "what year did part 3 come out": the year of another part stands beside its name
@@ -501,7 +503,7 @@ class Engine:
                 proper_share=(self._names_other_part(shown.quotes[i], anchors,
                                                      passage_names.__contains__)
                               if analysis.other_film else 1.0),
-                names_place=not named_place or self._names_nobody(shown.quotes[i]),
+                names_place=not named_place or self._names_nobody(shown.quotes[i], place_noun),
                 counts=not counted or counts(shown.quotes[i], counted),
                 dated_part=not dated or any(
                     holds_type(sentence, kind) and term_set(sentence) & part_stems
@@ -584,11 +586,19 @@ class Engine:
             return True
         return self._names_nobody(quote)
 
-    def _names_nobody(self, quote: str) -> bool:
+    def _names_nobody(self, quote: str, noun: str = "") -> bool:
         """Whether a quote holds a capitalised word, inside a sentence, that names no one the
         graph knows: a place, a brand, a title ("at Ann's flat" does not). A run of capitals is
-        read whole ("Ann Holm" is someone though "Ann" alone names no one)."""
+        read whole ("Ann Holm" is someone though "Ann" alone names no one). With a noun (the
+        stem of "which prison"), a quote that writes the noun must name it beside it ("Vestre
+        Prison", "the prison of Holm"), not anywhere ("released from prison… in Oslo")."""
+        near = _near_noun(quote, noun) if noun else None
+        if noun and near is None and noun not in _REGIONS:
+            return False  # "which prison": a name beside the prison, not a city elsewhere
         for m in CAPITAL_RUN.finditer(quote):
+            if near is not None and not any(a - NOUN_WINDOW <= m.start() and m.end() <= b + NOUN_WINDOW
+                                            for a, b in near):
+                continue
             run = m.group(0)
             if _opens_sentence(quote, m.start()):
                 run = run.partition(" ")[2]  # "But Ann": the opening word says nothing
@@ -790,6 +800,20 @@ TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answe
 def _to_front(items: Sequence[_T], at: int) -> list[_T]:
     """The items with the one at `at` moved first (the one that answers goes first)."""
     return [items[at], *items[:at], *items[at + 1:]] if items else []
+
+
+# Places a bare name answers ("set in Oslo" says which city): any other kind, an establishment
+# ("which prison", "what street"), is named beside its noun.
+_REGIONS = frozenset(stem(w) for w in "city country town neighbourhood neighborhood district village "
+                     "island".split())
+NOUN_WINDOW = 30  # characters either side of a noun where the name of its kind must stand
+
+
+def _near_noun(quote: str, noun: str) -> list[tuple[int, int]] | None:
+    """Where a quote writes a noun (by its stem), or None when it does not."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[\w’'-]+", quote)
+             if stem(fold(m.group(0))) == noun]
+    return spans or None
 
 
 def _opens_sentence(text: str, start: int) -> bool:

@@ -188,7 +188,7 @@ _WHAT_NOUN = (
 
 # "what street / city / club": a named place (a proper noun), not any "at the garage".
 _NAMED_PLACE = re.compile(rf"\b(?:(?:which|what)|name of (?:the|that|this|his|her|their)) "
-                          rf"(?!place\b|location\b){_PLACES}\b")
+                          rf"(?!place\b|location\b)({_PLACES})\b")
 
 
 _COUNTED = re.compile(r"\bhow many (?:of (?:the|his|her|their) )?([a-z]+)\b"
@@ -216,6 +216,12 @@ def counts(text: str, asked_stems: frozenset[str]) -> bool:
 def counted_words(folded_question: str) -> set[str]:
     """The words naming what a number is asked of: "how many dvds", "the metacritic score"."""
     return {w for m in _COUNTED.finditer(folded_question) for w in m.groups() if w}
+
+
+def named_place_noun(folded_question: str) -> str:
+    """The kind of place a question asks for by name ("prison" of "which prison"), or ""."""
+    m = _NAMED_PLACE.search(folded_question)
+    return m.group(1) if m else ""
 
 
 def asks_named_place(folded_question: str) -> bool:

@@ -470,3 +470,17 @@ def test_another_parts_year_must_stand_beside_its_name(engine) -> None:
     # "Pusher 1-3 is my favorite trilogy… Pusher II (2004)": 2004 dates this part, not the third
     assert not engine.answer("what year did pusher 3 come out").answered
     assert_quoted(engine.answer("what year was the first pusher"), "1996")
+
+
+@pytest.mark.parametrize(("question", "answered", "needle"), [
+    # an establishment is named beside its noun: "released from prison" with a city named
+    # further on does not say which prison, however many passages are weighed
+    ("which prison was tonny in", False, None),
+    ("what prison was tonny locked up in", False, None),
+    # a region is named by its name alone ("in the same fictional Copenhagen underworld")
+    ("which city is it set in", True, "Copenhagen"),
+])
+def test_a_named_place_is_named_as_what_was_asked(engine, question, answered, needle) -> None:
+    answer = engine.answer(question, top_k=10)  # the evaluation's depth: every candidate weighed
+    assert answer.answered is answered, answer.analysis["decision"]
+    assert needle is None or needle in answer.results[0].quote
