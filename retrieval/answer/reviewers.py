@@ -63,7 +63,8 @@ class Reviewers:
             key = _key(word)
             # "jdoes review": a possessive typed without its apostrophe
             hits = (self._by_name.get(key) or self._by_stem.get(key)
-                    or (self._by_name.get(key[:-1]) if key.endswith("s") else None))
+                    or (self._by_name.get(key[:-1]) or self._by_stem.get(key[:-1])
+                        if key.endswith("s") else None))
             if hits is None and len(key) >= 7:  # "martinjln": one slip in a long handle
                 near = [k for k in self._long if one_edit(key, k)]
                 hits = self._by_name.get(near[0]) if len(near) == 1 else None

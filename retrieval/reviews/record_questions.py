@@ -278,7 +278,7 @@ def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[s
     first: dict[str, ReviewRecord] = {}
     for r in records:
         first.setdefault(fold(r.reviewer), r)
-    partial = [(re.compile(rf"(?<![\w-]){re.escape(lead)}(?![\w-])"), first[name])
+    partial = [(re.compile(rf"(?<![\w-]){re.escape(lead)}s?(?![\w-])"), first[name])
                for lead, name in leading_names(first, PARTIAL_NAME).items()]
     return whole + partial
 

@@ -31,6 +31,7 @@ REVIEWERS = Reviewers(PASSAGES)
     # a handle's leading letters, and a possessive without its apostrophe
     ("what does jdoetaylor say about the dad", {9}, {"jdoetaylor"}),
     ("what was in theshanecarrs review", {7}, {"theshanecarrs"}),
+    ("what was jdoetaylors main complaint", {9}, {"jdoetaylors"}),  # both at once
 ])
 def test_a_question_points_at_reviews(question, passages, words) -> None:
     pointed = REVIEWERS.pointed(question)

@@ -206,6 +206,9 @@ def test_a_handle_typed_partially_names_its_reviewer() -> None:
         r.reviewer, r.reviewer)) for r in RECORDS)
     assert record_question("what score did jdoetaylor give?", records) == RecordQuestion(
         "reviewer", "jdoetaylor-96-1380")
+    # its possessive without the apostrophe, as people type it
+    assert record_question("whats the title of jdoetaylors review", records) == RecordQuestion(
+        "reviewer", "jdoetaylor-96-1380")
     # a whole handle still names its own reviewer; a stem several handles share, nobody
     assert record_question("what score did jdoe give?", records) == RecordQuestion("reviewer", "jdoe")
     twins = tuple(replace(r, reviewer=f"sametaylor-{n}") for n, r in enumerate(RECORDS))
