@@ -175,6 +175,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     reached: list[int] = []  # entities found only through the graph
 
     unresolved = False
+    in_clause = False  # every relation word inside a clause of when or of what is told
     if relation:
         owners = [e for e in entities if knowledge.entity(e).kind == "character"]
         if not owners and knowledge.protagonist is not None and PRONOUNS & set(words):
@@ -192,12 +193,12 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         # "who is x's dad" and "x's dad?" ask for the person; "does x kill his dad" asks
         # about an event, where the relation only says whom to search for.
         surface = relation_surface(folded)
+        # "who does x find after he kills his dad": the dad is when, not who
+        in_clause = bool(_IN_CLAUSE.search(folded)) and all(
+            _IN_CLAUSE.search(folded[:m.start()]) for m in re.finditer(r"[a-z]+", folded)
+            if m.group(0) in surface)
         asks_person = (answer_type in ("person", "name") or asks_actor or _asks_identity(
-            words, spans | {i for i, w in enumerate(words) if w in surface})) and not (
-            # "who does x find after he kills his dad": the dad is when, not who
-            _IN_CLAUSE.search(folded) and all(_IN_CLAUSE.search(folded[:m.start()])
-                                              for m in re.finditer(r"[a-z]+", folded)
-                                              if m.group(0) in surface))
+            words, spans | {i for i, w in enumerate(words) if w in surface})) and not in_clause
         if chain:
             for step in chain:
                 for link in step:
@@ -283,7 +284,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     if asks_actor or answer_type == "person":
         consumed |= {w for w in words if _ASKS_ACTOR_STRICT.fullmatch(w)} | {"guy", "called"}
     return Analysis(
-        answer_type=answer_type, fields=fields, relation=relation, entities=tuple(entities),
+        # a relation inside a clause is no relation asked ("who tells x he has a kid")
+        answer_type=answer_type, fields=fields, relation=() if in_clause else relation,
+        entities=tuple(entities),
         targets=tuple(dict.fromkeys(targets)), hops=tuple(hops),
         evidence=tuple(dict.fromkeys(evidence)), expansion=tuple(expansion),
         terse=_not_a_question(question, words, content, is_name),
@@ -298,9 +301,14 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     )
 
 
-# A clause that says when or why, not what is asked: relations inside it name no answer.
+# A clause that says when or why, or what someone is told, not what is asked: relations inside
+# it name no answer.
 _IN_CLAUSE = re.compile(r"\b(?:after|before|when|while|since|because|once|until|till) "
-                        r"(?:he|she|they|it|we|you|i|[a-z]+)\b")
+                        r"(?:he|she|they|it|we|you|i|[a-z]+)\b"
+                        # what someone is told or finds out: "who tells x he's got a kid"
+                        r"|\b(?:tells?|told|says?|said|informs?|reveals?|learns?|learned|realizes?|"
+                        r"realises?|discovers?|finds out|found out)\b(?: \w+)? (?:that|he|she|they|"
+                        r"hes|shes|he's|she's|he is|she is)\b")
 # "the dad", "the old man": a family relation said of no one is the lead's (not "the friend",
 # "the boss": the film has many of those).
 _THE_RELATIVE = re.compile(r"\bthe (?:dad|father|mom|mum|mother|old man|old lady|brother|"

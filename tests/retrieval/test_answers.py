@@ -71,6 +71,20 @@ def test_an_everyday_word_the_documents_do_not_use_is_a_paraphrase_not_a_subject
 def test_the_first_part_of_the_series_is_another_film(engine) -> None:
     answer = engine.answer("when did the first pusher come out")
     assert answer.analysis["decision"] != "answered through the knowledge graph"
+    assert not answer.analysis["relation"]  # nor a relation whose words must stand in the quote
+
+
+@pytest.mark.parametrize("question", [
+    "who tells tonny hes got a kid",  # what he is told: the kid is not who is asked for
+    "who was tonny hanging out with when he found out he has a kid",
+])
+def test_a_relative_inside_a_clause_of_what_is_told_is_no_relation_asked(engine, question) -> None:
+    assert not engine.answer(question).analysis["relation"]
+
+
+def test_who_someone_was_with_in_a_when_clause_is_answered(engine) -> None:
+    answer = engine.answer("who was tonny hanging out with when he found out he has a kid")
+    assert_quoted(answer, "his friend Ø")
     # this film's lead year is no answer about the first film
     assert not (answer.answered and "2004 Danish" in answer.results[0].quote)
 
