@@ -12,7 +12,14 @@ from dataclasses import dataclass, field, replace
 
 from retrieval.answer.reviewers import asks_who_wrote
 from retrieval.answer.types import ASKS_LIFE, AnswerType, expected_type
-from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, Link
+from retrieval.knowledge.graph import (
+    LEAD,
+    PLOT_END,
+    PLOT_START,
+    PROSE_FIELD,
+    Knowledge,
+    Link,
+)
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
@@ -241,6 +248,10 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     by_field = False
     for f in fields:
         line = LEAD if f in LEAD_FIELDS else f
+        if line not in knowledge.fields and not someone:
+            # a role only the prose credits ("Jon's soundtrack"), asked of no one in particular
+            # ("whose scores did the director want to emulate" is about the director)
+            line = PROSE_FIELD.format(f)
         if line in knowledge.fields and not evidence:
             evidence.append(knowledge.fields[line])
             by_field = True

@@ -21,6 +21,7 @@ from retrieval.knowledge.graph import (
     LEAD,
     PLOT_END,
     PLOT_START,
+    PROSE_FIELD,
     Entity,
     Knowledge,
     Link,
@@ -37,7 +38,7 @@ from retrieval.knowledge.relations import (
     strip_article,
 )
 from retrieval.passage import Passage
-from retrieval.text import fold
+from retrieval.text import STOPWORDS, fold
 
 _CAST = re.compile(r"^(?P<actor>[^:]+?) as (?P<role>[^:]+?)(?::\s*(?P<desc>.*))?$", re.S)
 _FIELD = re.compile(r"^(?P<name>\w+)\s*=\s*(?P<value>.+)$", re.S)
@@ -157,6 +158,10 @@ def extract(passages: Sequence[Passage]) -> Knowledge:
     for p in passages:
         if p.kind in ("prose", "lead"):
             _longer_names(b, p)
+    if film is not None:
+        for p in passages:
+            if p.kind in ("prose", "lead"):
+                _crew_in_prose(b, p, film)
     for p in passages:
         if p.kind in ("prose", "lead", "cast"):
             _relations(b, p)
@@ -334,6 +339,39 @@ def _longer_names(b: _Builder, p: Passage) -> None:
                for a in (n.name, *n.aliases)):
             continue  # "Jon Holm Heist": the film's title, not a surname
         b.alias(person, m.group(0))
+
+
+# A crew role the prose credits by name where the infobox has no line for it: "Jon Holm's
+# moody synth soundtrack" (a possessive, then up to three words that are no function word),
+# "the score by Jon Holm", "music composed by Jon Holm". The role's noun is the infobox
+# field's own word ("soundtrack": music); "score" only after "by", which a rating never takes.
+_CREW_NOUNS = {"soundtrack": "music", "music": "music", "score": "music",
+               "cinematography": "cinematography", "camerawork": "cinematography",
+               "editing": "editing", "screenplay": "writer", "script": "writer"}
+_POSSESSIVE_CREW = re.compile(
+    rf"(?<![\w’'-])(?P<name>{CAP}(?: {CAP}){{0,2}})['’]s (?P<between>(?:[\w/'’-]+ ){{0,3}}?)"
+    r"(?P<noun>soundtrack|music|cinematography|camerawork|editing|screenplay|script)\b")
+_CREW_BY = re.compile(
+    r"\b(?P<noun>soundtrack|music|score|cinematography|camerawork|editing|screenplay|script)"
+    r"(?: (?:is|was))?(?: (?:composed|written|shot|edited|performed|done))? by "
+    rf"(?P<name>{CAP}(?: {CAP}){{0,2}})")
+
+
+def _crew_in_prose(b: _Builder, p: Passage, film: int) -> None:
+    """Crew roles the infobox lacks, credited by name in the prose or a review: the passage
+    becomes that field's line, and the person is linked to the film by the field."""
+    for m in (*_POSSESSIVE_CREW.finditer(p.text), *_CREW_BY.finditer(p.text)):
+        field = _CREW_NOUNS[m.group("noun").lower()]
+        between = (m.groupdict().get("between") or "").split()
+        if ({field, PROSE_FIELD.format(field)} & b.fields.keys()
+                or any(fold(w) in STOPWORDS for w in between)):
+            continue  # the infobox says it, or "Ann's choice of music" credits no one
+        name = m.group("name")
+        if any(b.lookup(name, kind) is not None for kind in ("character", "film")):
+            continue  # "Jon's music" of a character is what he listens to
+        person = b.add(name, "person", *_person_aliases(name))
+        b.fields[PROSE_FIELD.format(field)] = p.id
+        b.link(film, f"field:{field}", person, p.id, m.start("name"), m.end("name"))
 
 
 def _relations(b: _Builder, p: Passage) -> None:

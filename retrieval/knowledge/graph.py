@@ -15,9 +15,11 @@ from functools import cached_property
 
 from retrieval.text import fold
 
-KNOWLEDGE_VERSION = 5
+KNOWLEDGE_VERSION = 6
 LEAD = "(lead)"  # the key of the article's lead paragraph among `Knowledge.fields`
 PLOT_START, PLOT_END = "(plot start)", "(plot end)"  # the plot's first and last passages
+# The key of a crew field the prose credits where the infobox has no line ("Jon's soundtrack")
+PROSE_FIELD = "(prose) {}"
 EntityKind = str  # "character" | "person" | "film"
 
 

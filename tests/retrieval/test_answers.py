@@ -498,3 +498,16 @@ def test_a_named_place_is_named_as_what_was_asked(engine, question, answered, ne
     answer = engine.answer(question, top_k=10)  # the evaluation's depth: every candidate weighed
     assert answer.answered is answered, answer.analysis["decision"]
     assert needle is None or needle in answer.results[0].quote
+
+
+@pytest.mark.parametrize("question", ["music by?", "who did the soundtrack", "who did the score"])
+def test_a_crew_role_only_a_review_credits_is_quoted_from_it(engine, question) -> None:
+    answer = engine.answer(question)
+    assert answer.analysis["decision"] == "answered through the knowledge graph"
+    assert_quoted(answer, "Peterpeter's great rock/80's synthesizer soundtrack")
+
+
+def test_a_question_about_someone_is_not_the_prose_credits_line(engine) -> None:
+    # about the director's wishes, not who composed: the review crediting the composer is not it
+    answer = engine.answer("Whose film scores did Refn want the music to emulate?")
+    assert_quoted(answer, "John Carpenter")

@@ -327,6 +327,43 @@ def test_weak_field_words_need_a_question_about_no_one() -> None:
     assert fields_named("what colour is the car") == []
 
 
+def test_a_crew_role_only_a_review_credits_is_read_with_its_span(real: Read) -> None:
+    # The infobox has no music line; a review gives "credit to Peterpeter's great rock/80's
+    # synthesizer soundtrack".
+    film = real.one("Pusher II")
+    music = real.links(film, "field:music")
+    assert [real.span(k) for k in music] == ["Peterpeter"]
+    assert real.passages[music[0].passage].source == "review"
+    assert "music" not in real.k.fields  # the infobox's own lines stay its own
+
+
+def test_the_infobox_line_of_a_crew_role_is_not_overridden_by_the_prose(invented: Read) -> None:
+    # "The score by Atli Snær Vigfússon…" in the article: the infobox's music line says it first
+    film = invented.one("Hafnarþjófar")
+    music = invented.links(film, "field:music")
+    assert {invented.passages[k.passage].kind for k in music} == {"infobox"}
+
+
+@pytest.mark.parametrize(("text", "credited"), [
+    ("I loved Jon Holm's moody synth soundtrack.", ["Jon Holm"]),
+    ("The score by Jon Holm is great.", ["Jon Holm"]),
+    ("Ann's choice of music is odd.", []),  # a function word between: no credit
+    ("It holds a score of 100% on Rotten Tomatoes.", []),  # a rating's score, not a composer
+])
+def test_a_crew_role_is_credited_only_by_a_name_beside_its_noun(text, credited) -> None:
+    lead = "Film X is a 2001 film."
+    passages = [
+        Passage(id=0, doc="d", doc_title="Film X", source="wiki", kind="lead", section=None,
+                start=0, end=len(lead), text=lead, sentences=((0, len(lead)),)),
+        Passage(id=1, doc="d", doc_title="Film X", source="wiki", kind="prose", section="Music",
+                start=0, end=len(text), text=text, sentences=((0, len(text)),)),
+    ]
+    k = extract(passages)
+    film = next(e.id for e in k.entities if e.kind == "film")
+    links = [x for x in k.links_from.get(film, ()) if x.relation == "field:music"]
+    assert [text[x.start:x.end] for x in links] == credited
+
+
 def test_every_field_has_a_type() -> None:
     assert set(FIELD_WORDS) == set(FIELD_TYPES)
 
