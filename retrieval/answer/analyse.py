@@ -262,6 +262,14 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     if answer_type in ("year", "date") and LEAD in knowledge.fields and (
             "released" in fields or not people):
         evidence.append(knowledge.fields[LEAD])  # the lead gives the film's year
+    characters = [e for e in entities if knowledge.entity(e).kind == "character"]
+    if not evidence and len(characters) == 2 and _BETWEEN.search(folded):
+        # "what's the relationship between ann and jon": the links that join them, either way
+        a, b = characters
+        joined = [k for k in (*knowledge.links_from.get(a, ()), *knowledge.links_from.get(b, ()))
+                  if k.relation.startswith("rel:") and {k.subject, k.object} == {a, b}]
+        hops.extend(_hop(knowledge, k) for k in joined)
+        evidence.extend(dict.fromkeys(k.passage for k in sorted(joined, key=lambda k: k.rank)))
     if not evidence and entities and _asks_identity(words, spans):
         # "who is x": the passages that say who someone is (cast line, relations).
         for e in entities:
@@ -312,6 +320,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     )
 
 
+# How two people are related: "the relationship between ann and jon", "how is ann related to jon"
+_BETWEEN = re.compile(r"\brelation(?:ship)? (?:between|of)\b|\brelated\b|\bconnection between\b"
+                      r"|\bhow (?:do|does) \w+ know\b")
 # A clause that says when or why, or what someone is told, not what is asked: relations inside
 # it name no answer.
 _IN_CLAUSE = re.compile(r"\b(?:after|before|when|while|since|because|once|until|till) "

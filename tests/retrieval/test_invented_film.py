@@ -105,6 +105,17 @@ def test_what_the_documents_cannot_tell_is_refused_for_that_reason(invented, que
     assert why in answer.analysis["decision"], answer.analysis["decision"]
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("whats the relationship between runar and the baron", "Rúnars estranged uncle"),
+    ("how is krissi related to dora", "Krissis girlfriend and later his wife"),
+])
+def test_how_two_characters_are_related_is_the_link_that_joins_them(invented, question, needle
+                                                                     ) -> None:
+    answer = invented.answer(question)
+    quoted(answer, needle)
+    assert answer.analysis["decision"] == "answered through the knowledge graph"
+
+
 def test_what_happens_after_an_event_inside_the_plot_is_answered(invented) -> None:
     # the wedding is not the plot's last event: what follows it is told
     answer = invented.answer("what happens to krissi after the wedding")
