@@ -78,7 +78,16 @@ from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.reviews.stance import aspect_words
 from retrieval.settings import Settings
 from retrieval.startup import PendingEncoder
-from retrieval.text import STOPWORDS, content_terms, fold, sentences, stem, term_set
+from retrieval.text import (
+    STOPWORDS,
+    content_terms,
+    fold,
+    plain_words,
+    quoted_phrases,
+    sentences,
+    stem,
+    term_set,
+)
 from retrieval.text import words as words_of
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -130,6 +139,7 @@ class Engine:
             lambda i: index.passage_sentences[index.sentence_offsets[i]:index.sentence_offsets[i + 1]],
             index.sentence_vectors)
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
+        self._folded_text: dict[int, str] = {}  # passage → its words, folded
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
         self._reviewers = Reviewers(index.passages)
@@ -363,6 +373,12 @@ class Engine:
             fused = fused + evidence_boost(found.idx, analysis.evidence, self.index.passages)
             if analysis.position is not None:
                 fused = fused + POSITION_BOOST * (found.idx == analysis.position)
+            phrases = quoted_phrases(q)
+            if phrases:
+                # "who's the 'big-time pusher'": the words the asker quotes, as written
+                said = np.fromiter((any(f" {ph} " in self._folded(int(i)) for ph in phrases)
+                                    for i in found.idx), dtype=bool, count=len(found.idx))
+                fused = fused + PHRASE_BOOST * said
             if analysis.reviews:
                 fused = fused + REVIEW_BOOST * np.isin(found.idx, list(analysis.reviews))
             elif analysis.cites_review:  # "who did the soundtrack according to the reviews"
@@ -540,6 +556,13 @@ class Engine:
             verdict, prob = self.calibration.decide(verdict, read, threshold)
             out["probability"] = round(prob, 4)
         return verdict, out
+
+    def _folded(self, pid: int) -> str:
+        """A passage's text folded, its words single-spaced (cached: passages repeat)."""
+        hit = self._folded_text.get(pid)
+        if hit is None:
+            hit = self._folded_text[pid] = f" {plain_words(self.index.passages[pid].text)} "
+        return hit
 
     def _silent_on(self, q: str, pointed: Pointed) -> bool:
         """Whether the reviews a question points at hold none of the words of what it asks
@@ -789,6 +812,7 @@ SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-pass
 TYPE_BOOST = 0.15  # for a passage holding the expected kind of answer (a year, an amount)
 POSITION_BOOST = 0.35  # the plot's first / last passage for "how does it start / end"
 CITED_REVIEW_BOOST = 0.3  # a question that cites the reviews: the reviews first
+PHRASE_BOOST = 0.3  # a passage that writes a phrase the question quotes
 REVIEW_BOOST = 2.0  # the reviews a question names by reviewer or rating: they come first
 DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
 NAME_WINDOW = 3  # words either side of a question word where the name it asks for must stand

@@ -128,3 +128,23 @@ def leading_names(names: Iterable[str], min_letters: int) -> dict[str, str]:
                 other.startswith(lead) for other in distinct if other != name):
             out[lead] = name
     return out
+
+
+_QUOTED = re.compile(r"(?<![\w])[\"“‘'](?P<q>[^\"“”‘’']{3,60}?)[\"”’'](?![\w])")
+
+
+def quoted_phrases(question: str) -> tuple[str, ...]:
+    """The phrases a question quotes ("who's the 'big-time pusher'"), folded to their words,
+    single-spaced; a phrase of one short word is none."""
+    out = []
+    for m in _QUOTED.finditer(question):
+        said = plain_words(m.group("q"))
+        if len(said) >= 5:
+            out.append(said)
+    return tuple(out)
+
+
+def plain_words(text: str) -> str:
+    """A text's folded letters and digits, one space between words ("Big-time" → "big time"):
+    a phrase is found in a text by this form of both."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))

@@ -511,3 +511,8 @@ def test_a_question_about_someone_is_not_the_prose_credits_line(engine) -> None:
     # about the director's wishes, not who composed: the review crediting the composer is not it
     answer = engine.answer("Whose film scores did Refn want the music to emulate?")
     assert_quoted(answer, "John Carpenter")
+
+
+def test_a_phrase_the_question_quotes_finds_the_passage_that_writes_it(engine) -> None:
+    # a review's "big-time pusher Milo (Zlatko Buric)"; no other passage writes the phrase
+    assert_quoted(engine.answer("who's the 'big-time pusher' in this"), "big-time pusher Milo")

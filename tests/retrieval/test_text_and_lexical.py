@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.index.bm25 import BM25
 from retrieval.knowledge.lexicon import picks_same_relative, relation_modifiers
-from retrieval.text import content_terms, fold, stem
+from retrieval.text import content_terms, fold, plain_words, quoted_phrases, stem
 
 
 def test_fold_handles_letters_nfkd_leaves_alone() -> None:
@@ -90,3 +90,20 @@ def test_leading_names_are_the_letters_that_begin_only_one_handle() -> None:
     names = ["jdoetaylor-96-1380", "samename1", "samename2", "bo-7", "plain"]
     assert leading_names(names, 5) == {"jdoetaylor": "jdoetaylor-96-1380"}  # shared, short, whole: none
     assert leading_names(["samename1"], 5) == {"samename": "samename1"}
+
+
+@pytest.mark.parametrize(("question", "phrases"), [
+    ("who's the 'big-time pusher' in this", ("big time pusher",)),
+    ('who signed their review "Evil Eye Reviews"', ("evil eye reviews",)),
+    ("which reviewer called it an ‘equal’ rather than a sequel", ("equal",)),
+    ("who's tonny's old man", ()),  # apostrophes of possessives quote nothing
+    ("what's charlotte's last name", ()),
+    ("who is 'ø'", ()),  # one short word is no phrase
+])
+def test_the_phrases_a_question_quotes(question, phrases) -> None:
+    assert quoted_phrases(question) == phrases
+
+
+def test_a_phrase_is_found_by_its_plain_words() -> None:
+    assert plain_words("from big-time pusher Milo (Zlatko Burić)") == \
+        "from big time pusher milo zlatko buric"
