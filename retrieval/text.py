@@ -148,3 +148,8 @@ def plain_words(text: str) -> str:
     """A text's folded letters and digits, one space between words ("Big-time" → "big time"):
     a phrase is found in a text by this form of both."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+def without_quotes(text: str) -> str:
+    """A text with the phrases it quotes taken out ("who signed 'eye reviews'" → "who signed")."""
+    return _QUOTED.sub(" ", text)

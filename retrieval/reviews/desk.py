@@ -55,7 +55,7 @@ from retrieval.reviews.stance import (
 )
 from retrieval.reviews.summary import ReviewSummary
 from retrieval.reviews.terms import AspectTerms, Group
-from retrieval.text import STOPWORDS, fold, stem, term_set
+from retrieval.text import STOPWORDS, fold, stem, term_set, without_quotes
 from retrieval.text import words as words_of
 
 # Calibrated on tests/data/opinions.jsonl, opinions2.jsonl and opinions3.jsonl together (one
@@ -161,7 +161,10 @@ class ReviewDesk:
             # "how many reviews does the page say it has" is a fact the records may not hold,
             # never a request for opinions; nor is what one named reviewer says ("who does
             # jdoe think the dad looks like"), which that review answers
-            why = opinion_intent(question, prototype_margin(qvec, self.index.intent_vectors),
+            # words the asker quotes are a mention, not their own: "who signed their review
+            # 'some eye reviews'" asks no opinion
+            why = opinion_intent(without_quotes(question),
+                                 prototype_margin(qvec, self.index.intent_vectors),
                                  self._film_names)
             if why is not None:
                 plain = without_title(question, self._film_names)

@@ -148,3 +148,10 @@ def test_a_reviewer_is_pointed_at_by_what_only_their_review_says(question, passa
                            _said(1, "anon", "A cold film about the harbour, the same old story.")])
     pointed = reviewers.pointed(question)
     assert (pointed.passages if pointed else None) == (frozenset(passages) if passages else None)
+
+
+def test_words_a_question_quotes_ask_no_opinion(engine) -> None:
+    # "reviews" inside the quoted signature is the review's words, not a question about them
+    answer = engine.answer("who signed their review 'evil eye reviews'")
+    assert answer.reviews is None
+    assert answer.summary is not None and answer.summary.startswith("From evileyereviews's review")

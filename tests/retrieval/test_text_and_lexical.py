@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.index.bm25 import BM25
 from retrieval.knowledge.lexicon import picks_same_relative, relation_modifiers
-from retrieval.text import content_terms, fold, plain_words, quoted_phrases, stem
+from retrieval.text import content_terms, fold, plain_words, quoted_phrases, stem, without_quotes
 
 
 def test_fold_handles_letters_nfkd_leaves_alone() -> None:
@@ -107,3 +107,9 @@ def test_the_phrases_a_question_quotes(question, phrases) -> None:
 def test_a_phrase_is_found_by_its_plain_words() -> None:
     assert plain_words("from big-time pusher Milo (Zlatko Burić)") == \
         "from big time pusher milo zlatko buric"
+
+
+def test_a_quoted_phrase_is_taken_out_whole() -> None:
+    assert without_quotes("who signed their review 'evil eye reviews'").split() == [
+        "who", "signed", "their", "review"]
+    assert without_quotes("who's tonny's old man") == "who's tonny's old man"
