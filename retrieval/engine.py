@@ -407,9 +407,11 @@ class Engine:
         rows = np.concatenate([ix.passage_sentences[a:b] for a, b in bounds]
                               or [np.zeros(0, dtype=np.int64)])
         sims_all = ix.sentence_vectors[rows.astype(np.int64)] @ qvec
-        best_sentence = float(sims_all.max()) if len(sims_all) else -1.0
         cuts = np.cumsum([b - a for a, b in bounds])[:-1]
         sims_of = dict(zip(shortlist, np.split(sims_all, cuts), strict=True))
+        # the confidence reads the same passages however many are shown
+        head_sims = [sims_of[i] for i in shortlist[:RERANK_DEPTH] if len(sims_of[i])]
+        best_sentence = float(max(x.max() for x in head_sims)) if head_sims else -1.0
         typed = (analysis.answer_type if analysis.answer_type in QUOTABLE else None)
         # The film's own year or date is the one stated beside its title.
         own_date = (typed in ("year", "date") and not analysis.other_film
@@ -442,13 +444,16 @@ class Engine:
             shortlist = head + shortlist[RERANK_HEAD:]
         top = dedupe(shortlist, quote_of, k)
         primary = analysis.evidence[0] if analysis.evidence else None
-        if (primary is not None and primary not in top and primary in sims_of
+        # the last place the verification weighs (the bot's own depth), whatever k is
+        at = max(0, min(k, self.settings.top_k) - 1)
+        if (primary is not None and primary not in top[:at + 1] and primary in sims_of
                 and analysis.answer_type in ("person", "name")):
             # The line the graph read the answer from is always shown, so verification can
             # put it first: "x's best mate" is the cast line "Xs friend", however many reviews
             # name x.
             quote_of(primary)
-            top = [*top[:max(0, k - 1)], primary]
+            rest = [i for i in top if i != primary]
+            top = [*rest[:at], primary, *rest[at:]][:k]
         return Shown(top, quotes, best_sentence)
 
     def _verify(self, q: str, analysis: Analysis, shown: Shown, weights: dict[str, float],
@@ -495,7 +500,9 @@ class Engine:
         if by_relation:
             relation_stems |= own_words
         candidates = []
-        for i in shown.top:
+        # The candidates weighed are those the bot shows by default: a deeper list (the
+        # evaluation's) must not change the decision a user gets.
+        for i in shown.top[:self.settings.top_k]:
             p = ix.passages[i]
             terms = term_set(shown.quotes[i])
             whole = terms | term_set(p.text) | term_set(p.context) | self._lead_in(i)

@@ -516,3 +516,15 @@ def test_a_question_about_someone_is_not_the_prose_credits_line(engine) -> None:
 def test_a_phrase_the_question_quotes_finds_the_passage_that_writes_it(engine) -> None:
     # a review's "big-time pusher Milo (Zlatko Buric)"; no other passage writes the phrase
     assert_quoted(engine.answer("who's the 'big-time pusher' in this"), "big-time pusher Milo")
+
+
+@pytest.mark.parametrize("question", [
+    "tonys best mate", "who did the score", "where did gotchast see it",
+    "who does one reviewer say tonnys dad looks like", "how many years after the first one is it set",
+])
+def test_the_decision_is_the_same_however_many_passages_are_shown(engine, question) -> None:
+    # the evaluation asks for 10 passages, the bot for 3: what the user gets is what is measured
+    shown, deep = engine.answer(question, top_k=3), engine.answer(question, top_k=10)
+    assert (deep.answered, deep.confidence) == (shown.answered, shown.confidence)
+    assert deep.results[0].quote == shown.results[0].quote
+    assert [r.passage.id for r in deep.results[:3]] == [r.passage.id for r in shown.results]
