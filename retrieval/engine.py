@@ -388,11 +388,14 @@ class Engine:
                 asked = self._asked_words(q)
                 typed = np.fromiter((self._states_reason(int(i), asked) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
-                fused = fused + TYPE_BOOST * typed
+                fused = fused + TYPE_BOOST / 2 * typed
             elif analysis.answer_type in CHECKABLE and analysis.answer_type != "person":
                 typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
-                fused = fused + TYPE_BOOST * typed
+                # a number, a year or a length is plainly there or not; a place or a gloss is
+                # read from cue words that other passages hold too
+                boost = TYPE_BOOST if analysis.answer_type in _MEASURED else TYPE_BOOST / 2
+                fused = fused + boost * typed
         ranked = np.argsort(-fused, kind="stable")
         order = found.idx[ranked].tolist()
         return Ranking(order, dict(zip(order, fused[ranked].tolist(), strict=True)))
@@ -816,7 +819,8 @@ class Engine:
 
 EXPANSION_WEIGHT = 0.8
 SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
-TYPE_BOOST = 0.15  # for a passage holding the expected kind of answer (a year, an amount)
+TYPE_BOOST = 0.3  # for a passage holding the expected kind of answer (a year, an amount)
+_MEASURED = frozenset({"year", "date", "duration", "amount", "number", "age", "measure"})
 POSITION_BOOST = 0.35  # the plot's first / last passage for "how does it start / end"
 CITED_REVIEW_BOOST = 0.3  # a question that cites the reviews: the reviews first
 PHRASE_BOOST = 0.3  # a passage that writes a phrase the question quotes
