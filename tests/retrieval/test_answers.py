@@ -528,3 +528,12 @@ def test_the_decision_is_the_same_however_many_passages_are_shown(engine, questi
     assert (deep.answered, deep.confidence) == (shown.answered, shown.confidence)
     assert deep.results[0].quote == shown.results[0].quote
     assert [r.passage.id for r in deep.results[:3]] == [r.passage.id for r in shown.results]
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    # the passage holding a length or a year is raised above those that only share words
+    ("how long after the first movie does this one start", "about a year after"),
+    ("what year was the original pusher", "1996"),
+])
+def test_the_passage_holding_the_measured_answer_comes_first(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
