@@ -46,7 +46,6 @@ from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
     QUOTABLE,
-    asks_named_place,
     counted_words,
     counts,
     holds_type,
@@ -484,11 +483,12 @@ class Engine:
         # to"): the person answering must be named beside the relation's words, as for a name.
         by_relation = kind == "person" and bool(analysis.relation) and not evidence
         own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
-        # "what street", "whats the name of the club": a proper noun that is nobody's
-        named_place = kind in ("place", "name") and asks_named_place(fold(q))
-        place_noun = stem(named_place_noun(fold(q))) if named_place else ""
+        # "what street", "whats the name of the club": a proper noun that is nobody's, beside
+        # the establishment's noun if the quote writes it
+        place = named_place_noun(fold(q)) if kind in ("place", "name") else ""
+        place_noun = stem(place) if place else ""
         # "what else has she been in": a title, which is nobody's name, as a named place is
-        named_place = named_place or kind == "works"
+        named_place = bool(place) or kind == "works"
         # "what year did part 3 come out": the year of another part stands beside its name
         # ("Part 1-3… Part 2 (2004)" dates this one)
         dated = kind in ("year", "date") and bool(analysis.other_parts)

@@ -224,11 +224,6 @@ def named_place_noun(folded_question: str) -> str:
     return m.group(1) if m else ""
 
 
-def asks_named_place(folded_question: str) -> bool:
-    """Whether a question asks for a place by its name ("what street is it on")."""
-    return bool(_NAMED_PLACE.search(folded_question))
-
-
 def expected_type(folded_question: str) -> AnswerType:
     """The kind of answer a folded question asks for ("other" when it does not say)."""
     q = folded_question.strip()

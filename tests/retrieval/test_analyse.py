@@ -8,7 +8,7 @@ import json
 import pytest
 
 from retrieval.answer.analyse import Analysis, analyse
-from retrieval.answer.types import expected_type, holds_type
+from retrieval.answer.types import expected_type, holds_type, named_place_noun
 from retrieval.text import fold
 
 
@@ -377,3 +377,12 @@ def test_a_count_needs_its_number_beside_what_is_counted() -> None:
 def test_how_many_of_something_no_quote_counts_is_refused(engine) -> None:
     answer = engine.answer("how many cars did they steal in the dealership heist")
     assert not answer.answered and "beside what is counted" in answer.analysis["decision"]
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("which prison was he in", "prison"), ("whats the name of the club", "club"),
+    ("what place is it set in", ""),  # a place, not a kind of one
+    ("where was it filmed", ""),
+])
+def test_the_kind_of_place_asked_for_by_name(question, noun) -> None:
+    assert named_place_noun(question) == noun
