@@ -266,9 +266,8 @@ class Engine:
         verdict, calibrated = self._verify(q, analysis, shown, found.weights, ranking.score)
         if verdict.answered and pointed is not None and self._silent_on(q, pointed):
             # "what did jdoe say about the music", when jdoe's review never mentions it
-            verdict = replace(verdict, answered=False,
-                              confidence=min(verdict.confidence, self.settings.abstain_threshold - 0.01),
-                              reason="the review the question names never mentions what it asks about")
+            verdict = _refused(verdict, self.settings.abstain_threshold,
+                               "the review the question names never mentions what it asks about")
         clock.lap("verify")
         order = _to_front(shown.top, verdict.first)
         results = tuple(Result(rank=r + 1, score=ranking.score[i], quote=shown.quotes[i],
@@ -552,10 +551,8 @@ class Engine:
                                               "passage mentions")
         if verdict.answered and self._aftermath.asks(fold(q), lambda t: self.encoder.encode([t])[0]):
             # "what happens to x after the film ends": the plot stops at its end
-            verdict = replace(verdict, answered=False,
-                              confidence=min(verdict.confidence, threshold - 0.01),
-                              reason="the question asks what happens after the story ends, "
-                                     "which the plot does not tell")
+            verdict = _refused(verdict, threshold, "the question asks what happens after the "
+                                                   "story ends, which the plot does not tell")
         order = _to_front(shown.top, verdict.first)  # as the answer will show them
         read = signals(analysis, candidates, anchors, verdict, base,
                        (scores.get(order[0], 0.0) if order else 0.0,
@@ -830,6 +827,12 @@ NAME_WINDOW = 3  # words either side of a question word where the name it asks f
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
+
+
+def _refused(verdict: Verdict, threshold: float, reason: str) -> Verdict:
+    """A verdict turned into a refusal for a reason the calibration never overturns."""
+    return replace(verdict, answered=False, confidence=min(verdict.confidence, threshold - 0.01),
+                   reason=reason)
 
 
 def _to_front(items: Sequence[_T], at: int) -> list[_T]:
