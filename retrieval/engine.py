@@ -48,6 +48,7 @@ from retrieval.answer.types import (
     QUOTABLE,
     counted_words,
     counts,
+    expected_type,
     holds_type,
     named_place_noun,
 )
@@ -232,11 +233,21 @@ class Engine:
         if pointed is not None:  # "what did the jdoe99 guy watch it on": that review says
             # what it says is the answer, not the infobox line or cast line its words name
             # ("what did the director tell jdoe99"), as when a question cites "a review"
-            analysis = replace(analysis, reviews=pointed.passages,
+            typed = (analysis.answer_type if not analysis.fields
+                     or expected_type(fold(q)) != "other" else "other")
+            analysis = replace(analysis, reviews=pointed.passages, answer_type=typed,
                                consumed=analysis.consumed | pointed.words, fields=(),
                                cites_review=True,
                                evidence=tuple(e for e in analysis.evidence
                                               if e in pointed.passages))
+            rest = _without_words(q, pointed.words)
+            if rest:
+                # The handle is no word of the review, and its word pieces blur the meaning:
+                # which of the review's sentences answers is read from the question both with
+                # and without it ("where did jdoe watch it" finds "seen it at a festival"),
+                # the rest alone being too short to mean much ("what does jdoe say is weaker").
+                both = qvec + self.encoder.encode([rest])[0]
+                qvec = (both / np.linalg.norm(both)).astype(np.float32)
         parts = self._series.other_parts(fold(q))
         if parts:
             # This film's infobox and lead state this film's fields, not the other part's.
@@ -833,6 +844,12 @@ def _refused(verdict: Verdict, threshold: float, reason: str) -> Verdict:
     """A verdict turned into a refusal for a reason the calibration never overturns."""
     return replace(verdict, answered=False, confidence=min(verdict.confidence, threshold - 0.01),
                    reason=reason)
+
+
+def _without_words(q: str, words: frozenset[str]) -> str:
+    """The question without the given (folded) words, or "" when no content word is left."""
+    kept = [w for w in q.split() if not (set(re.findall(r"[a-z0-9]+", fold(w))) & words)]
+    return " ".join(kept) if any(content_terms(w) for w in kept) else ""
 
 
 def _to_front(items: Sequence[_T], at: int) -> list[_T]:

@@ -59,7 +59,18 @@ class Reviewers:
         folded = fold(question)
         found: set[int] = set()
         words: set[str] = set()
-        for word in re.findall(r"[a-z0-9_-]+", folded):
+        typed = re.findall(r"[a-z0-9_-]+", folded)
+        for n in (3, 2):  # "jane doe reviews": a handle typed as separate words
+            for i in range(len(typed) - n + 1):
+                key = _key("".join(typed[i:i + n]))
+                hits = ((self._by_name.get(key) or self._by_stem.get(key))
+                        if len(key) >= JOINED_NAME else None)
+                if hits and not (set(typed[i:i + n]) & words):
+                    found |= hits
+                    words.update(typed[i:i + n])
+        for word in typed:
+            if word in words:
+                continue
             key = _key(word)
             # "jdoes review": a possessive typed without its apostrophe
             hits = (self._by_name.get(key) or self._by_stem.get(key)
@@ -96,6 +107,7 @@ _BY_CONTENT = re.compile(
 
 
 PARTIAL_NAME = 5  # letters a handle's leading part needs to name its reviewer on its own
+JOINED_NAME = 8  # letters a handle typed as several words needs, so that no phrase is one
 
 
 def _key(name: str) -> str:

@@ -32,6 +32,9 @@ REVIEWERS = Reviewers(PASSAGES)
     ("what does jdoetaylor say about the dad", {9}, {"jdoetaylor"}),
     ("what was in theshanecarrs review", {7}, {"theshanecarrs"}),
     ("what was jdoetaylors main complaint", {9}, {"jdoetaylors"}),  # both at once
+    # a handle typed as separate words, whole or by its leading letters
+    ("how does the shane carr say it ends", {7}, {"shane", "carr"}),
+    ("what did jdoe taylor think", {9}, {"jdoe", "taylor"}),
 ])
 def test_a_question_points_at_reviews(question, passages, words) -> None:
     pointed = REVIEWERS.pointed(question)
@@ -44,6 +47,7 @@ def test_a_question_points_at_reviews(question, passages, words) -> None:
     "what did the 7/10 reviewers say",  # most reviewers gave 7 or 8: no review in particular
     "is it 100 minutes long",
     "what did samename say",  # leading letters two handles share name neither
+    "what did some one say",  # too short a run of words to be a handle
 ])
 def test_other_questions_point_nowhere(question) -> None:
     assert REVIEWERS.pointed(question) is None
@@ -96,6 +100,10 @@ def test_a_named_review_that_mentions_the_topic_is_quoted(engine, question, need
     # a relation's cast line and a field's infobox line are not what the review says
     ("who does peterroeder think tonnys dad looks like", "peterroeder34", "Jørgen Leth"),
     ("what did the director tell gotchast about the film", "gotchast", None),
+    # the rest of the question says which of the review's sentences answers
+    ("where did gotchast watch it", "gotchast", "Cognac"),
+    # "music" names an infobox field, but the review's take on it is asked, not who composed it
+    ("methodman's take on the music", "methodman-70252", "The music is just amazing"),
 ])
 def test_a_named_reviewer_is_answered_from_their_review(engine, question, reviewer, needle
                                                         ) -> None:
