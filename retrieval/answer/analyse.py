@@ -278,7 +278,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
             evidence.extend(k.passage for k in knowledge.links_to.get(e, ())
                             if k.relation.startswith(("rel:", "field:")))
     position = _position(folded, knowledge)
-    rest = [w for i, w in enumerate(content) if not _START.fullmatch(w) and not _END.fullmatch(w)
+    said_where = {w for m in (*_START.finditer(folded), *_END.finditer(folded))
+                  for w in m.group(0).split()}  # "the last shot": all of it says where
+    rest = [w for w in content if w not in said_where
             and w not in _FILLER and w not in ("happen", "happens", "does", "film", "movie")]
     film_words = {w for e, text in mentions if knowledge.entity(e).kind == "film"
                   for w in text.split()}
@@ -344,8 +346,9 @@ _CITES_REVIEW = re.compile(r"\b(?:a|one|some|that|this|another|the) (?:user |imd
                            r"\b|\baccording to (?:a |one |the )?(?:review|reviewer)s?\b"
                            r"|\b(?:someone|somebody|anyone|anybody) in the reviews\b"
                            r"|\bin (?:the|a|one) reviews?\b")
-_START = re.compile(r"\b(?:start|starts|begin|begins|beginning|opens|opening|first scene)\b")
-_END = re.compile(r"\b(?:end|ends|ending|finale|last scene|final scene|climax)\b")
+_SHOT = r"(?:scene|scenes|shot|shots|image|images|frame|frames|line|lines|moment|moments|minutes)"
+_START = re.compile(rf"\b(?:start|starts|begin|begins|beginning|opens|opening|first {_SHOT})\b")
+_END = re.compile(rf"\b(?:end|ends|ending|finale|climax|(?:last|final|closing) {_SHOT})\b")
 # The stems of the words that say where in the film ("at the start"), not what is asked.
 POSITION_STEMS = frozenset(stem(w) for w in "start starts begin begins beginning opens opening "
                            "end ends ending finale climax".split())

@@ -537,3 +537,13 @@ def test_the_decision_is_the_same_however_many_passages_are_shown(engine, questi
 ])
 def test_the_passage_holding_the_measured_answer_comes_first(engine, question, needle) -> None:
     assert_quoted(engine.answer(question), needle)
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    # "the last shot", "the first scene": all of the phrase says where in the film
+    ("what's the last shot of the movie", "The film ends with a shot of the tattoo"),
+    ("whats the final image", "The film ends with a shot of the tattoo"),
+    ("what is the first scene", "The film opens"),
+])
+def test_a_shot_at_the_start_or_end_is_the_plots_edge(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
