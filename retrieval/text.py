@@ -68,10 +68,36 @@ def _stemmer():
     return st
 
 
+# English verbs whose past forms no suffix rule reaches: "did anyone meet x" is answered by
+# "i met x", "who told him" by "he tells him". Plain English, the same for every film.
+_IRREGULAR = {past: base for base, pasts in (
+    ("meet", "met"), ("tell", "told"), ("say", "said"), ("think", "thought"),
+    ("bring", "brought"), ("buy", "bought"), ("catch", "caught"), ("fight", "fought"),
+    ("teach", "taught"), ("seek", "sought"), ("sell", "sold"), ("send", "sent"),
+    ("spend", "spent"), ("steal", "stole stolen"), ("hide", "hid hidden"), ("flee", "fled"),
+    ("know", "knew known"), ("become", "became"), ("begin", "began begun"),
+    ("break", "broke broken"), ("choose", "chose chosen"), ("drive", "drove driven"),
+    ("forget", "forgot forgotten"), ("give", "gave given"), ("take", "took taken"),
+    ("go", "went gone"), ("run", "ran"), ("write", "wrote written"), ("speak", "spoke spoken"),
+    ("eat", "ate eaten"), ("drink", "drank"), ("keep", "kept"), ("sleep", "slept"),
+    ("pay", "paid"), ("make", "made"), ("hold", "held"), ("win", "won"), ("lose", "lost"),
+    ("sit", "sat"), ("stand", "stood"), ("understand", "understood"), ("grow", "grew grown"),
+    ("throw", "threw thrown"), ("fly", "flew flown"), ("swear", "swore sworn"),
+    ("wear", "wore worn"), ("bite", "bitten"), ("get", "got gotten"), ("shoot", "shot"),
+    ("find", "found"), ("leave", "left"), ("feel", "felt"), ("see", "saw seen"),
+    ("lead", "led"), ("fall", "fell fallen"), ("hang", "hung"), ("mean", "meant"),
+    ("hear", "heard"), ("build", "built"), ("deal", "dealt"), ("sing", "sang sung"),
+    ("swim", "swam swum"), ("wake", "woke woken"), ("rise", "risen"),
+    ("ride", "rode ridden"), ("shake", "shook shaken"), ("blow", "blew blown"),
+    ("draw", "drew drawn"), ("lie", "lain"), ("feed", "fed"), ("bleed", "bled"),
+    ("shine", "shone"), ("strike", "struck"), ("stick", "stuck"), ("sink", "sank sunk"),
+) for past in pasts.split()}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball stem, then a lighter agent/adjective fold so cinematographer meets cinematography."""
-    s = _stemmer().stemWord(word)
+    s = _stemmer().stemWord(_IRREGULAR.get(word, word))
     # Snowball leaves -y as -i and keeps agent nouns: fold both so "cinematographer",
     # "cinematography" and "director"/"directed" share a stem.
     if len(s) > 5 and s.endswith("i"):

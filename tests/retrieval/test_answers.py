@@ -547,3 +547,12 @@ def test_the_passage_holding_the_measured_answer_comes_first(engine, question, n
 ])
 def test_a_shot_at_the_start_or_end_is_the_plots_edge(engine, question, needle) -> None:
     assert_quoted(engine.answer(question), needle)
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    # "tells" finds "is told", "first see" finds "first saw": irregular forms share a stem
+    ("who tells tonny he has a kid", "Tonny is told that he has a child"),
+    ("what movie did one reviewer first see mads in", "Flame and Citron"),
+])
+def test_a_verb_asked_in_one_form_finds_its_irregular_past(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)

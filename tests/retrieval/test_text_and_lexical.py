@@ -20,6 +20,17 @@ def test_light_stemming_joins_agent_and_field_words() -> None:
     assert content_terms("Tonny's tattoo") == ["tonni", "tattoo"]
 
 
+@pytest.mark.parametrize(("past", "verb"), [
+    ("met", "meet"), ("told", "tells"), ("stolen", "steals"), ("drew", "draws"), ("fled", "flee"),
+])
+def test_irregular_past_forms_share_their_verbs_stem(past, verb) -> None:
+    assert stem(past) == stem(verb)
+
+
+def test_a_bit_is_no_bite() -> None:  # forms that are common words of their own are left
+    assert stem("bit") != stem("bite")
+
+
 def test_bm25_prefers_the_passage_with_the_rare_word() -> None:
     bm = BM25.build(["the cat sat on the mat", "the dog sat", "a cat and a dog and a cat"])
     scores = bm.scores(bm.query_terms("cat"))
