@@ -66,7 +66,7 @@ from retrieval.errors import QuestionError
 from retrieval.index.bm25 import QueryTerm
 from retrieval.index.stats import CorpusStats, corpus_stats
 from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
-from retrieval.knowledge.graph import PLOT_END, PLOT_START, Knowledge, alias_keys
+from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, alias_keys
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
@@ -253,6 +253,15 @@ class Engine:
             # This film's infobox and lead state this film's fields, not the other part's.
             analysis = replace(analysis, other_parts=tuple(parts.items()),
                                evidence=() if analysis.fields else analysis.evidence)
+        if (analysis.answer_type == "gist" and not parts and not analysis.reviews
+                and LEAD in self.knowledge.fields
+                and all(self.knowledge.entity(e).kind == "film" for e in analysis.entities)):
+            # "what's it about": the article's lead sums the film up, however few words ask
+            # and the plot's first passage is where the story starts
+            start = self.knowledge.fields.get(PLOT_START)
+            analysis = replace(analysis, terse=False, evidence=(
+                self.knowledge.fields[LEAD], *([start] if start is not None else []),
+                *analysis.evidence))
         clock.lap("analyse")
         found = self._retrieve(q, qvec, analysis)
         clock.lap("retrieve")
@@ -398,7 +407,8 @@ class Engine:
                 typed = np.fromiter((self._states_reason(int(i), asked) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
                 fused = fused + TYPE_BOOST / 2 * typed
-            elif analysis.answer_type in CHECKABLE and analysis.answer_type != "person":
+            elif analysis.answer_type == "gist" or (analysis.answer_type in CHECKABLE
+                                                    and analysis.answer_type != "person"):
                 typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
                 # a number, a year or a length is plainly there or not; a place or a gloss is
@@ -459,7 +469,7 @@ class Engine:
         # the last place the verification weighs (the bot's own depth), whatever k is
         at = max(0, min(k, self.settings.top_k) - 1)
         if (primary is not None and primary not in top[:at + 1] and primary in sims_of
-                and analysis.answer_type in ("person", "name")):
+                and analysis.answer_type in ("person", "name", "gist")):
             # The line the graph read the answer from is always shown, so verification can
             # put it first: "x's best mate" is the cast line "Xs friend", however many reviews
             # name x.

@@ -14,7 +14,7 @@ AnswerType = str  # person year date duration amount number place reason yesno o
 CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
                        "colour", "name", "birth", "measure", "meaning", "life", "howto"})
 # The types a quote's sentences are chosen for: the checkable ones, and a reason for "why".
-QUOTABLE = CHECKABLE | {"reason"}
+QUOTABLE = CHECKABLE | {"reason", "gist"}
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
@@ -74,12 +74,19 @@ _MEANING = re.compile(r"\b(?:means?|meaning|meant|translat\w*|literally|in engli
                       r"danish for|english for|short for|stands? for|slang for|nickname for|"
                       r"roughly|which is to say)\b")
 
+# A story summed up: what a "what is it about" question wants its quote to hold (a cue for the
+# choice of sentences, like _REASON, never verification).
+_GIST = re.compile(r"\b(?:follows|following|(?:is|was|are) about|tells? (?:the|a) story|story of|"
+                   r"cent(?:er|re)s? (?:on|around)|revolves? around|focus(?:es|ing)? on|deals? with|"
+                   r"chronicles?|depicts?|concerns?|portrays?|plot)\b")
+
 _LIFE = re.compile(r"\b(?:died|dies|death|dead|alive|passed away|the late)\b")
 # "is the actor still alive": asked of a real person (analyse.py decides), not of a character
 ASKS_LIFE = re.compile(r"\b(?:alive|dead|died|living|death|passed away)\b")
 _DETECTORS: dict[str, Callable[[str], bool]] = {
     "meaning": lambda t: bool(_MEANING.search(fold(t))),
     "reason": lambda t: bool(_REASON.search(fold(t))),
+    "gist": lambda t: bool(_GIST.search(fold(t))),
     "birth": lambda t: bool(_BIRTH.search(fold(t))),
     # whether a real person lives: only a text that says they died (or live) answers
     "life": lambda t: bool(_LIFE.search(fold(t))),
@@ -148,6 +155,12 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\bwhat(?:s|'s| is| was)? (?:the )?(?:\w+ ){0,3}(?:rating|score|"
                           r"percentage)(?: (?:overall|then|again|lol|tho|though|btw|exactly|"
                           r"now|out of (?:10|ten|5|five|100)))*\W*$")),
+    # "what's the first one about": what a story follows, in a sentence that says so
+    ("gist", re.compile(r"^(?:so |and |ok )?what(?:s|'s| is| was| are)? (?:\w+ ){1,5}?(?:about|abt)"
+                        r"(?: again| then| even| exactly)?\W*$"
+                        r"|^(?:so |and |ok )?(?:what(?:s|'s| is| was)? )?(?:the |its |it's )?"
+                        r"(?:plot|story|storyline|premise|synopsis|summary|plot summary)"
+                        r"(?: of (?:it|this|the (?:film|movie)))?\W*$")),
     # "what does the nickname mean", "what's the meaning of the title": a gloss, not a fact
     ("meaning", re.compile(r"\bwhat (?:does|do|did) (?:the (?:word|name|title|nickname) )?"
                            r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"

@@ -556,3 +556,14 @@ def test_a_shot_at_the_start_or_end_is_the_plots_edge(engine, question, needle) 
 ])
 def test_a_verb_asked_in_one_form_finds_its_irregular_past(engine, question, needle) -> None:
     assert_quoted(engine.answer(question), needle)
+
+
+@pytest.mark.parametrize("question", ["what is it about", "whats this movie about", "whats the plot"])
+def test_what_the_film_is_about_is_the_leads_summing_up(engine, question) -> None:
+    answer = engine.answer(question)  # before: "too short to be a question", or the last scene
+    assert answer.answered and answer.analysis["type"] == "gist"
+    assert_quoted(answer, "portraying the lives of criminals in Copenhagen")
+
+
+def test_what_another_part_is_about_is_the_sentence_that_says_what_it_follows(engine) -> None:
+    assert_quoted(engine.answer("whats the first pusher about"), "The original Pusher follows")

@@ -166,3 +166,10 @@ def test_which_reviewer_said_it_names_the_author(invented) -> None:
 def test_the_genre_is_read_from_the_lead(invented) -> None:
     answer = invented.answer("what genre is it")
     assert answer.answered and "crime film" in answer.results[0].quote
+
+
+@pytest.mark.parametrize("question", ["what's it about", "so what is the film about", "synopsis"])
+def test_what_the_film_is_about_is_the_leads_summing_up(invented, question) -> None:
+    answer = invented.answer(question)
+    assert answer.answered, answer.analysis["decision"]
+    assert "it follows a small-time safecracker" in answer.results[0].quote
