@@ -469,7 +469,7 @@ class Engine:
         # the last place the verification weighs (the bot's own depth), whatever k is
         at = max(0, min(k, self.settings.top_k) - 1)
         if (primary is not None and primary not in top[:at + 1] and primary in sims_of
-                and analysis.answer_type in ("person", "name", "gist")):
+                and analysis.answer_type in ("person", "name", "gist", "place")):
             # The line the graph read the answer from is always shown, so verification can
             # put it first: "x's best mate" is the cast line "Xs friend", however many reviews
             # name x.

@@ -262,6 +262,10 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     if answer_type in ("year", "date") and LEAD in knowledge.fields and (
             "released" in fields or not people):
         evidence.append(knowledge.fields[LEAD])  # the lead gives the film's year
+    if (answer_type == "place" and LEAD in knowledge.fields and not people
+            and not [e for e in entities if knowledge.entity(e).kind != "film"]
+            and _SETTING.search(folded)):
+        evidence.append(knowledge.fields[LEAD])  # "where is it set": the lead says where
     characters = [e for e in entities if knowledge.entity(e).kind == "character"]
     if not evidence and len(characters) == 2 and _BETWEEN.search(folded):
         # "what's the relationship between ann and jon": the links that join them, either way
@@ -346,6 +350,9 @@ _CITES_REVIEW = re.compile(r"\b(?:a|one|some|that|this|another|the) (?:user |imd
                            r"\b|\baccording to (?:a |one |the )?(?:review|reviewer)s?\b"
                            r"|\b(?:someone|somebody|anyone|anybody) in the reviews\b"
                            r"|\bin (?:the|a|one) reviews?\b")
+# Where a story takes place, not where something in it happens ("where is it set")
+_SETTING = re.compile(r"^where (?:is|was|does|did) (?:it|this|the (?:film|movie|story|sequel))"
+                      r"(?: \w+)? (?:set|takes? place|happen|located)\b")
 _SHOT = r"(?:scene|scenes|shot|shots|image|images|frame|frames|line|lines|moment|moments|minutes)"
 _START = re.compile(rf"\b(?:start|starts|begin|begins|beginning|opens|opening|first {_SHOT})\b")
 _END = re.compile(rf"\b(?:end|ends|ending|finale|climax|(?:last|final|closing) {_SHOT})\b")

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from retrieval.answer.types import holds_type
+from retrieval.answer.types import holds_named_place, holds_type
 from retrieval.passage import Passage
 from retrieval.text import term_set
 
@@ -47,6 +47,11 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
     typed = [bool(answer_type) and holds_type(passage.text[s:e], answer_type or "", names)
              and (typed_beside is None or bool(typed_beside & term_set(passage.text[s:e])))
              for s, e in spans]
+    if answer_type == "place" and any(typed):
+        # a place by its name says where better than "at the end" or "in his life" do
+        named = [t and holds_named_place(passage.text[s:e], names)
+                 for t, (s, e) in zip(typed, spans, strict=True)]
+        typed = named if any(named) else typed
     at_edge = None if edge is None else edge % len(spans)
     best = (0, 0, -1e9)
     for i in range(len(spans)):

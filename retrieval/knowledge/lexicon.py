@@ -165,7 +165,9 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "story": ("story by",),
     "based_on": ("based on", "adapted", "adaptation", "novel"),
     "starring": ("starring", "stars", "star", "cast", "lead actors", "main actors", "leads",
-                 "top billed", "top-billed", "billed"),
+                 "top billed", "top-billed", "billed", "who's in it", "whos in it", "who is in it",
+                 "who was in it", "who are in it", "who's in the film", "who's in the movie",
+                 "who is in the film", "who is in the movie"),
     "narrator": ("narrator", "narrated", "narrates"),
     "music": ("music", "composer", "composed", "score", "soundtrack", "scored"),
     "cinematography": ("cinematography", "cinematographer", "dp", "photography",
@@ -185,7 +187,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "language": ("language", "languages", "spoken", "speak"),
     "budget": ("budget", "cost", "costs", "spent", "spend", "money to make"),
     "gross": ("gross", "grossed", "box office", "earned", "earn", "made at the box office",
-              "revenue", "takings"),
+              "revenue", "takings", "how much did it make", "how much money did it make",
+              "how much did the film make", "how much did the movie make"),
     # Not infobox lines: the lead states a film's genre ("is a 2004 Danish crime film") and
     # its other titles ("also known as …").
     "genre": ("genre", "genres", "what kind of film", "what kind of movie", "what type of film",

@@ -156,8 +156,8 @@ class ReviewDesk:
         if rq is not None:
             out = self._record_answer(question, answer_records(rq, self.records, self.page_total),
                                       qvec)
-        elif not _ASKS_A_COUNT.search(fold(question)) and not names_reviewer(question,
-                                                                              self.records):
+        elif not _ASKS_A_COUNT.search(fold(question)) and not names_reviewer(
+                question, self.records) and not self._is_a_named_kind(question):
             # "how many reviews does the page say it has" is a fact the records may not hold,
             # never a request for opinions; nor is what one named reviewer says ("who does
             # jdoe think the dad looks like"), which that review answers
@@ -174,6 +174,13 @@ class ReviewDesk:
         if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
         return out
+
+    def _is_a_named_kind(self, question: str) -> bool:
+        """Whether a yes/no question asks if the film is of a kind the corpus writes as a name
+        ("is it danish": a nationality, a fact), not how it comes off ("is it scary")."""
+        m = _IS_IT_WORD.match(fold(question).strip())
+        seen = self.index.bm25.surface.get(m.group(1)) if m is not None else None
+        return seen is not None and seen[1] >= NAME_CAPITALS
 
     @classmethod
     def for_index(cls, index: LoadedIndex) -> ReviewDesk:
@@ -431,6 +438,9 @@ class ReviewDesk:
 
 
 # The punctuation of code and markup, which questions typed in words rarely hold twice
+# "is it danish", "was the film swedish": one word said of the film
+_IS_IT_WORD = re.compile(r"^(?:is|was) (?:it|this|the (?:film|movie|sequel)) (?:in )?([a-z]+)\W*$")
+NAME_CAPITALS = 0.6  # share of a word's uses that are capitalised (mid-sentence) for a name
 _CODE = re.compile(r"[;{}<>=|*`\\]|--")
 ALL_SIDES = frozenset({"better", "worse", "equal"})
 # "who thought…", "did anyone say…", "do people think…": the question asks for who holds a view

@@ -567,3 +567,19 @@ def test_what_the_film_is_about_is_the_leads_summing_up(engine, question) -> Non
 
 def test_what_another_part_is_about_is_the_sentence_that_says_what_it_follows(engine) -> None:
     assert_quoted(engine.answer("whats the first pusher about"), "The original Pusher follows")
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("who's in it", "starring = Mads Mikkelsen"),  # the cast, in the words people use
+    ("where is it set", "criminals in Copenhagen"),  # the lead says where the story is
+    ("where does the film take place", "Copenhagen"),
+])
+def test_first_questions_in_channel_wording(engine, question, needle) -> None:
+    answer = engine.answer(question)
+    assert answer.answered, answer.analysis["decision"]
+    assert_quoted(answer, needle)
+
+
+def test_what_it_made_asks_for_the_blank_gross(engine) -> None:
+    answer = engine.answer("how much did it make")  # not the $1 million debt of a company
+    assert not answer.answered and "gross blank" in answer.analysis["decision"]

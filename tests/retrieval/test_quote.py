@@ -37,3 +37,14 @@ def test_the_edge_sentence_is_quoted_when_asked_at_the_start_or_end() -> None:
 def test_a_long_quote_is_cut_at_a_word() -> None:
     assert cut_quote("one two three four", 12) == "one two…"
     assert cut_quote("short", 12) == "short"
+
+
+def test_a_place_question_is_quoted_by_the_sentence_naming_the_place() -> None:
+    text = "Ann hides at the end of the pier. The boat sails from Porto at night."
+    p = Passage(id=0, doc="wiki.txt", doc_title="Film", source="wiki", kind="prose",
+                section="Plot", start=0, end=len(text), text=text,
+                sentences=((0, 33), (34, len(text))))
+    scores = np.array([0.50, 0.40], dtype=np.float32)  # the first reads a little closer
+    # both hold a preposition before a noun; only the second names where
+    first, last, _ = choose_quote(p, scores, {}, 40, answer_type="place")
+    assert (first, last) == (1, 1)

@@ -362,3 +362,9 @@ def test_someones_relation_is_found_in_every_word_for_it(engine: Engine, invente
     assert mum.reviews is not None  # "finds that his mother owes money to his own uncle"
     assert "bjarki_rvk" in reviewers(mum)
     verbatim(mum)
+
+
+def test_a_kind_the_corpus_writes_as_a_name_is_a_fact_not_a_stance(engine: Engine) -> None:
+    danish = engine.answer("is it danish")  # a nationality: "a 2004 Danish crime film"
+    assert danish.reviews is None and danish.answered and "Danish" in danish.results[0].quote
+    assert engine.answer("is it scary").reviews is not None  # how it comes off: the reviews
