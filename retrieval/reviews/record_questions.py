@@ -67,7 +67,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("mode", re.compile(rf"\bmost (?:common|frequent|usual|popular|given) {_RATING_WORD}|\bmode\b")),
     ("average", re.compile(rf"\b(?:average|mean|avg|typical|overall)\b.*\b{_RATING_WORD}|"
                            rf"\b{_RATING_WORD}\b.*\bon average\b|\brated on average\b|"
-                           r"\baverage (?:review|user)\b")),
+                           r"\baverage (?:review|user)\b"
+                           # the rating asked bare: "what's the rating", "how many stars", "what's
+                           # it rated", which the reviews' average answers
+                           r"|^(?:so |and |ok )?(?:what(?:'s|s| is| was)? )?(?:the |its |it's )?"
+                           r"(?:rating|score|stars)\W*$"
+                           r"|^how many stars(?: (?:did|does) it (?:get|have))?\W*$"
+                           r"|^(?:what(?:'s|s| is)|how(?:'s| is)) it rated\W*$"
+                           r"|^what (?:rating|score) (?:does|did) it (?:get|have)\W*$")),
     ("least_helpful", re.compile(r"\b(?:least|fewest|lowest)\b.*\b(?:helpful|useful|upvoted|upvotes|"
                                  r"votes?)\b")),
     ("lowest", re.compile(rf"\b(?:lowest|worst|minimum|min|harshest|poorest)\b.*\b(?:{_RATING_WORD}|"

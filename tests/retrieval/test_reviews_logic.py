@@ -84,6 +84,10 @@ def test_records_group_a_reviews_passages_in_page_order() -> None:
     ("what's the lowest rating anyone gave it?", "lowest", None),
     ("highest score it got?", "highest", None),
     ("whats the avg score", "average", None),
+    # the rating asked bare: the reviews' average answers it
+    ("what's the rating", "average", None),
+    ("how many stars", "average", None),
+    ("whats it rated", "average", None),
     ("what is the median rating?", "median", None),
     ("what's the most common rating?", "mode", None),
     ("how many reviews are there?", "count", None),
