@@ -214,7 +214,9 @@ class Resolver:
         # The reason for what the answer said sits in or beside the sentence that said it.
         body = previous.resolved.strip().rstrip("?.! ")
         asked = f"why {_LEADING_WH.sub('', body)}"
-        if previous.quote:
+        if previous.quote and previous.answer_type != "opinion":
+            # (after a stance the quote is one voice among many, no fact to explain: "why is
+            # it good" asks the reviews again, their reasons in their quotes)
             asked = f"{asked}: {previous.quote}"
         asked = asked[:MAX_RESOLVED_CHARS]
         # The note names the user's own question, never the quote: a plot quote is a spoiler.

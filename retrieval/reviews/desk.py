@@ -383,9 +383,10 @@ class ReviewDesk:
                   for v in voices}
         passages = {v.record: v.passage for v in voices}
         top = lead.results[0] if lead is not None and lead.answered and lead.results else None
-        if top is not None and top.passage.id in self._record_of:
+        if top is not None and stance.aspect and top.passage.id in self._record_of:
             # The engine's best passage is a review: it discusses the aspect, whatever its
-            # sentences scored here, and it speaks first.
+            # sentences scored here, and it speaks first. (Of the film overall, each side
+            # speaks in the order the question leans: "is it good" hears the praise first.)
             n = self._record_of[top.passage.id]
             first = next((v for v in voices if v.record == n), None)
             if first is None:

@@ -147,7 +147,7 @@ _SCAFFOLD = frozenset(
     there here get got has have had been be being well there's much most many all lot
     nah yeah yes lol pls please bother honestly tbh imo kinda sorta guys even spoilers spoiler
     whole thing things stuff anything something everything lukewarm disappointed overrated
-    underrated""".split())
+    underrated why""".split())
 _POSITIVE_FROM = 7  # a rating of 7/10 or more is a positive review
 _NEGATIVE_TO = 4  # 4/10 or less is a negative one; 5-6 are mixed
 EVALUATIVE = 1.0  # a word's lexicon valence (VADER's -4..4) from which it praises

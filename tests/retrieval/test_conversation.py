@@ -180,6 +180,13 @@ def test_why_asks_about_what_the_last_answer_said(dialogue: Dialogue) -> None:
     assert "no seats left" in top(why)
 
 
+def test_why_after_a_stance_asks_the_reviews_again_on_the_same_aspect(dialogue: Dialogue) -> None:
+    first, why = talk(dialogue, "what did people think of the ending", "why?")
+    # the quote was one voice among several, not a fact to explain: no quote words in the aspect
+    assert first.answer.reviews is not None and why.answer.reviews is not None
+    assert why.answer.reviews.aspect == first.answer.reviews.aspect == "the ending"
+
+
 def test_more_shows_passages_not_shown_yet(dialogue: Dialogue) -> None:
     first, more = talk(dialogue, "what happens to the duke?", "more")
     assert more.answer is not None and more.answer.results

@@ -82,6 +82,9 @@ def test_the_film_overall_counts_every_review_by_its_rating(engine: Engine) -> N
     # The question leans negative: the negative side speaks first.
     assert reviewers(a)[0] == "Uriah43" and s.sides[0] == "negative"
     assert s.average == 7.67
+    # "is it good" leans the other way: the praise speaks first, not the one negative review
+    good = engine.answer("is it good")
+    assert good.reviews is not None and good.results[0].passage.rating >= 7
 
 
 def test_a_named_actor_is_an_aspect(engine: Engine) -> None:
