@@ -30,6 +30,7 @@ from retrieval.answer.fuse import (
 )
 from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
 from retrieval.answer.refine import other_name, picked_relative
+from retrieval.answer.respell import respell
 from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.retrieve import (
     CAPITAL_RUN,
@@ -215,7 +216,16 @@ class Engine:
     def answer(self, question: str, top_k: int | None = None, *, mode: Mode = "hybrid",
                timings: dict[str, float] | None = None) -> Answer:
         """Analyse → retrieve → fuse → quote → verify: a verbatim quote, or an abstention."""
-        q = self.validate(question)
+        asked = self.validate(question)
+        # chat spellings of the question's own words ("wat year", "who plyas x"), read as meant
+        q = respell(asked, self.index.bm25.surface.__contains__)
+        if q != asked:
+            answer = self._answer(q, top_k, mode, timings)
+            return replace(answer, question=asked)
+        return self._answer(q, top_k, mode, timings)
+
+    def _answer(self, q: str, top_k: int | None, mode: Mode,
+                timings: dict[str, float] | None) -> Answer:
         k = top_k or self.settings.top_k
         clock = _Clock(timings)
         qvec = self.encoder.encode([q])[0]

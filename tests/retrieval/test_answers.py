@@ -583,3 +583,10 @@ def test_first_questions_in_channel_wording(engine, question, needle) -> None:
 def test_what_it_made_asks_for_the_blank_gross(engine) -> None:
     answer = engine.answer("how much did it make")  # not the $1 million debt of a company
     assert not answer.answered and "gross blank" in answer.analysis["decision"]
+
+
+def test_a_slip_in_the_question_word_is_read_as_meant(engine) -> None:
+    answer = engine.answer("who plyas tony")  # before: a review about Tony, no actor
+    assert_quoted(answer, "Mads Mikkelsen")
+    assert answer.question == "who plyas tony"  # the question stays as the user typed it
+    assert engine.answer("wut year did it come out").answered
