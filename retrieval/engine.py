@@ -141,6 +141,7 @@ class Engine:
             index.sentence_vectors)
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._folded_text: dict[int, str] = {}  # passage → its words, folded
+        self._works: frozenset[str] | None = None  # other works the passages quote, folded
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
         self._best_sentences = BestSentences(index)
         self._reviewers = Reviewers(index.passages)
@@ -580,6 +581,13 @@ class Engine:
             # writes is another thing than what the documents are about, whatever else fits
             verdict = replace(verdict, reason=f"the question names {foreign}, which no "
                                               "passage mentions")
+        work = (self._quoted_work(q) if verdict.answered and analysis.fields
+                and FIELD_TYPES.get(analysis.fields[0]) == "person" else None)
+        if work is not None:
+            # "who directed once were warriors": a title a review quotes is another work, whose
+            # crew the film's infobox does not give
+            verdict = _refused(verdict, threshold, f"the question names {work}, another work "
+                                                   "the documents only mention")
         if verdict.answered and self._aftermath.asks(fold(q), lambda t: self.encoder.encode([t])[0]):
             # "what happens to x after the film ends": the plot stops at its end
             verdict = _refused(verdict, threshold, "the question asks what happens after the "
@@ -633,6 +641,18 @@ class Engine:
             if any(not self.index.bm25.knows(w) for w in words):
                 return run
         return None
+
+    def _quoted_work(self, q: str) -> str | None:
+        """A title the passages write in quotes ("once were warriors"), two words or more and
+        naming no one the graph knows, that the question names; None when it names none."""
+        if self._works is None:
+            # a word of any known name makes it a name ("kurt the cunt") or this film's title
+            named = {w for key in self.knowledge.by_alias for w in key.split()}
+            self._works = frozenset(
+                phrase for p in self.index.passages for phrase in quoted_phrases(p.text)
+                if 2 <= len(phrase.split()) <= 6 and not named & set(phrase.split()))
+        asked = f" {plain_words(q)} "
+        return next((w for w in sorted(self._works) if f" {w} " in asked), None)
 
     def _kind_stated(self, quote: str, noun: str) -> bool:
         """Whether a quote that names the noun says which kind: "a sawn-off gun", or a name

@@ -44,7 +44,7 @@ _ASKS_ACTOR = re.compile(r"\b(?:who (?:plays?|played|portrays?|portrayed|is play
 _ASKS_ACTOR_STRICT = re.compile(r"\b(?:plays?|played|playing|portray\w*|actor|actress|cast as|"
                                 r"acts?|acted)\b")
 # "which character does X play", "who does X play": the character of an actor.
-_ASKS_ROLE = re.compile(r"\b(?:which|what) (?:character|role|part)\b|\bwho (?:does|did) .+ "
+_ASKS_ROLE = re.compile(r"\b(?:which|what) (?:character|role|part)\b(?! of\b)|\bwho (?:does|did) .+ "
                         r"play\b|\bplays? who\b|\bhis role\b|\bher role\b")
 # Field types a question's expected answer type can take.
 _COMPATIBLE = {
@@ -97,6 +97,7 @@ class Analysis:
     position: int | None = None  # the plot passage a "how does it start / end" points at
     by_field: bool = False  # the evidence is an infobox line the question asks for
     unresolved: bool = False  # a relation was asked of someone known, and no link states it
+    no_part: str = ""  # the actor whose part is asked ("who does x play"), when no link names it
     wants_actor: bool = False  # "who plays …": the answer is an actor
     described: bool = False  # the character was found by the question's description of them
     stated: bool = False  # the graph's evidence states the answer itself (another name)
@@ -226,6 +227,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
             # is someone's mother of a child), not whom to look for next.
             notes.append("reading the relation as a description of "
                          f"{knowledge.entity(owners[0]).name}")
+    no_part = ""
     if _ASKS_ROLE.search(folded):
         for e in entities:
             links = _best_first(knowledge.links_to.get(e, ()), "played_by")
@@ -234,6 +236,12 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
                 evidence.extend(k.passage for k in links[:3])
                 targets = [links[0].subject]
                 reached.append(links[0].subject)
+        askees = [e for e in entities if knowledge.entity(e).kind != "film"]
+        if (askees and not reached
+                and all(knowledge.entity(e).kind == "person" for e in askees)):
+            # "who does x play", of someone credited with no part (a name in the cast list
+            # with no character, or crew): no passage says, whatever mentions x
+            no_part = knowledge.entity(askees[0]).name
     elif answer_type in ("person", "other") and not _DESCRIBED.search(folded) and (asks_actor or (
             answer_type == "person" and not relation and bool(_ASKS_ACTOR.search(folded)))):
         for c in [t for t in targets if knowledge.entity(t).kind == "character"]:
@@ -316,7 +324,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         evidence=tuple(dict.fromkeys(evidence)), expansion=tuple(expansion),
         terse=_not_a_question(question, words, content, is_name),
         notes=tuple(notes), mentions=tuple(mentions), consumed=frozenset(consumed),
-        by_field=by_field, position=position, unresolved=unresolved,
+        by_field=by_field, position=position, unresolved=unresolved, no_part=no_part,
         wants_actor=asks_actor and answer_type in ("person", "other"),
         typed_by_words=typed_by_words,
         kind_of=next(iter(_KIND_OF.findall(folded)), ""),

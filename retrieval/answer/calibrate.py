@@ -30,7 +30,7 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 # relative the graph knows the person has none of).
 FIRM = ("no passage matched", "too short to be a question", "no candidate quote names",
         "the article leaves the", "the question counts something",
-        "the closest passage speaks of", "the documents name no one",
+        "the closest passage speaks of", "the documents name no one", "the documents name no part",
         "no candidate quote says whether", "the documents tell no one how",
         "the question names", "no candidate quote names another work",
         "the question asks what happens after")

@@ -112,6 +112,9 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         return Verdict(False, min(confidence, threshold * 0.5), 0,
                        "too short to be a question about the documents (no known name or "
                        "field in it)")
+    if analysis.no_part:
+        return Verdict(False, min(confidence, threshold - 0.01), 0,
+                       f"the documents name no part that {analysis.no_part} plays")
     if analysis.unresolved and analysis.answer_type == "person":
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        "the documents name no one in that relation")

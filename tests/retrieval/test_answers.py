@@ -590,3 +590,27 @@ def test_a_slip_in_the_question_word_is_read_as_meant(engine) -> None:
     assert_quoted(answer, "Mads Mikkelsen")
     assert answer.question == "who plyas tony"  # the question stays as the user typed it
     assert engine.answer("wut year did it come out").answered
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    # in the starring list with no character anywhere: no part to quote
+    ("keli hlodversson who does he play", "the documents name no part that Keli Hlodversson"),
+    ("who does refn play", "the documents name no part that Nicolas Winding Refn"),
+    # a title a review quotes is another work: the film's director did not direct it
+    ("who directed once were warriors", "the question names once were warriors"),
+])
+def test_what_the_documents_cannot_say_of_a_name_they_hold_is_refused(engine, question, why
+                                                                      ) -> None:
+    answer = engine.answer(question)
+    assert not answer.answered and answer.analysis["decision"].startswith(why)
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("who does mads mikkelsen play", "Mads Mikkelsen as Tonny"),  # a part the cast list gives
+    ("what part of refns own life went into the script", "insecurities"),  # no part asked
+    ("who directed pusher ii", "director = Nicolas Winding Refn"),  # the film's own title
+])
+def test_a_part_or_a_title_the_documents_give_is_still_answered(engine, question, needle) -> None:
+    answer = engine.answer(question)
+    assert answer.answered, answer.analysis["decision"]
+    assert_quoted(answer, needle)
