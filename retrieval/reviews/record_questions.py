@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.answer.reviewers import PARTIAL_NAME
+from retrieval.answer.reviewers import JOINED_NAME, PARTIAL_NAME
 from retrieval.reviews.records import OPEN_END, ReviewRecord
 from retrieval.text import fold, leading_names
 
@@ -33,6 +33,7 @@ class RecordQuestion:
 _ABOUT_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|reviewed|ratings?|rated|rate|scores?|"
                             r"scored|stars?|votes?|upvoted|downvoted|helpful|useful|gave|give)\b"
                             r"|\b(?:10|[1-9]) ?/ ?10(?:'?s)?\b")
+_POSTED = re.compile(r"\b(?:post|posted|write|wrote|written)\b")
 _RATING_WORD = r"(?:ratings?|rated|scores?|scored|grades?|marks?|stars?)"
 _GIVEN = re.compile(r"\b(10|[1-9]) ?(?:/ ?10(?:'?s)?|out of (?:10|ten)|stars?|star)\b"
                     r"|\b(?:gave|give|given|giving|rated|rate) (?:it |the (?:film|movie) )?(?:an? )?"
@@ -48,7 +49,9 @@ _EITHER = re.compile(r"\b(10|[1-9])(?: ?/ ?10)? or (10|[1-9])(?: ?/ ?10)?\b")
 # "zero helpful votes", "nobody found helpful"
 _UNVOTED = re.compile(r"\b(?:zero|no|0|none|nobody|no one)\b.*\b(?:helpful|useful|upvotes?|votes?)\b")
 # "0 helpful votes out of 0", "found helpful by 5 out of 5": the votes exactly
-_VOTES = re.compile(r"\b(\d+) (?:helpful |useful )?(?:votes? |upvotes? )?out of (\d+)\b")
+_SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_COUNT = rf"(\d+|{'|'.join(_SMALL)})"
+_VOTES = re.compile(rf"\b{_COUNT} (?:helpful |useful )?(?:votes? |upvotes? )?out of {_COUNT}\b")
 _ABOUT_VOTES = re.compile(r"\b(?:helpful|useful|votes?|upvotes?|voted)\b")
 # "the most 'not helpful' votes": most people found it unhelpful
 _UNHELPFUL = re.compile(r"\b(?:most|highest|biggest|top)\b.*\b(?:not[- ](?:helpful|useful)|unhelpful|"
@@ -123,7 +126,7 @@ _SCAFFOLD = frozenset(
     shown show showing listed list page pages site carry carries carrying across decimal decimals
     place places round rounded zero none nobody say says said total title titles date dated
     second third fourth fifth 2nd 3rd 4th 5th or equal got imdb site website perfect positive
-    negative mixed favourable favorable unfavourable unfavorable percentage percent share
+    negative mixed favourable favorable unfavourable unfavorable percentage percent share only
     proportion fraction before after since until prior earlier later up actually really just
     even exactly r u ur pls plz header headers unhelpful downvotes downvoted downvote dont
     don't doesnt doesn't arent aren't isnt isn't""".split())
@@ -156,8 +159,8 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     titled = _title_named(question, records)
     if titled is not None:
         return RecordQuestion("title", titled.title)
-    if not _ABOUT_REVIEWS.search(q):
-        return None
+    if not _ABOUT_REVIEWS.search(q) and not (_POSTED.search(q) and _reviewer_named(q, records)):
+        return None  # ("when did jdoe post": when that review was written, from its record)
     bare = re.sub(r"/10(?:'?s)?\b", " ", q)  # "how many 7/10s"
     tokens = [t.strip("'").removesuffix("'s") for t in re.findall(r"[a-z0-9'-]+", bare)]
     tokens = [p for t in tokens for p in (t, *t.split("-")) if p]
@@ -178,7 +181,7 @@ def record_question(question: str, records: Sequence[ReviewRecord],
         low, high = sorted((int(m.group(1)), int(m.group(2))))
         return RecordQuestion("at_least", low) if high == 10 else RecordQuestion("at_most", high)
     if (m := _VOTES.search(q)) and _ABOUT_VOTES.search(q):
-        return RecordQuestion("votes", f"{int(m.group(1))}/{int(m.group(2))}")
+        return RecordQuestion("votes", f"{_number(m.group(1))}/{_number(m.group(2))}")
     if _UNVOTED.search(q):
         return RecordQuestion("unvoted")
     given = _GIVEN.search(q)
@@ -261,6 +264,11 @@ _THRESHOLD_KIND = {"below": "below", "under": "below", "lower than": "below", "l
                    "at most": "at_most"}
 
 
+def _number(word: str) -> int:
+    """A count written in digits or as a small number word ("zero", "five")."""
+    return int(word) if word.isdigit() else _SMALL.index(word)
+
+
 def names_reviewer(question: str, records: Sequence[ReviewRecord]) -> bool:
     """Whether a question names one of the reviewers ("what does jdoe say about the dad")."""
     return _reviewer_named(fold(question), records) is not None
@@ -287,9 +295,16 @@ def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[s
         first.setdefault(fold(r.reviewer), r)
     partial = [(re.compile(rf"(?<![\w-]){re.escape(lead)}s?(?![\w-])"), first[name])
                for lead, name in leading_names(first, PARTIAL_NAME).items()]
-    return whole + partial
-
-
+    # "evil eye reviews" for "evileyereviews": a long handle typed as separate words
+    letters = {name: re.sub(r"[^a-z0-9]", "", name) for name in first}
+    spaced = [(re.compile(r"(?<![\w-])" + "[ -]?".join(map(re.escape, key)) + r"s?(?![\w-])"),
+               first[name])
+              for name, key in ((n, k) for n, k in letters.items() if len(k) >= JOINED_NAME)]
+    spaced += [(re.compile(r"(?<![\w-])" + "[ -]?".join(map(re.escape, lead)) + r"s?(?![\w-])"),
+                first[name])
+               for lead, name in leading_names(first, PARTIAL_NAME).items()
+               if len(lead) >= JOINED_NAME]
+    return whole + partial + spaced
 
 
 def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
@@ -300,7 +315,8 @@ def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord
     quoted = {key(m) for m in _QUOTED.findall(question)}
     folded = fold(question)
     # unquoted after "called" / "titled", when the question is about a review
-    if (cue := _TITLE_CUE.search(folded)) and re.search(r"\breviews?\b", folded):
+    if (cue := _TITLE_CUE.search(folded)) and re.search(r"\b(?:reviews?|the one|the post)\b",
+                                                           folded):
         named = re.sub(r"\s*\breviews?\b\W*$", "", key(cue.group(1)))
         quoted |= {named, named.removeprefix("the ")}
     quoted.discard("")

@@ -371,3 +371,17 @@ def test_a_kind_the_corpus_writes_as_a_name_is_a_fact_not_a_stance(engine: Engin
     danish = engine.answer("is it danish")  # a nationality: "a 2004 Danish crime film"
     assert danish.reviews is None and danish.answered and "Danish" in danish.results[0].quote
     assert engine.answer("is it scary").reviews is not None  # how it comes off: the reviews
+
+
+@pytest.mark.parametrize(("question", "needle", "not_there"), [
+    ("evil eye reviews rating", "evileyereviews, 8/10", None),  # a handle typed as words
+    ("when did alke-2 post", "3 January 2005", None),  # when a named review was written
+    ("who wrote the one titled worth viewing", "Martinjnl", None),  # a title after "titled"
+    ("which review got zero helpful votes out of zero", "masonfisk", "r96sk"),  # 0/0, not 0/1
+    ("only review from 2009, whats its title", "Gritty, bleak and unforgettable", None),
+])
+def test_record_questions_in_channel_wording(engine: Engine, question: str, needle: str,
+                                             not_there: str | None) -> None:
+    answer = engine.answer(question)
+    assert answer.summary is not None and needle in answer.summary
+    assert not_there is None or not_there not in answer.summary
