@@ -584,7 +584,7 @@ class Engine:
         work = (self._quoted_work(q) if verdict.answered and analysis.fields
                 and FIELD_TYPES.get(analysis.fields[0]) == "person" else None)
         if work is not None:
-            # "who directed once were warriors": a title a review quotes is another work, whose
+            # "who directed grey harbour": a title a review quotes is another work, whose
             # crew the film's infobox does not give
             verdict = _refused(verdict, threshold, f"the question names {work}, another work "
                                                    "the documents only mention")
@@ -643,10 +643,10 @@ class Engine:
         return None
 
     def _quoted_work(self, q: str) -> str | None:
-        """A title the passages write in quotes ("once were warriors"), two words or more and
+        """A title the passages write in quotes ("grey harbour"), two words or more and
         naming no one the graph knows, that the question names; None when it names none."""
         if self._works is None:
-            # a word of any known name makes it a name ("kurt the cunt") or this film's title
+            # a word of any known name makes it a name ("jon the knife") or this film's title
             named = {w for key in self.knowledge.by_alias for w in key.split()}
             self._works = frozenset(
                 phrase for p in self.index.passages for phrase in quoted_phrases(p.text)

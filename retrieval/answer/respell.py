@@ -1,6 +1,6 @@
 """Chat spellings of the words a question is asked with, read as the words they stand for.
 
-"wat year did it come out" asks "what year"; "who plyas tony" asks who plays him. Only words the
+"wat year did it come out" asks "what year"; "who plyas jon" asks who plays him. Only words the
 corpus never writes are read again, so a real word is never changed: a chat shorthand for a
 question word, or a slip of one letter in a word that says what is asked (plays, director…).
 Plain English, the same for every film.

@@ -43,13 +43,13 @@ _PLACE = re.compile(
     # a place gone to without a preposition: "visits his fathers garage"
     r"|\b(?:visits|visited|enters|entered|reaches|reached) (?:the |a |an |his |her |their |its "
     r"|[a-z]+s )?[\w’'-]{3,}")
-# A place by its name: "in Copenhagen", "around Oslo", "at the Grand" (not "in the kitchen")
+# A place by its name: "in Bergen", "around Oslo", "at the Grand" (not "in the kitchen")
 _PLACE_BY_NAME = re.compile(r"\b(?:in|at|from|inside|outside|near|around|throughout|across) (?:the )?"
                             r"([A-ZÀ-ÖØ-Þ][\w’'-]{2,})")
 
 
 def holds_named_place(text: str, names: Callable[[str], bool] | None = None) -> bool:
-    """Whether a text names a place ("in Copenhagen"), which says where better than a noun;
+    """Whether a text names a place ("in Bergen"), which says where better than a noun;
     `names` tells a known person ("from Jon") from a place."""
     return any(names is None or not names(m.group(1)) for m in _PLACE_BY_NAME.finditer(text))
 
