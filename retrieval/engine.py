@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -29,16 +29,15 @@ from retrieval.answer.fuse import (
     wants_opinions,
 )
 from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
+from retrieval.answer.reading import NAME_WINDOW, QuoteReader
 from retrieval.answer.refine import other_name, picked_relative
 from retrieval.answer.respell import respell
 from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.retrieve import (
-    CAPITAL_RUN,
     BestSentences,
     Found,
     Ranking,
     Shown,
-    capitalised_runs,
     dense_candidates,
     top_positive,
 )
@@ -54,7 +53,6 @@ from retrieval.answer.types import (
     named_place_noun,
 )
 from retrieval.answer.verify import (
-    ANCHOR_SHARE,
     Anchor,
     Candidate,
     Verdict,
@@ -80,7 +78,6 @@ from retrieval.reviews.stance import aspect_words
 from retrieval.settings import Settings
 from retrieval.startup import PendingEncoder
 from retrieval.text import (
-    STOPWORDS,
     content_terms,
     fold,
     plain_words,
@@ -141,8 +138,11 @@ class Engine:
             index.sentence_vectors)
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._folded_text: dict[int, str] = {}  # passage → its words, folded
-        self._works: frozenset[str] | None = None  # other works the passages quote, folded
-        self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
+        # what quotes and questions name, read against the graph (answer/reading.py)
+        self._reader = QuoteReader(self.knowledge, index.passages, bm25, self._is_name,
+                                   self._title_terms)
+        self._mentioned = self._reader.mentioned
+        self._names = self._reader.names
         self._best_sentences = BestSentences(index)
         self._reviewers = Reviewers(index.passages)
         self._english: frozenset[str] | None = None  # read on first need (few questions)
@@ -550,38 +550,38 @@ class Engine:
                 anchor_share(terms | term_set(p.text), anchors, passage_names.__contains__,
                              names_only=True),
                 i in evidence,
-                self._states_field(shown.quotes[i], p.kind, analysis, field_words),
+                self._reader.states_field(shown.quotes[i], p.kind, analysis, field_words),
                 # The checks below matter to one answer type each: computed only for it.
                 new_name=(kind != "person"
-                          or bool(self._name_runs(shown.quotes[i]) - asked_names)),
+                          or bool(self._reader.name_runs(shown.quotes[i]) - asked_names)),
                 near_name=(not (kind == "name" or by_relation)
-                           or self._name_near(shown.quotes[i], near_anchors, asked_names,
+                           or self._reader.name_near(shown.quotes[i], near_anchors, asked_names,
                                               relation_stems | own_words)),
-                proper_share=(self._names_other_part(shown.quotes[i], anchors,
+                proper_share=(self._reader.names_other_part(shown.quotes[i], anchors,
                                                      passage_names.__contains__)
                               if analysis.other_film else 1.0),
-                names_place=not named_place or self._names_nobody(shown.quotes[i], place_noun),
+                names_place=not named_place or self._reader.names_nobody(shown.quotes[i], place_noun),
                 counts=not counted or counts(shown.quotes[i], counted),
                 dated_part=not dated or any(
                     holds_type(sentence, kind) and term_set(sentence) & part_stems
                     for sentence in sentences(shown.quotes[i])),
                 kind_stated=(not analysis.kind_of
-                             or self._kind_stated(shown.quotes[i], stem(analysis.kind_of))),
+                             or self._reader.kind_stated(shown.quotes[i], stem(analysis.kind_of))),
                 states_relation=(kind == "person" and bool(own_words)
-                                 and self._states_relation(shown.quotes[i], analysis,
+                                 and self._reader.states_relation(shown.quotes[i], analysis,
                                                            asked_names, own_words))))
         blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
                  and not analysis.other_film)  # the other part's field is not this one's
         threshold = self.settings.abstain_threshold
         verdict = verify(analysis, candidates, base, blank_field=blank, names=self._names,
                          threshold=threshold, anchors=anchors)
-        foreign = self._foreign_title(q) if not verdict.answered else None
+        foreign = self._reader.foreign_title(q) if not verdict.answered else None
         if foreign is not None:
             # "Who directed Reservoir Dogs?": a title the asker capitalised that no passage
             # writes is another thing than what the documents are about, whatever else fits
             verdict = replace(verdict, reason=f"the question names {foreign}, which no "
                                               "passage mentions")
-        work = (self._quoted_work(q) if verdict.answered and analysis.fields
+        work = (self._reader.quoted_work(q) if verdict.answered and analysis.fields
                 and FIELD_TYPES.get(analysis.fields[0]) == "person" else None)
         if work is not None:
             # "who directed grey harbour": a title a review quotes is another work, whose
@@ -626,139 +626,6 @@ class Engine:
         stems = {stem(w.removesuffix("'s")) for w in asked}
         return not any(t in held or any(h.startswith(t[:SHARED_START]) for h in held)
                        for t in stems if len(t) > 2)
-
-    def _foreign_title(self, q: str) -> str | None:
-        """A run of two or more capitalised words inside the question ("Reservoir Dogs"),
-        not its opening word, one of whose words no passage uses and none of which names
-        anyone or anything the graph knows; None when there is none."""
-        for m in CAPITAL_RUN.finditer(q):
-            run = m.group(0)
-            if m.start() == len(q) - len(q.lstrip()):
-                run = run.partition(" ")[2]  # "Who directed…": the opening word is no name
-            words = words_of(run)
-            if len(words) < 2 or self._mentioned(run):
-                continue
-            if any(not self.index.bm25.knows(w) for w in words):
-                return run
-        return None
-
-    def _quoted_work(self, q: str) -> str | None:
-        """A title the passages write in quotes ("grey harbour"), two words or more and
-        naming no one the graph knows, that the question names; None when it names none."""
-        if self._works is None:
-            # a word of any known name makes it a name ("jon the knife") or this film's title
-            named = {w for key in self.knowledge.by_alias for w in key.split()}
-            self._works = frozenset(
-                phrase for p in self.index.passages for phrase in quoted_phrases(p.text)
-                if 2 <= len(phrase.split()) <= 6 and not named & set(phrase.split()))
-        asked = f" {plain_words(q)} "
-        return next((w for w in sorted(self._works) if f" {w} " in asked), None)
-
-    def _kind_stated(self, quote: str, noun: str) -> bool:
-        """Whether a quote that names the noun says which kind: "a sawn-off gun", or a name
-        that is nobody's ("steals a Porsche… the car", "the scores of John Williams"); not
-        "buy him a gun". A quote that does not name the noun may still answer ("a Porsche")."""
-        tokens = re.findall(r"[\w’'-]+", quote)
-        found = [i for i, w in enumerate(tokens) if stem(fold(w)) == noun]
-        if not found:
-            return True
-        if any(i > 0 and (fold(tokens[i - 1]) not in STOPWORDS
-                          or any(c.isdigit() for c in tokens[i - 1])) for i in found):
-            return True
-        return self._names_nobody(quote)
-
-    def _names_nobody(self, quote: str, noun: str = "") -> bool:
-        """Whether a quote holds a capitalised word, inside a sentence, that names no one the
-        graph knows: a place, a brand, a title ("at Ann's flat" does not). A run of capitals is
-        read whole ("Ann Holm" is someone though "Ann" alone names no one). With a noun (the
-        stem of "which prison"), a quote that writes the noun must name it beside it ("Vestre
-        Prison", "the prison of Holm"), not anywhere ("released from prison… in Oslo")."""
-        near = _near_noun(quote, noun) if noun else None
-        if noun and near is None and noun not in _REGIONS:
-            return False  # "which prison": a name beside the prison, not a city elsewhere
-        for m in CAPITAL_RUN.finditer(quote):
-            if near is not None and not any(a - NOUN_WINDOW <= m.start() and m.end() <= b + NOUN_WINDOW
-                                            for a, b in near):
-                continue
-            run = m.group(0)
-            if _opens_sentence(quote, m.start()):
-                run = run.partition(" ")[2]  # "But Ann": the opening word says nothing
-            if run and not any(self.knowledge.entity(e).kind in ("person", "character", "film")
-                               for e in self._mentioned(run)) and not (
-                    # the series' bare name, "from Part (1996)": a film too
-                    set(content_terms(run)) <= self._title_terms):
-                return True
-        return False
-
-    def _states_relation(self, quote: str, analysis: Analysis, asked: set[str],
-                         own_words: set[str]) -> bool:
-        """Whether one sentence names the question's people, and someone else beside the
-        asked relation's own words: "Jon… is about to marry his girlfriend Ann"."""
-        for sentence in sentences(quote):
-            if (set(analysis.entities) <= self._mentioned(sentence)
-                    and self._name_near(sentence, [], asked, own_words)):
-                return True
-        return False
-
-    @staticmethod
-    def _names_other_part(quote: str, anchors: list[Anchor], mentioned: Callable[[int], bool]
-                          ) -> float:
-        """1.0 when two neighbouring sentences of the quote name the other part of the series
-        and hold at least half of the question's other words: "at the end of Pusher. This
-        reveals… The third film is Pusher 3, which follows…" does not say how the third ends."""
-        proper = [a for a in anchors if a.proper]
-        rest = [a for a in anchors if not a.proper]
-        parts = sentences(quote)
-        # as much of the rest as the whole quote holds, up to half: those words must stand
-        # beside the other part's name
-        wanted = min(ANCHOR_SHARE, anchor_share(term_set(quote), rest, mentioned))
-        for i in range(len(parts)):
-            terms = term_set(" ".join(parts[i:i + 2]))
-            if (anchor_share(terms, proper, mentioned) >= 1.0
-                    and anchor_share(terms, rest, mentioned) >= wanted):
-                return 1.0
-        return 0.0
-
-    def _states_field(self, quote: str, kind: str, analysis: Analysis,
-                      field_words: frozenset[str]) -> bool:
-        """Whether one sentence of a quote states the asked field: its value's type beside the
-        field's own word ("a budget of $2 million"), or for a date, beside the film's title."""
-        if not analysis.fields:
-            return False
-        date_field = FIELD_TYPES.get(analysis.fields[0]) == "date"
-        for sentence in sentences(quote):
-            if not holds_type(sentence, analysis.answer_type, self._names):
-                continue
-            terms = term_set(sentence)
-            if terms & field_words or (date_field and (kind == "lead"
-                                                       or bool(terms & self._title_terms))):
-                return True
-        return False
-
-    def _name_runs(self, text: str) -> set[str]:
-        """Folded names in a text: runs of capitalised words the corpus writes as names."""
-        return {k for k in capitalised_runs(text)
-                if k and all(self._is_name(w) for w in k.split())}
-
-    def _name_near(self, quote: str, anchors: list[Anchor], asked: set[str],
-                   relation_stems: set[str]) -> bool:
-        """Whether a name the question does not use stands within a few words of one of its
-        other words: "his cell-mate, Jon," names the cell-mate; a name four clauses on does not."""
-        found = list(re.finditer(r"[\w’'-]+", quote))
-        tokens = [m.group(0) for m in found]
-        # A capital that opens a sentence says nothing about a name.
-        opens = [_opens_sentence(quote, m.start()) for m in found]
-        stems = [stem(fold(w)) for w in tokens]
-        wanted = set().union(*(a.stems for a in anchors if a.entity is None)) if anchors else set()
-        wanted |= relation_stems
-        for i, s in enumerate(stems):
-            if s not in wanted:
-                continue
-            for j in range(max(0, i - NAME_WINDOW), min(len(tokens), i + NAME_WINDOW + 1)):
-                w = tokens[j]
-                if j != i and w[:1].isupper() and fold(w) not in asked and not opens[j]:
-                    return True
-        return False
 
     def _described_character(self, ranking: Ranking, analysis: Analysis, q: str
                              ) -> tuple[int, int] | None:
@@ -839,31 +706,6 @@ class Engine:
             self._english = _whole_words(self.settings.resolved_model_path / "vocab.txt")
         return self._english
 
-    def _mentioned(self, text: str) -> set[int]:
-        hit = self._mentions.get(text)
-        if hit is None:
-            hit = self._mentions[text] = frozenset(self._find_mentions(text))
-        return set(hit)
-
-    def _find_mentions(self, text: str) -> set[int]:
-        """Entities a text names by any of their names; naming an actor names their role too
-        ("the actor's dad" in a review is the role's dad), but not the reverse (the role's son
-        is no son of the actor's)."""
-        found: set[int] = set()
-        by_alias = self.knowledge.by_alias
-        for key in capitalised_runs(text):
-            found.update(by_alias.get(key) or by_alias.get(key[:-1] if key.endswith("s") else "",
-                                                            ()))
-        for e in list(found):
-            for link in self.knowledge.links_to.get(e, ()):
-                if link.relation == "played_by":
-                    found.add(link.subject)
-        return found
-
-    def _names(self, text: str) -> bool:
-        """Whether a text names a person or character the knowledge graph knows."""
-        return bool(self._mentioned(text))
-
 
 EXPANSION_WEIGHT = 0.8
 SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
@@ -874,7 +716,6 @@ CITED_REVIEW_BOOST = 0.3  # a question that cites the reviews: the reviews first
 PHRASE_BOOST = 0.3  # a passage that writes a phrase the question quotes
 REVIEW_BOOST = 2.0  # the reviews a question names by reviewer or rating: they come first
 DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
-NAME_WINDOW = 3  # words either side of a question word where the name it asks for must stand
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
@@ -895,26 +736,6 @@ def _without_words(q: str, words: frozenset[str]) -> str:
 def _to_front(items: Sequence[_T], at: int) -> list[_T]:
     """The items with the one at `at` moved first (the one that answers goes first)."""
     return [items[at], *items[:at], *items[at + 1:]] if items else []
-
-
-# Places a bare name answers ("set in Oslo" says which city): any other kind, an establishment
-# ("which prison", "what street"), is named beside its noun.
-_REGIONS = frozenset(stem(w) for w in "city country town neighbourhood neighborhood district village "
-                     "island".split())
-NOUN_WINDOW = 30  # characters either side of a noun where the name of its kind must stand
-
-
-def _near_noun(quote: str, noun: str) -> list[tuple[int, int]] | None:
-    """Where a quote writes a noun (by its stem), or None when it does not."""
-    spans = [(m.start(), m.end()) for m in re.finditer(r"[\w’'-]+", quote)
-             if stem(fold(m.group(0))) == noun]
-    return spans or None
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    """Whether the word at `start` opens a sentence: its capital says nothing about a name."""
-    before = text[:start].rstrip()
-    return not before or before[-1] in ".!?:"
 
 
 def _whole_words(vocab: Path) -> frozenset[str]:
