@@ -220,10 +220,8 @@ class Engine:
         asked = self.validate(question)
         # chat spellings of the question's own words ("wat year", "who plyas x"), read as meant
         q = respell(asked, self.index.bm25.surface.__contains__)
-        if q != asked:
-            answer = self._answer(q, top_k, mode, timings)
-            return replace(answer, question=asked)
-        return self._answer(q, top_k, mode, timings)
+        answer = self._answer(q, top_k, mode, timings)
+        return answer if q == asked else replace(answer, question=asked)
 
     def _answer(self, q: str, top_k: int | None, mode: Mode,
                 timings: dict[str, float] | None) -> Answer:
@@ -418,8 +416,7 @@ class Engine:
                 typed = np.fromiter((self._states_reason(int(i), asked) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
                 fused = fused + TYPE_BOOST / 2 * typed
-            elif analysis.answer_type == "gist" or (analysis.answer_type in CHECKABLE
-                                                    and analysis.answer_type != "person"):
+            elif analysis.answer_type in QUOTABLE and analysis.answer_type != "person":
                 typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
                                     dtype=bool, count=len(found.idx))
                 # a number, a year or a length is plainly there or not; a place or a gloss is
@@ -556,11 +553,12 @@ class Engine:
                           or bool(self._reader.name_runs(shown.quotes[i]) - asked_names)),
                 near_name=(not (kind == "name" or by_relation)
                            or self._reader.name_near(shown.quotes[i], near_anchors, asked_names,
-                                              relation_stems | own_words)),
+                                                     relation_stems | own_words)),
                 proper_share=(self._reader.names_other_part(shown.quotes[i], anchors,
-                                                     passage_names.__contains__)
+                                                            passage_names.__contains__)
                               if analysis.other_film else 1.0),
-                names_place=not named_place or self._reader.names_nobody(shown.quotes[i], place_noun),
+                names_place=(not named_place
+                             or self._reader.names_nobody(shown.quotes[i], place_noun)),
                 counts=not counted or counts(shown.quotes[i], counted),
                 dated_part=not dated or any(
                     holds_type(sentence, kind) and term_set(sentence) & part_stems
@@ -569,7 +567,7 @@ class Engine:
                              or self._reader.kind_stated(shown.quotes[i], stem(analysis.kind_of))),
                 states_relation=(kind == "person" and bool(own_words)
                                  and self._reader.states_relation(shown.quotes[i], analysis,
-                                                           asked_names, own_words))))
+                                                                  asked_names, own_words))))
         blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
                  and not analysis.other_film)  # the other part's field is not this one's
         threshold = self.settings.abstain_threshold

@@ -191,11 +191,9 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     elif blank_field:
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        f"the article leaves the {analysis.fields[0]} blank")
-    elif kind == "gist" and analysis.evidence:
-        # "what's it about": the article's own summing up, which the graph points at
-        first = next((i for i, c in enumerate(candidates) if c.is_evidence), 0)
-    elif analysis.by_field and not analysis.other_film:
-        # the line of the field asked for ("the subtitle": the lead) states it outright
+    elif (analysis.by_field and not analysis.other_film) or (kind == "gist" and analysis.evidence):
+        # the line of the field asked for ("the subtitle": the lead) states it outright, as the
+        # article's own summing up does for "what's it about"
         first = next((i for i, c in enumerate(candidates) if c.is_evidence), 0)
     if kind not in CHECKABLE and _off(candidates[first], has_names):
         # Nothing the question names, and next to none of its words, is in the passage: its

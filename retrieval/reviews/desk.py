@@ -438,10 +438,10 @@ class ReviewDesk:
                       analysis=analysis, summary=ra.line)
 
 
-# The punctuation of code and markup, which questions typed in words rarely hold twice
 # "is it danish", "was the film swedish": one word said of the film
 _IS_IT_WORD = re.compile(r"^(?:is|was) (?:it|this|the (?:film|movie|sequel)) (?:in )?([a-z]+)\W*$")
 NAME_CAPITALS = 0.6  # share of a word's uses that are capitalised (mid-sentence) for a name
+# The punctuation of code and markup, which questions typed in words rarely hold twice
 _CODE = re.compile(r"[;{}<>=|*`\\]|--")
 ALL_SIDES = frozenset({"better", "worse", "equal"})
 # "who thought…", "did anyone say…", "do people think…": the question asks for who holds a view

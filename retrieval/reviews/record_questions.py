@@ -295,15 +295,13 @@ def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[s
         first.setdefault(fold(r.reviewer), r)
     partial = [(re.compile(rf"(?<![\w-]){re.escape(lead)}s?(?![\w-])"), first[name])
                for lead, name in leading_names(first, PARTIAL_NAME).items()]
-    # "evil eye reviews" for "evileyereviews": a long handle typed as separate words
-    letters = {name: re.sub(r"[^a-z0-9]", "", name) for name in first}
+    # "evil eye reviews" for "evileyereviews": a long handle (or its leading letters) typed
+    # as separate words
+    typed = [(re.sub(r"[^a-z0-9]", "", name), name) for name in first]
+    typed += list(leading_names(first, PARTIAL_NAME).items())
     spaced = [(re.compile(r"(?<![\w-])" + "[ -]?".join(map(re.escape, key)) + r"s?(?![\w-])"),
                first[name])
-              for name, key in ((n, k) for n, k in letters.items() if len(k) >= JOINED_NAME)]
-    spaced += [(re.compile(r"(?<![\w-])" + "[ -]?".join(map(re.escape, lead)) + r"s?(?![\w-])"),
-                first[name])
-               for lead, name in leading_names(first, PARTIAL_NAME).items()
-               if len(lead) >= JOINED_NAME]
+              for key, name in typed if len(key) >= JOINED_NAME]
     return whole + partial + spaced
 
 
