@@ -457,7 +457,8 @@ class Engine:
             if i not in windows:
                 windows[i] = choose_quote(ix.passages[i], sims_of[i], weights,
                                           self.settings.quote_max_chars, self.quote_weights,
-                                          typed, self._names, beside,
+                                          typed, self._reader.names_this_film
+                                          if typed == "title" else self._names, beside,
                                           edge if i == analysis.position else None)
             return windows[i]
 
@@ -567,11 +568,13 @@ class Engine:
                              or self._reader.kind_stated(shown.quotes[i], stem(analysis.kind_of))),
                 states_relation=(kind == "person" and bool(own_words)
                                  and self._reader.states_relation(shown.quotes[i], analysis,
-                                                                  asked_names, own_words))))
+                                                                  asked_names, own_words)),
+                listing=p.kind == "cast"))
         blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
                  and not analysis.other_film)  # the other part's field is not this one's
         threshold = self.settings.abstain_threshold
-        verdict = verify(analysis, candidates, base, blank_field=blank, names=self._names,
+        verdict = verify(analysis, candidates, base, blank_field=blank,
+                         names=(self._reader.names_this_film if kind == "title" else self._names),
                          threshold=threshold, anchors=anchors)
         foreign = self._reader.foreign_title(q) if not verdict.answered else None
         if foreign is not None:

@@ -110,6 +110,7 @@ class Analysis:
     cites_review: bool = False  # "a review said…", "according to the reviews": a review says
     who_wrote: bool = False  # "which reviewer said…": the answer is a review's author
     role: str = ""  # "the casting director": a crew role no infobox line holds, as written
+    clause: bool = False  # "the guy who works for x": who is asked for is described by a clause
 
     @property
     def other_film(self) -> bool:
@@ -331,6 +332,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         cites_review=cites_review,
         who_wrote=who_wrote,
         role=crew_role(folded),
+        clause=bool(_DESCRIBED.search(folded)),
     )
 
 

@@ -209,6 +209,11 @@ class QuoteReader:
         """Whether a text names a person or character the knowledge graph knows."""
         return bool(self.mentioned(text))
 
+    def names_this_film(self, text: str) -> bool:
+        """Whether a text names someone the graph knows, or this film by its own title: a
+        title that is another film's is neither."""
+        return bool(self.mentioned(text)) or set(content_terms(text)) <= self._title_terms
+
 
 def _near_noun(quote: str, noun: str) -> list[tuple[int, int]] | None:
     """Where a quote writes a noun (by its stem), or None when it does not."""

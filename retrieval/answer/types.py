@@ -14,7 +14,7 @@ AnswerType = str  # person year date duration amount number place reason yesno o
 CHECKABLE = frozenset({"person", "year", "date", "duration", "amount", "number", "place", "age",
                        "colour", "name", "birth", "measure", "meaning", "life", "howto"})
 # The types a quote's sentences are chosen for: the checkable ones, and a reason for "why".
-QUOTABLE = CHECKABLE | {"reason", "gist"}
+QUOTABLE = CHECKABLE | {"reason", "gist", "title"}
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
@@ -56,6 +56,8 @@ def holds_named_place(text: str, names: Callable[[str], bool] | None = None) -> 
 
 # A capitalised word inside a sentence (not its first word, not "I"), or a run of them.
 _CAP_PAIR = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]+(?: [A-ZÀ-ÖØ-Þ][\w’'-]+)+|(?<=[a-z,;] )[A-ZÀ-ÖØ-Þ][\w’'-]+")
+
+_QUOTED_TITLE = re.compile(r"[\"“][^\"“”]{3,60}[\"”]")
 
 _AGE = re.compile(rf"\b{_NUM}[ -]years?[ -]old\b|\baged? {_NUM}\b|\bat (?:the age of )?\d+\b"
                   rf"|\b\d+-year-old\b|\bborn (?:in|on)\b")
@@ -125,6 +127,11 @@ def holds_type(text: str, answer_type: AnswerType, names: Callable[[str], bool] 
     """
     if answer_type in ("person", "name"):
         return (names(text) if names else False) or bool(_CAP_PAIR.search(text))
+    if answer_type == "title":
+        # a film is named by its title: quoted, whatever its case ("the end of 'grey
+        # harbour'"), or capitalised inside a sentence and nobody's name ("saw him in Far Away")
+        return bool(_QUOTED_TITLE.search(text)) or names is not None and any(
+            not names(m.group(0)) for m in _CAP_PAIR.finditer(text))
     return _holds_pattern(text, answer_type)
 
 
@@ -144,6 +151,11 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"roles?|shows?|credits)\b"
                          r"|\b(?:been|appeared|starred|acted) in (?:since|before|after|anything|"
                          r"much|lately|recently)\b|\bfilmography\b")),
+    # another film, by its title: "what movie did she compare it to", "as powerful as what film"
+    ("title", re.compile(r"\b(?:what|which) (?:(?!(?:is|was|are|were|s|does|did|do|the|this|that|"
+                         r"it)\b)\w+ ){0,2}(?:films?|movies?|flicks?)\b"
+                         r"(?! (?:in|of) the (?:series|trilogy|franchise)\b)"
+                         r"|\bas (?:\w+ )?as (?:what|which)(?: (?:films?|movies?))?\W*$")),
     ("duration", re.compile(r"\bhow (?:long|many (?:minutes|mins|hours|hrs|years|yrs|days|weeks|months)|much "
                             r"time)\b"
                             r"|\b(?:runtime|running time)\b")),

@@ -23,6 +23,8 @@ TYPED_CONFIDENCE = 0.45  # a quote holding the asked kind of answer beside the q
 ANCHOR_SHARE = 0.5  # share (by rarity) of the question's anchor terms a typed quote must hold
 PASSAGE_ANCHOR_SHARE = 0.67  # the same, when only the quote's whole passage holds them
 FOREIGN_SHARE = 0.2  # below this share of its words, with none of its names, a passage is off
+BEYOND_SHARE = 0.65  # a quote holding this much of the question, and
+BEYOND_MARGIN = 0.3  # this much more of it than a cast line does, asks more than who someone is
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class Candidate:
     names_place: bool = True  # "what street": a proper name that is nobody's is in the quote
     dated_part: bool = True  # "when did part 3 come out": a year in a sentence naming part 3
     counts: bool = True  # "how many cars": a number beside the cars, not any number
+    listing: bool = False  # a cast list's line: who someone is, never what they do
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -186,11 +189,29 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
             or {w for t in linked for w in t} >= set(analysis.relation) - {"ex"})  # a chain
         first = min(fits, key=lambda i: (not (loose and candidates[i].states_relation),
                                          order.get(candidates[i].passage, len(order)), i))
+        # The graph resolved whom the question names ("his buddy"), but the question asks
+        # something of them its line does not hold ("who is his buddy marrying"): a quote
+        # holding the rest of the question's words answers that.
+        held = candidates[first].share
+        if (candidates[first].is_evidence and candidates[first].listing
+                and not (analysis.wants_actor or analysis.fields or analysis.described
+                         or analysis.clause)):
+            beyond = [i for i in fits if not candidates[i].listing
+                      and candidates[i].share >= max(BEYOND_SHARE, held + BEYOND_MARGIN)]
+            first = min(beyond, default=first, key=lambda i: (-candidates[i].share, i))
         if candidates[first].share >= ANCHOR_SHARE:
             confidence = max(confidence, TYPED_CONFIDENCE)
     elif blank_field:
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        f"the article leaves the {analysis.fields[0]} blank")
+    elif kind == "title":
+        # "what film did she compare it to": the closest quote that writes another film's
+        # title, of the passages as much about the question as the closest one
+        first = next((i for i, c in enumerate(candidates)
+                      if holds_type(c.quote, kind, names)
+                      and c.name_share >= candidates[0].name_share
+                      and c.passage_share >= min(candidates[0].passage_share,
+                                                 PASSAGE_ANCHOR_SHARE)), 0)
     elif (analysis.by_field and not analysis.other_film) or (kind == "gist" and analysis.evidence):
         # the line of the field asked for ("the subtitle": the lead) states it outright, as the
         # article's own summing up does for "what's it about"
@@ -209,6 +230,14 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        "the closest passage holds none of the names and few of the words "
                        "the question is about")
+    if kind not in CHECKABLE and kind != "yesno" and candidates[first].listing:
+        # A cast line says who someone is (whether they are a y, too); a question asking more
+        # of them ("what is x trying to get") is answered by a passage that holds more of its
+        # words, and their names.
+        mine = candidates[first]
+        first = next((i for i, c in enumerate(candidates) if not c.listing
+                      and c.share >= max(BEYOND_SHARE, mine.share + BEYOND_MARGIN)
+                      and c.name_share >= mine.name_share), first)
     if kind == "works" and not candidates[first].names_place:
         # "what else has she been in": a cast line names her part in this film, not another
         return Verdict(False, min(confidence, threshold - 0.01), first,

@@ -102,6 +102,8 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # "from 2010 to 2019", "between 2010 and 2015", "2010-2019"
 _YEAR_SPAN = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) ?(?:and|to|till|until|-|–) ?((?:19|20)\d\d)\b"
                         r"|\b((?:19|20)\d\d) ?(?:-|–|to) ?((?:19|20)\d\d)\b")
+# "the 2010s": a decade is the span of its years
+_DECADE = re.compile(r"\b((?:19|20)\d0)'?s\b")
 # "reviews written before 2010", "since 2015"
 _YEAR_SIDE = re.compile(r"\b(before|prior to|earlier than|until|up to|after|later than|since) "
                         r"((?:19|20)\d\d)\b")
@@ -129,7 +131,8 @@ _SCAFFOLD = frozenset(
     negative mixed favourable favorable unfavourable unfavorable percentage percent share only
     proportion fraction before after since until prior earlier later up actually really just
     even exactly r u ur pls plz header headers unhelpful downvotes downvoted downvote dont
-    don't doesnt doesn't arent aren't isnt isn't""".split())
+    don't doesnt doesn't arent aren't isnt isn't fewest contain contains containing include
+    includes including carried receive received receives gets earned awarded came come""".split())
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}
@@ -144,10 +147,15 @@ _SITE_SCORE = re.compile(rf"\b{_SITE}(?: \w+)? (?:average |overall )?(?:rating|s
 _MEANS_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|user reviews?)\b")
 
 
+# "the best rating on imdb": a site's own score is one number, so a superlative ranks reviews
+_SUPERLATIVE = re.compile(r"\b(?:best|worst|highest|lowest|top|most|least|fewest)\b")
+
+
 def site_score(question: str) -> bool:
     """Whether a question asks for a review site's own rating, not the reviews' average."""
     q = fold(question)
-    return bool(_SITE_SCORE.search(q)) and not _MEANS_REVIEWS.search(q)
+    return (bool(_SITE_SCORE.search(q)) and not _MEANS_REVIEWS.search(q)
+            and not _SUPERLATIVE.search(q))
 
 
 def record_question(question: str, records: Sequence[ReviewRecord],
@@ -167,7 +175,8 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     named = _reviewer_named(q, records)
     known = _SCAFFOLD | title_words | ({w for w in tokens if named
                                         and w.removesuffix("s") in fold(named.reviewer)})
-    extra = {w for w in tokens if w not in known and not w.isdigit() and "-" not in w}
+    extra = {w for w in tokens if w not in known and not w.isdigit() and "-" not in w
+             and not _DECADE.fullmatch(w)}
     if extra:  # a subject besides the records ("what did the 4/10 reviewer hate")
         return None
     if named is not None:
@@ -194,6 +203,8 @@ def record_question(question: str, records: Sequence[ReviewRecord],
         return RecordQuestion(among, rank if rank is not None and among in _RANKED else None,
                               rating=int(given.group(1) or given.group(2)) if given else None,
                               years=span)
+    if m := _DECADE.search(q):
+        return RecordQuestion("years", f"{m.group(1)}-{int(m.group(1)) + 9}")
     if m := _YEAR_SPAN.search(q):
         low, high = sorted(int(y) for y in m.groups() if y)
         return RecordQuestion("years", f"{low}-{high}")
@@ -243,6 +254,8 @@ _FILTERABLE = _AMONG | {"lowest", "highest", "average", "median", "mode", "unrat
 
 def _years(q: str) -> tuple[int, int] | None:
     """The years a question restricts the reviews to, both ends included, if it names any."""
+    if m := _DECADE.search(q):
+        return int(m.group(1)), int(m.group(1)) + 9
     if m := _YEAR_SPAN.search(q):
         low, high = sorted(int(y) for y in m.groups() if y)
         return low, high
@@ -322,6 +335,12 @@ def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord
         return None
     for r in records:
         if r.title and (key(r.title) in quoted or key(r.title).removeprefix("the ") in quoted):
+            return r
+    # "the review called x and what did they give": the title, then more of the question
+    for r in records:
+        if r.title and len(key(r.title).split()) >= 2 and any(
+                f"{q} ".startswith(f"{key(r.title).removeprefix('the ')} ")
+                or f"{q} ".startswith(f"{key(r.title)} ") for q in quoted):
             return r
     return None
 

@@ -154,7 +154,7 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         line = f"{len(rated)} {of_all} give a rating"
     elif kind == "unrated":
         chosen = [r for r in records if r.rating is None]
-        line = f"{len(chosen)} {of_all} give no rating"
+        line = f"{len(chosen)} {of_all} {_verb(chosen, 'give', 'gives')} no rating"
     elif kind == "spoiler":
         chosen = [r for r in records if r.spoiler]
         line = f"{len(chosen)} {of_all} carry a spoiler warning"
@@ -202,7 +202,8 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         later = kind == "year_after"
         chosen = [r for r in dated if r.day is not None
                   and (r.day.year > value if later else r.day.year < value)]
-        line = f"{len(chosen)} {of_all} are from {'after' if later else 'before'} {value}"
+        side = "after" if later else "before"
+        line = f"{len(chosen)} {of_all} {_verb(chosen, 'are', 'is')} from {side} {value}"
     elif kind == "side":
         chosen = [r for r in rated if side_of_rating(r.rating) == value]
         share = 100 * len(chosen) / len(rated) if rated else 0.0
@@ -220,10 +221,10 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
     elif kind == "years":
         first, _, last = str(value).partition("-")
         chosen = [r for r in dated if r.day is not None and int(first) <= r.day.year <= int(last)]
-        line = f"{len(chosen)} {of_all} are from {first} to {last}"
+        line = f"{len(chosen)} {of_all} {_verb(chosen, 'are', 'is')} from {first} to {last}"
     elif kind == "year":
         chosen = [r for r in dated if r.day is not None and r.day.year == value]
-        line = f"{len(chosen)} {of_all} are from {value}"
+        line = f"{len(chosen)} {of_all} {_verb(chosen, 'are', 'is')} from {value}"
     elif kind in ("rating", "below", "above", "at_least", "at_most"):
         assert isinstance(value, int)
         test = {"rating": value.__eq__, "below": value.__gt__, "above": value.__lt__,
@@ -236,7 +237,15 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         raise ValueError(f"unknown record question {kind!r}")
     if 0 < len(chosen) <= LISTED and kind not in ("count",):
         line += ": " + "; ".join(_listed(r) for r in chosen)
+    elif LISTED < len(chosen) <= NAMED and kind not in ("count",):
+        # too many for each record in full, few enough to say who ("who gave it 7/10")
+        line += ": " + ", ".join(r.reviewer for r in chosen)
     return RecordAnswer(rq, line + ".", tuple(chosen))
+
+
+def _verb(chosen: Sequence[ReviewRecord], plural: str, singular: str) -> str:
+    """The verb agreeing with "1 of the 25 reviews" (one) or "3 of the 25 reviews"."""
+    return singular if len(chosen) == 1 else plural
 
 
 def _said_years(years: tuple[int, int]) -> str:
@@ -248,6 +257,7 @@ def _said_years(years: tuple[int, int]) -> str:
     return f"are from {low} on" if high >= OPEN_END else f"are from {low} to {high}"
 
 LISTED = 6  # up to this many answering reviews are named in the line, each with its record
+NAMED = 12  # up to this many, by their reviewers' names alone
 
 
 def _listed(r: ReviewRecord) -> str:

@@ -74,6 +74,11 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("how do they steal the cars", "other"),  # how something in the film is done
     # The first question word decides: this is not a "when" question.
     ("what does tonny do when he finds out", "other"),
+    # another film, by its title
+    ("what film did gotchast compare it to", "title"),
+    ("gotchast says its as powerful as what", "title"),
+    ("which movie did one reviewer first see mikkelsen in", "title"),
+    ("which film in the trilogy is about milo", "other"),  # a part of the series, not a title
 ])
 def test_answer_types(engine, question, answer_type) -> None:
     assert read(engine, question).answer_type == answer_type
@@ -125,9 +130,18 @@ def test_a_year_question_is_pointed_at_the_lead(engine) -> None:
     ("Smeden is Danish for the blacksmith.", "meaning", True),
     ("Leif Sylvester as Smeden: A notorious gangster.", "meaning", False),
     ("country = Denmark United Kingdom", "place", True),
+    ('The last time I was so mute was at the end of "grey harbour".', "title", True),
+    ("It was a shock at the end, people don't say a word.", "title", False),
 ])
 def test_holds_type(text, answer_type, holds) -> None:
     assert holds_type(text, answer_type) is holds
+
+
+def test_a_title_is_a_capitalised_name_that_is_nobodys() -> None:
+    # "names" says who the graph knows, and this film's own title
+    known = {"Jon Holm", "Harbour Two"}.__contains__
+    assert holds_type("I first saw Jon Holm in Far Away, where he played a cook.", "title", known)
+    assert not holds_type("I saw Jon Holm in it and Harbour Two was great.", "title", known)
 
 
 def test_an_amount_with_an_adjective_before_its_currency() -> None:

@@ -121,6 +121,22 @@ def test_the_quote_holds_the_kind_of_answer_asked_for(engine, question, needle) 
     assert_quoted(engine.answer(question), needle)
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    # the graph resolves whom the question names; what it asks of them is in the plot
+    ("who is tonnys buddy marrying", "marry his girlfriend Gry"),
+    ("what is jeanette trying to get", "custody"),
+    # a film named by its title, in the review the question names
+    ("gotchast says its as powerful as what film", "once were warriors"),
+])
+def test_what_is_asked_of_someone_beyond_who_they_are(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
+def test_a_person_described_by_a_clause_is_still_their_cast_line(engine) -> None:
+    answer = engine.answer("who's the guy who is tonny's friend and works for the duke")
+    assert_quoted(answer, "Øyvind Hagen-Traberg as Ø")
+
+
 def test_an_amount_stated_only_in_a_review_is_quoted(engine) -> None:
     # "heroin worth of 80.000 danish kroner": an adjective between the number and currency.
     assert_quoted(engine.answer("how much was the heroin worth"), "80.000")

@@ -122,6 +122,15 @@ def test_what_happens_after_an_event_inside_the_plot_is_answered(invented) -> No
     quoted(answer, "found beaten")
 
 
+def test_what_someone_resolved_through_the_graph_does_is_read_from_the_plot(invented) -> None:
+    # the graph says who the oldest friend is; whom he marries the plot says
+    quoted(invented.answer("who is runars oldest friend marrying"), "his girlfriend Dóra")
+
+
+def test_a_film_a_reviewer_compares_it_to_is_quoted_by_its_title(invented) -> None:
+    quoted(invented.answer("what film does filmnerd_dk compare it to"), "Rauðir skór")
+
+
 def test_the_abstain_message_names_the_invented_film(invented) -> None:
     assert invented.abstain_message == "I couldn't find that in the Hafnarþjófar documents."
 

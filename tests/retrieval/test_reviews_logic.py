@@ -194,6 +194,14 @@ def test_ranks_unvoted_page_total_and_one_decimal() -> None:
     assert "‘Dull and grey’" in _who("reviewer", "bo-7")[0]  # the title is in the record line
 
 
+def test_many_answering_reviews_are_named_and_one_is_one() -> None:
+    many = [replace(RECORDS[0], reviewer=f"fan{n}") for n in range(9)]
+    line = answer_records(RecordQuestion("rating", 9), many).line
+    assert line == "9 of the 9 reviews gave it 9/10: " + ", ".join(f"fan{n}" for n in range(9)) + "."
+    assert _who("year", 2010)[0].startswith("1 of the 5 reviews is from 2010: dee")
+    assert _who("unrated")[0].startswith("1 of the 5 reviews gives no rating")
+
+
 def test_year_bounds_sides_and_the_least_helpful() -> None:
     assert _who("year_before", 2003)[1] == ["anna_k", "cy99"]
     assert _who("year_after", 2003)[1] == ["dee"]
@@ -241,6 +249,17 @@ def test_a_handle_typed_partially_names_its_reviewer() -> None:
     # the top of the scale and the one below it
     ("how many gave it 9 or 10", RecordQuestion("at_least", 9)),
     ("who gave it 1 or 2", RecordQuestion("at_most", 2)),
+    # a decade is the span of its years
+    ("how many reviews from the 2000s", RecordQuestion("years", "2000-2009")),
+    ("average rating of the reviews in the 2000s", RecordQuestion("average", years=(2000, 2009))),
+    # a title, then more of the question
+    ("who wrote the review called dull and grey and what did they give",
+     RecordQuestion("title", "Dull and grey")),
+    # the words people ask them in
+    ("which review had the fewest helpful votes", RecordQuestion("least_helpful")),
+    ("how many reviews contain spoilers", RecordQuestion("spoiler")),
+    # a site's own score is one number: a superlative ranks the reviews
+    ("what is the best rating on imdb", RecordQuestion("highest")),
 ])
 def test_record_questions_in_casual_and_composed_wordings(question: str,
                                                           expected: RecordQuestion) -> None:
