@@ -42,6 +42,7 @@ from retrieval.answer.retrieve import (
     top_positive,
 )
 from retrieval.answer.reviewers import Pointed, Reviewers, asks_who_said, said_by
+from retrieval.answer.sequence import EVENT_MARGIN, EVENT_MIN, event_clause
 from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
@@ -69,6 +70,7 @@ from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, ali
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
+    relation_surface,
     relation_surfaces,
     relation_word,
 )
@@ -264,7 +266,10 @@ class Engine:
                                evidence=() if analysis.fields else analysis.evidence)
         if (analysis.answer_type == "gist" and not parts and not analysis.reviews
                 and LEAD in self.knowledge.fields
-                and all(self.knowledge.entity(e).kind == "film" for e in analysis.entities)):
+                and all(self.knowledge.entity(e).kind == "film" for e in analysis.entities)
+                # what the film is about, not another work no entity stands for ("what is
+                # grey harbour about", a book a review mentions)
+                and (analysis.entities or set(content_terms(q)) <= _GIST_WORDS | self._title_terms)):
             # "what's it about": the article's lead sums the film up, however few words ask
             # and the plot's first passage is where the story starts
             start = self.knowledge.fields.get(PLOT_START)
@@ -452,6 +457,7 @@ class Engine:
         quotes: dict[int, str] = {}
         windows: dict[int, tuple[int, int, float]] = {}
         edge = position_edge(fold(q)) if analysis.position is not None else None
+        follows = self._follows(q, analysis, shortlist, rows, cuts)
 
         def window_of(i: int) -> tuple[int, int, float]:
             if i not in windows:
@@ -459,7 +465,8 @@ class Engine:
                                           self.settings.quote_max_chars, self.quote_weights,
                                           typed, self._reader.names_this_film
                                           if typed == "title" else self._names, beside,
-                                          edge if i == analysis.position else None)
+                                          edge if i == analysis.position else None,
+                                          follows.get(i))
             return windows[i]
 
         def quote_of(i: int) -> str:
@@ -593,6 +600,13 @@ class Engine:
             # "what happens to x after the film ends": the plot stops at its end
             verdict = _refused(verdict, threshold, "the question asks what happens after the "
                                                    "story ends, which the plot does not tell")
+        if (not verdict.answered and kind == "person" and _WHO_IS_THE.match(fold(q))
+                and any(a.foreign for a in anchors) and not (
+                    analysis.entities or analysis.relation or analysis.evidence or analysis.role)):
+            # "who is the prime minister of x": whom it asks for is named by words no passage
+            # uses, and no quote names anyone beside the rest of them
+            verdict = _refused(verdict, threshold, "the documents never mention whom the "
+                                                   "question asks for")
         order = _to_front(shown.top, verdict.first)  # as the answer will show them
         read = signals(analysis, candidates, anchors, verdict, base,
                        (scores.get(order[0], 0.0) if order else 0.0,
@@ -603,6 +617,33 @@ class Engine:
             verdict, prob = self.calibration.decide(verdict, read, threshold)
             out["probability"] = round(prob, 4)
         return verdict, out
+
+    def _follows(self, q: str, analysis: Analysis, shortlist: list[int], rows: np.ndarray,
+                 cuts: np.ndarray) -> dict[int, int]:
+        """For a question about what follows an event ("what does x do after killing y"),
+        the sentence after the one telling the event, in each shortlisted passage that tells
+        it (answer/sequence.py); empty for any other question."""
+        clause = event_clause(fold(q))
+        if clause is None:
+            return {}
+        # "after he kills his dad": the event as the passages tell it, "he kills the Duke"
+        if analysis.hops and analysis.targets:
+            aliases = self.knowledge.entity(analysis.targets[0]).aliases
+            said = max(aliases, key=lambda a: (len(a.split()), len(a)))
+            for word in relation_surface(clause):
+                clause = re.sub(rf"\b(?:his|her|their|its|[a-z]+'?s) {word}\b", said, clause)
+        sims = np.split(self.index.sentence_vectors[rows.astype(np.int64)]
+                        @ self.encoder.encode([clause])[0], cuts)
+        out = {}
+        for i, told in zip(shortlist, sims, strict=True):
+            if len(told) < 2:
+                continue
+            second, best = np.sort(told)[-2:]
+            # the sentence that tells it, clearly: "x kills y" is not "y tells x to kill z"
+            at = int(told.argmax())
+            if best >= EVENT_MIN and best - second >= EVENT_MARGIN and at + 1 < len(told):
+                out[i] = at + 1
+        return out
 
     def _folded(self, pid: int) -> str:
         """A passage's text folded, its words single-spaced (cached: passages repeat)."""
@@ -720,6 +761,13 @@ DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
+
+
+# "who is the x of y", "who was the x": someone asked for by what they are
+_WHO_IS_THE = re.compile(r"^(?:so |and )?who(?:'s|s| is| was| are| were) (?:the|a|an) ")
+# The words of a question asking what the film is about, when it names nothing else.
+_GIST_WORDS = frozenset(stem(w) for w in "plot story storyline premise synopsis summary sequel "
+                        "film movie flick abt".split())
 
 
 def _refused(verdict: Verdict, threshold: float, reason: str) -> Verdict:

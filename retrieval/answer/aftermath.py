@@ -17,7 +17,9 @@ from retrieval.passage import Passage
 _AFTER_THE_END = re.compile(
     r"\bafter (?:the (?:movie|film|story)|it|it's|its|the whole thing) (?:ends|ended|is over|"
     r"was over|over|finishes|finished|is done)\b"
-    r"|\bafter the (?:end|ending|final scene|last scene)\b(?! of\b)")
+    r"|\bafter the (?:end|ending|final scene|last scene)\b(?! of\b)"
+    # "does ann end up in jail after the movie": after it, said last
+    r"|\b(?:after|once) the (?:movie|film|story)\W*$")
 # "what happens to ann after she boards the ferry": the fate of someone after an event
 _AFTER_EVENT = re.compile(r"\bwhat (?:happens|happened|becomes|became) (?:to|of) [\w'-]+(?: [\w'-]+){0,3}"
                           r" after (.{6,}?)\W*$")

@@ -33,7 +33,8 @@ FIRM = ("no passage matched", "too short to be a question", "no candidate quote 
         "the closest passage speaks of", "the documents name no one", "the documents name no part",
         "no candidate quote says whether", "the documents tell no one how",
         "the question names", "no candidate quote names another work",
-        "the question asks what happens after")
+        "the question asks what happens after", "the documents never mention whom",
+        "no candidate quote says what it is about")
 
 
 def firm(reason: str) -> bool:

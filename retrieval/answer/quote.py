@@ -24,19 +24,21 @@ class QuoteWeights:
     max_sentences: int = 3
     typed: float = 0.25  # credit for a window holding an instance of the expected answer type
     edge: float = 0.15  # credit for the plot's first / last sentence, asked "at the start / end"
+    follows: float = 0.3  # credit for the sentence after the event a question asks what follows
 
 
 def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[str, float],
                  max_chars: int, qw: QuoteWeights = QuoteWeights(), answer_type: str | None = None,
                  names: Callable[[str], bool] | None = None,
                  typed_beside: frozenset[str] | None = None,
-                 edge: int | None = None) -> tuple[int, int, float]:
+                 edge: int | None = None, follows: int | None = None) -> tuple[int, int, float]:
     """(first, last, score) of the best window of sentences, inclusive indexes.
 
     With an answer type ("year", "amount"…), windows holding an instance of it score higher;
     with `typed_beside`, only where the same sentence holds one of those terms (the film's
     title beside the film's year, not the year of another film it mentions). With `edge` (0,
-    or -1 for the last), windows holding that sentence score higher ("at the very start").
+    or -1 for the last), windows holding that sentence score higher ("at the very start"); so
+    do windows holding the sentence `follows` ("what does he do after…": the one after the event).
     """
     spans = passage.sentences
     if not spans:
@@ -68,7 +70,8 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
             coverage = sum(weights[t] for t in covered) / total
             score = (qw.dense * (top + qw.second_sentence * second) + qw.coverage * coverage
                      - qw.extra_sentence_penalty * (j - i) + qw.typed * has_type
-                     + qw.edge * (at_edge is not None and i <= at_edge <= j))
+                     + qw.edge * (at_edge is not None and i <= at_edge <= j)
+                     + qw.follows * (follows is not None and i <= follows <= j))
             if score > best[2]:
                 best = (i, j, score)
     return best

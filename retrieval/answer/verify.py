@@ -204,6 +204,15 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     elif blank_field:
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        f"the article leaves the {analysis.fields[0]} blank")
+    elif kind == "gist" and not (analysis.evidence or analysis.reviews):
+        # what something else is about ("what is grey harbour about"): a quote that says what
+        # it follows, or is about; a mention of it says nothing of that
+        told = [i for i, c in enumerate(candidates)
+                if holds_type(c.quote, kind) and c.share >= ANCHOR_SHARE and named[i]]
+        if not told:
+            return Verdict(False, min(confidence, threshold - 0.01), 0,
+                           "no candidate quote says what it is about")
+        first = told[0]
     elif kind == "title":
         # "what film did she compare it to": the closest quote that writes another film's
         # title, of the passages as much about the question as the closest one

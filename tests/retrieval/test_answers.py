@@ -132,6 +132,24 @@ def test_what_is_asked_of_someone_beyond_who_they_are(engine, question, needle) 
     assert_quoted(engine.answer(question), needle)
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("what does tonny do after killing the duke", "He flees"),
+    ("kurt beats up the hooker and then what does tonny do", "wanting no part"),
+])
+def test_what_follows_an_event_is_the_sentence_after_it(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("who is the prime minister of denmark", "never mention whom"),
+    ("does tonny end up back in jail after the movie", "after the story ends"),
+    ("what is last exit to brooklyn about", "what it is about"),
+])
+def test_what_the_documents_do_not_say_is_refused_for_that_reason(engine, question, why) -> None:
+    answer = engine.answer(question)
+    assert not answer.answered and why in answer.analysis["decision"], answer.analysis["decision"]
+
+
 def test_a_person_described_by_a_clause_is_still_their_cast_line(engine) -> None:
     answer = engine.answer("who's the guy who is tonny's friend and works for the duke")
     assert_quoted(answer, "Øyvind Hagen-Traberg as Ø")

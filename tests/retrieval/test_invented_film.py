@@ -97,6 +97,12 @@ def test_out_of_scope_questions_abstain_naming_the_invented_film(invented, quest
     ("what other movies has sindri valdorsson been in", "another work"),
     # advice for the asker, about things the documents are not about
     ("anyone know a good fish restaurant in reykjavik", "how to do things"),
+    # what happens after the film, said last
+    ("does runar go back to prison after the film", "after the story ends"),
+    # someone asked for by what they are, in words no passage uses
+    ("who is the president of iceland", "never mention whom"),
+    # another film a review names: a mention is not what it is about
+    ("what is rauðir skór about", "what it is about"),
 ])
 def test_what_the_documents_cannot_tell_is_refused_for_that_reason(invented, question, why
                                                                    ) -> None:
@@ -125,6 +131,12 @@ def test_what_happens_after_an_event_inside_the_plot_is_answered(invented) -> No
 def test_what_someone_resolved_through_the_graph_does_is_read_from_the_plot(invented) -> None:
     # the graph says who the oldest friend is; whom he marries the plot says
     quoted(invented.answer("who is runars oldest friend marrying"), "his girlfriend Dóra")
+
+
+def test_what_follows_an_event_is_quoted_with_the_sentence_after_it(invented) -> None:
+    # the event is told in one sentence, what follows it in the next
+    quoted(invented.answer("what happens after krissi is recognised by a night watchman"),
+           "Jói the Knife appears among the guests")
 
 
 def test_a_film_a_reviewer_compares_it_to_is_quoted_by_its_title(invented) -> None:
