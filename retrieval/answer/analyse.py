@@ -21,12 +21,15 @@ from retrieval.knowledge.graph import (
     Link,
 )
 from retrieval.knowledge.lexicon import (
+    COMPOSED,
+    COMPOSED_ALSO,
     FIELD_TYPES,
     FIELD_WORDS,
     LEAD_ACTOR_WORDS,
     LEAD_FIELDS,
     LEAD_ROLE_WORDS,
     PRONOUNS,
+    REDUCED,
     crew_role,
     fields_named,
     relation_groups,
@@ -199,6 +202,11 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         # "x's father's ex-wife" chains relations; "his friend who gets married" does not.
         chain = _follow_chain(knowledge, owners, relation, relation_groups(folded),
                               chained=_chained(folded))
+        kin = _kin_said(relation, relation_groups(folded))
+        if chain and kin and not _follow_relation(knowledge, owners, relation):
+            # "x's uncle" read as x's father's brother: the links the graph followed are
+            # the relation the quotes state ("the Dukes brother")
+            relation = kin
         # "who is x's dad" and "x's dad?" ask for the person; "does x kill his dad" asks
         # about an event, where the relation only says whom to search for.
         surface = relation_surface(folded)
@@ -221,6 +229,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
             reached.extend(targets)
         elif len(owners) == 1 and _possessive_relation(words, spans):
             unresolved = True
+            if asks_person and answer_type == "other":
+                answer_type = "person"  # "x's grandfather?": someone, whom no line names
             targets = [e for e in targets if e not in owners]  # not the owner's own actor
             notes.append("the documents state no such relation")
         elif len(owners) == 1 and _described_by(knowledge, owners[0], relation):
@@ -443,7 +453,11 @@ def _find_entities(question: str, words: list[str], knowledge: Knowledge,
             if any(j in used for j in range(i, i + n)):
                 continue
             key = " ".join(words[i:i + n])
-            ids = aliases.get(key) or aliases.get(_unpossess(key))
+            # "øs gf": a one-letter name's possessive, its letter written as the documents do
+            letter = (n == 1 and len(key) == 2 and key.endswith("s") and key[0] in aliases
+                      and _written_as_alias(question, aliases[key[0]], knowledge))
+            ids = (aliases.get(key) or aliases.get(_unpossess(key))
+                   or (aliases[key[0]] if letter else ()))
             led = () if ids else _lead(_unpossess(key), knowledge)
             ids = ids or led
             if not ids and n == 1:
@@ -454,7 +468,7 @@ def _find_entities(question: str, words: list[str], knowledge: Knowledge,
                 ids = _near(key, knowledge) if typo else ()
             if not ids:
                 continue
-            if n == 1 and not led and (key in STOPWORDS or relation_word(key)
+            if n == 1 and not led and not letter and (key in STOPWORDS or relation_word(key)
                            or (len(key) < 2 and not _written_as_alias(question, ids, knowledge))
                            or not (is_name(key) or is_name(_unpossess(key))
                                    or key in capitalised or lenient)):
@@ -600,12 +614,41 @@ def _fit(relation: tuple[str, ...], link: Link) -> float:
     return relation_matches(relation, tuple(link.relation[4:].split("+")))
 
 
+def _kin_said(relation: tuple[str, ...], groups: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The links a relation no line states is read as ("uncle": father, brother), or ()."""
+    said = tuple(g[0] for g in groups) if all(len(g) == 1 for g in groups) else ()
+    reduced = REDUCED.get(said) or REDUCED.get(said[::-1])
+    if reduced:
+        return reduced
+    if len(relation) == 1 and relation[0] in COMPOSED:
+        first, then = COMPOSED[relation[0]]
+        return (*first, *then)
+    return ()
+
+
 def _follow_chain(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...],
                   groups: list[tuple[str, ...]], *, chained: bool) -> list[list[Link]]:
     """Hops for the asked relation: all its words as one relation ("the mother of x's child"),
     else, when the question chains them, one after another ("x's father's ex-wife", either
     order); else the first one alone ("his friend who gets married": the friend)."""
     whole = _follow_relation(knowledge, owners, relation)
+    said = tuple(g[0] for g in groups) if all(len(g) == 1 for g in groups) else ()
+    # either order: "x's kid's grandpa", "the grandpa of x's kid"
+    reduced = REDUCED.get(said) or REDUCED.get(said[::-1])
+    if not whole and reduced is not None:
+        # "x's kid's grandpa": x's own father, whether or not the kid is anyone the graph knows
+        back = _follow_relation(knowledge, owners, reduced)
+        if back:
+            return [back]
+    if not whole and len(relation) == 1 and relation[0] in COMPOSED:
+        # "x's uncle", when no line says so: x's father's brother, or his mother's
+        first, then = COMPOSED[relation[0]]
+        for step in (first, tuple(COMPOSED_ALSO.get(w, w) for w in first)):
+            parents = _follow_relation(knowledge, owners, step)
+            kin = _follow_relation(knowledge, list(dict.fromkeys(k.object for k in parents)),
+                                   then) if parents else []
+            if kin:
+                return [parents, kin]
     if whole or len(groups) < 2:
         return [whole] if whole else []
     if not chained:

@@ -108,6 +108,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     answer must be near)."""
     foreign = any(a.foreign for a in anchors)
     has_names = any(a.name_like for a in anchors)
+    asks_more = any(not a.name_like for a in anchors)  # words besides whom it names
     if not candidates:
         return Verdict(False, 0.0, 0, "no passage matched")
     confidence = base
@@ -193,7 +194,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         # something of them its line does not hold ("who is his buddy marrying"): a quote
         # holding the rest of the question's words answers that.
         held = candidates[first].share
-        if (candidates[first].is_evidence and candidates[first].listing
+        if (candidates[first].is_evidence and candidates[first].listing and asks_more
                 and not (analysis.wants_actor or analysis.fields or analysis.described
                          or analysis.clause)):
             beyond = [i for i in fits if not candidates[i].listing
@@ -239,7 +240,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        "the closest passage holds none of the names and few of the words "
                        "the question is about")
-    if kind not in CHECKABLE and kind != "yesno" and candidates[first].listing:
+    if kind not in CHECKABLE and kind != "yesno" and candidates[first].listing and asks_more:
         # A cast line says who someone is (whether they are a y, too); a question asking more
         # of them ("what is x trying to get") is answered by a passage that holds more of its
         # words, and their names.

@@ -28,6 +28,7 @@ _RELATION_WORDS = {
     "girlfriend": "partner", "boyfriend": "partner", "fiancee": "partner", "fiance": "partner",
     "gf": "partner", "bf": "partner", "lover": "partner",
     "friend": "friend", "buddy": "friend", "pal": "friend", "mate": "friend", "bestie": "friend",
+    "bff": "friend", "homie": "friend", "friends": "friend", "buddies": "friend",
     "uncle": "uncle", "aunt": "aunt", "cousin": "cousin", "nephew": "nephew", "niece": "niece",
     "grandfather": "grandfather", "grandpa": "grandfather", "grandmother": "grandmother",
     "grandma": "grandmother",
@@ -40,6 +41,21 @@ _RELATION_WORDS = {
     "funding": "backer", "funded": "backer", "financing": "backer", "financed": "backer",
     "roommate": "roommate", "neighbour": "neighbour", "neighbor": "neighbour",
     "enemy": "enemy", "rival": "enemy",
+}
+# Kin the documents state as two links: an uncle is a parent's brother ("the Dukes brother",
+# the Duke being the father).
+COMPOSED = {
+    "uncle": (("father",), ("brother",)), "aunt": (("father",), ("sister",)),
+    "grandfather": (("father",), ("father",)), "grandmother": (("father",), ("mother",)),
+    "nephew": (("brother",), ("son",)), "niece": (("brother",), ("daughter",)),
+}
+COMPOSED_ALSO = {"father": "mother", "brother": "sister"}  # the same kin through the other side
+# Chains that come back to someone's own kin: the grandfather of x's child is x's father.
+REDUCED = {
+    ("child", "grandfather"): ("father",), ("child", "grandmother"): ("mother",),
+    ("son", "grandfather"): ("father",), ("son", "grandmother"): ("mother",),
+    ("daughter", "grandfather"): ("father",), ("daughter", "grandmother"): ("mother",),
+    ("child", "uncle"): ("brother",), ("child", "aunt"): ("sister",),
 }
 # Multi-word surface forms, matched on folded text before single words.
 _RELATION_PHRASES = {

@@ -55,7 +55,7 @@ MARGIN = 0.1
 # A question shaped as a fact ("who plays", "how long", "what happens") is one, whatever its
 # meaning's neighbours: only a cue of wording makes it an opinion.
 _FACT_FORM = re.compile(
-    r"^(?:who|whom|whose|when|where|what year|which year|how (?:long|old|much money|many)|"
+    r"^(?:who|whos|whom|whose|when|where|what year|which year|how (?:long|old|much money|many)|"
     r"what (?:happens|happened|is the name|'s the name|was the name)|"
     r"what(?:'s| is| was) (?:his|her|their|the) (?:name|job|real name)|what language)\b"
     # critics write in the encyclopedia's reception section, not on the reviews page

@@ -199,7 +199,8 @@ def _lean(word: str) -> float:
 _FIELD_NAMES = frozenset(w for words in FIELD_WORDS.values() for w in words if " " not in w)
 # A question of a few words with no verb, ending in a judgement: "plot weak?", "jon good?",
 # "the lead actor convincing or nah"
-_BARE = re.compile(r"^(?!(?:who|whom|whose|what|when|where|why|which|how|is|was|are|were|does|did|"
+_BARE = re.compile(r"^(?!(?:who|whos|whom|whose|what|whats|when|where|wheres|why|which|how|is|was|are|"
+                   r"were|does|did|"
                    r"do|can|could|will|would|should|has|have|had)\b)((?:[\w'-]+ ){1,4}?)([a-z]+)"
                    r"(?: or (?:nah|not|no|what)| at all| tho| lol)?\??$")
 

@@ -320,7 +320,7 @@ def test_his_means_the_protagonist_when_no_one_is_named(engine) -> None:
 
 
 def test_an_unstated_relation_is_noted_and_resolves_to_nobody_else(engine) -> None:
-    a = read(engine, "who is tonny's uncle")
+    a = read(engine, "who is tonny's sister")  # (his uncle is his father's brother, stated)
     assert "the documents state no such relation" in a.notes
     assert names(engine, a.targets) == []  # not Tonny himself: his actor is no answer
     assert a.unresolved
@@ -400,3 +400,20 @@ def test_how_many_of_something_no_quote_counts_is_refused(engine) -> None:
 ])
 def test_the_kind_of_place_asked_for_by_name(question, noun) -> None:
     assert named_place_noun(question) == noun
+
+
+def test_an_uncle_no_line_states_is_a_parents_brother(engine) -> None:
+    a = read(engine, "tonnys uncle?")
+    assert chain(a)[-1] == ("Smeden", "brother", "Red") and a.answer_type == "person"
+    assert chain(read(engine, "tonnys kids grandpa"))[-1] == ("Tonny", "father", "Smeden")
+
+
+def test_a_relative_no_line_names_is_someone_no_one_is(engine) -> None:
+    a = read(engine, "tonnys grandfather")
+    assert a.unresolved and a.answer_type == "person" and not a.targets
+
+
+def test_a_one_letter_names_possessive_typed_without_apostrophe(engine) -> None:
+    a = read(engine, "øs gf")
+    assert [engine.knowledge.entity(e).name for e in a.entities] == ["Ø"]
+    assert [engine.knowledge.entity(e).name for e in a.targets] == ["Gry"]

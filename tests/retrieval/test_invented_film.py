@@ -40,6 +40,15 @@ def test_a_nickname_resolves_to_its_cast_line(invented) -> None:
     assert a["resolved"] == ["Björgvin Hallgrímsson"]
 
 
+@pytest.mark.parametrize("question", ["who is runars sons grandmother",
+                                      "who is the grandmother of runar's son"])
+def test_a_chain_that_comes_back_to_someone_is_their_own_kin(invented, question) -> None:
+    # the grandmother of Rúnar's son is Rúnar's mother, a cast line states
+    answer = invented.answer(question)
+    quoted(answer, "Sólveig Þorláksdóttir as Guðrún")
+    assert answer.analysis["resolved"] == ["Guðrún"]
+
+
 def test_a_relation_resolves_to_the_uncle(invented) -> None:
     answer = invented.answer("who is runar's uncle")
     quoted(answer, "the Baron")

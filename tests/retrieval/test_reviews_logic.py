@@ -315,6 +315,7 @@ def test_no_rated_review_is_said_so() -> None:
     ("did critics like it", False),  # critics: the encyclopedia's reception, not user reviews
     ("what happens at the wedding reception", False),
     ("is it in danish", False),
+    ("whos tonnys bff", False),  # "bff" praises, but "whos" asks who someone is
 ])
 def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> None:
     assert asks_opinion(question) is opinion
