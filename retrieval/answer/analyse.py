@@ -621,8 +621,8 @@ def _kin_said(relation: tuple[str, ...], groups: list[tuple[str, ...]]) -> tuple
     if reduced:
         return reduced
     if len(relation) == 1 and relation[0] in COMPOSED:
-        first, then = COMPOSED[relation[0]]
-        return (*first, *then)
+        up, then = COMPOSED[relation[0]]
+        return (*up, *then)
     return ()
 
 
@@ -642,9 +642,9 @@ def _follow_chain(knowledge: Knowledge, owners: list[int], relation: tuple[str, 
             return [back]
     if not whole and len(relation) == 1 and relation[0] in COMPOSED:
         # "x's uncle", when no line says so: x's father's brother, or his mother's
-        first, then = COMPOSED[relation[0]]
-        for step in (first, tuple(COMPOSED_ALSO.get(w, w) for w in first)):
-            parents = _follow_relation(knowledge, owners, step)
+        up, then = COMPOSED[relation[0]]
+        for side in (up, tuple(COMPOSED_ALSO.get(w, w) for w in up)):
+            parents = _follow_relation(knowledge, owners, side)
             kin = _follow_relation(knowledge, list(dict.fromkeys(k.object for k in parents)),
                                    then) if parents else []
             if kin:

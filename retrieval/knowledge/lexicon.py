@@ -44,14 +44,14 @@ _RELATION_WORDS = {
 }
 # Kin the documents state as two links: an uncle is a parent's brother ("the Dukes brother",
 # the Duke being the father).
-COMPOSED = {
+COMPOSED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "uncle": (("father",), ("brother",)), "aunt": (("father",), ("sister",)),
     "grandfather": (("father",), ("father",)), "grandmother": (("father",), ("mother",)),
     "nephew": (("brother",), ("son",)), "niece": (("brother",), ("daughter",)),
 }
 COMPOSED_ALSO = {"father": "mother", "brother": "sister"}  # the same kin through the other side
 # Chains that come back to someone's own kin: the grandfather of x's child is x's father.
-REDUCED = {
+REDUCED: dict[tuple[str, ...], tuple[str, ...]] = {
     ("child", "grandfather"): ("father",), ("child", "grandmother"): ("mother",),
     ("son", "grandfather"): ("father",), ("son", "grandmother"): ("mother",),
     ("daughter", "grandfather"): ("father",), ("daughter", "grandmother"): ("mother",),
