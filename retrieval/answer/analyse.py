@@ -48,7 +48,8 @@ _ASKS_ACTOR_STRICT = re.compile(r"\b(?:plays?|played|playing|portray\w*|actor|ac
                                 r"acts?|acted)\b")
 # "which character does X play", "who does X play": the character of an actor.
 _ASKS_ROLE = re.compile(r"\b(?:which|what) (?:character|role|part)\b(?! of\b)|\bwho (?:does|did) .+ "
-                        r"play\b|\bplays? who\b|\bhis role\b|\bher role\b")
+                        r"play\b|\b(?:plays?|played|playing) (?:who|whom|which (?:character|role|part))\b"
+                        r"|\bhis role\b|\bher role\b")
 # Field types a question's expected answer type can take.
 _COMPATIBLE = {
     "person": {"person"}, "organisation": {"person", "other"}, "date": {"year", "date"},
@@ -264,6 +265,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
                 evidence.extend(k.passage for k in links[1:3])
                 targets = [links[0].object]
                 reached.append(links[0].object)
+                if asks_actor and answer_type == "other":
+                    answer_type = "person"  # "x actor?": someone, whom the line names
     by_field = False
     for f in fields:
         line = LEAD if f in LEAD_FIELDS else f

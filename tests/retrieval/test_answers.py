@@ -150,6 +150,15 @@ def test_what_the_documents_do_not_say_is_refused_for_that_reason(engine, questi
     assert not answer.answered and why in answer.analysis["decision"], answer.analysis["decision"]
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("kim bodnia played who", "Frank (Kim Bodnia)"),  # the part asked after the name
+    ("milo actor pusher ii", "Milo (Zlatko Buric)"),  # an actor asked with no question word
+])
+def test_parts_and_actors_asked_in_chat_word_order(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+    assert engine.answer(question).analysis["decision"] == "answered through the knowledge graph"
+
+
 def test_a_person_described_by_a_clause_is_still_their_cast_line(engine) -> None:
     answer = engine.answer("who's the guy who is tonny's friend and works for the duke")
     assert_quoted(answer, "Øyvind Hagen-Traberg as Ø")
