@@ -201,7 +201,7 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|^(?:what(?:'s|s| is) )?(?:the )?best \w+ (?:\w+ )?(?:in|near|around) "
                          r"(?!(?:it|this|the (?:film|movie|sequel|series|trilogy))\b)"
                          r"|^where (?:can|do|should|could) (?:i|we|u|you) (?:buy|get|eat|find)\b")),
-    ("colour", re.compile(r"\b(?:what|which) colou?r\b|\bcolou?r (?:is|was|of)\b")),
+    ("colour", re.compile(r"\b(?:what|which) colou?rs?\b|\bcolou?r (?:is|was|of)\b")),
     ("year", re.compile(r"\b(?:what|which) (?:year|decade)\b")),
 )
 # Otherwise the first question word decides: "what does X want when he finds out" is not a

@@ -79,6 +79,7 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("gotchast says its as powerful as what", "title"),
     ("which movie did one reviewer first see mikkelsen in", "title"),
     ("which film in the trilogy is about milo", "other"),  # a part of the series, not a title
+    ("what colours stand out", "colour"),
 ])
 def test_answer_types(engine, question, answer_type) -> None:
     assert read(engine, question).answer_type == answer_type
