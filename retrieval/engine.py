@@ -42,7 +42,7 @@ from retrieval.answer.retrieve import (
     top_positive,
 )
 from retrieval.answer.reviewers import Pointed, Reviewers, asks_who_said, said_by
-from retrieval.answer.sequence import EVENT_MARGIN, EVENT_MIN, event_clause
+from retrieval.answer.sequence import event_clause, following, said_of
 from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
@@ -70,7 +70,6 @@ from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, ali
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
-    relation_surface,
     relation_surfaces,
     relation_word,
 )
@@ -621,29 +620,16 @@ class Engine:
     def _follows(self, q: str, analysis: Analysis, shortlist: list[int], rows: np.ndarray,
                  cuts: np.ndarray) -> dict[int, int]:
         """For a question about what follows an event ("what does x do after killing y"),
-        the sentence after the one telling the event, in each shortlisted passage that tells
+        the sentence after the one telling the event in each shortlisted passage that tells
         it (answer/sequence.py); empty for any other question."""
         clause = event_clause(fold(q))
         if clause is None:
             return {}
-        # "after he kills his dad": the event as the passages tell it, "he kills the Duke"
         if analysis.hops and analysis.targets:
-            aliases = self.knowledge.entity(analysis.targets[0]).aliases
-            said = max(aliases, key=lambda a: (len(a.split()), len(a)))
-            for word in relation_surface(clause):
-                clause = re.sub(rf"\b(?:his|her|their|its|[a-z]+'?s) {word}\b", said, clause)
-        sims = np.split(self.index.sentence_vectors[rows.astype(np.int64)]
-                        @ self.encoder.encode([clause])[0], cuts)
-        out = {}
-        for i, told in zip(shortlist, sims, strict=True):
-            if len(told) < 2:
-                continue
-            second, best = np.sort(told)[-2:]
-            # the sentence that tells it, clearly: "x kills y" is not "y tells x to kill z"
-            at = int(told.argmax())
-            if best >= EVENT_MIN and best - second >= EVENT_MARGIN and at + 1 < len(told):
-                out[i] = at + 1
-        return out
+            # "after he kills his dad": the event as the passages tell it, "he kills the Duke"
+            clause = said_of(clause, self.knowledge.entity(analysis.targets[0]).aliases)
+        told = self.index.sentence_vectors[rows.astype(np.int64)] @ self.encoder.encode([clause])[0]
+        return following(shortlist, np.split(told, cuts))
 
     def _folded(self, pid: int) -> str:
         """A passage's text folded, its words single-spaced (cached: passages repeat)."""

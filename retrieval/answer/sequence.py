@@ -5,6 +5,11 @@ so the quote should reach the sentence after the one that tells the event."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from retrieval.knowledge.lexicon import relation_surface
 
 # "after he sinks the boat", "after sinking the boat", "after the wedding": the event, up to
 # the question's next clause or its end
@@ -23,3 +28,27 @@ def event_clause(folded: str) -> str | None:
     """The event a (folded) question asks what follows, or None when it asks no such thing."""
     m = _AFTER.search(folded) or _AND_THEN.search(folded)
     return m.group(1).strip() if m else None
+
+
+def said_of(clause: str, aliases: Sequence[str]) -> str:
+    """The event with a relative said by name ("he kills his dad" → "he kills the Duke"): the
+    passages tell it of the person, and "his dad" is nearer any sentence about a father."""
+    said = max(aliases, key=lambda a: (len(a.split()), len(a)), default="")
+    for word in relation_surface(clause) if said else ():
+        clause = re.sub(rf"\b(?:his|her|their|its|[a-z]+'?s) {word}\b", said, clause)
+    return clause
+
+
+def following(passages: Sequence[int], told: Sequence[np.ndarray]) -> dict[int, int]:
+    """For each passage whose sentences (`told`: their similarity to the event) tell the event
+    clearly, the position of the sentence after it."""
+    out = {}
+    for i, sims in zip(passages, told, strict=True):
+        if len(sims) < 2:
+            continue
+        second, best = np.sort(sims)[-2:]
+        # the sentence that tells it, clearly: "x kills y" is not "y tells x to kill z"
+        at = int(sims.argmax())
+        if best >= EVENT_MIN and best - second >= EVENT_MARGIN and at + 1 < len(sims):
+            out[i] = at + 1
+    return out

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from retrieval.answer.sequence import event_clause
+from retrieval.answer.sequence import event_clause, following, said_of
 
 
 @pytest.mark.parametrize(("question", "event"), [
@@ -21,3 +22,17 @@ from retrieval.answer.sequence import event_clause
 ])
 def test_the_event_a_question_asks_what_follows(question: str, event: str | None) -> None:
     assert event_clause(question) == event
+
+
+def test_a_relative_in_the_event_is_said_by_name() -> None:
+    assert said_of("he kills his dad", ("Smith", "the Baron")) == "he kills the Baron"
+    assert said_of("ann's uncle sinks the boat", ("Jon",)) == "Jon sinks the boat"
+    assert said_of("he sinks the boat", ("Jon",)) == "he sinks the boat"
+
+
+def test_the_sentence_after_a_clearly_told_event() -> None:
+    told = [np.array([0.3, 0.7, 0.2]),  # told by its second sentence: the third follows
+            np.array([0.6, 0.61, 0.1]),  # two sentences nearly as close: not clearly told
+            np.array([0.2, 0.3, 0.8]),  # told last: nothing follows in that passage
+            np.array([0.2, 0.3])]  # too far from the event
+    assert following([10, 11, 12, 13], told) == {10: 2}
