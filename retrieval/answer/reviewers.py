@@ -30,6 +30,7 @@ class Reviewers:
 
     def __init__(self, passages: Sequence[Passage]) -> None:
         self._by_name: dict[str, set[int]] = {}
+        self._glued: dict[str, set[int]] = {}
         self._by_rating: dict[int, set[int]] = {}
         raters: dict[int, set[str]] = {}
         for p in passages:
@@ -37,6 +38,10 @@ class Reviewers:
                 continue
             if p.reviewer:
                 self._by_name.setdefault(_key(p.reviewer), set()).add(p.id)
+                if p.date and re.match(r"\d\d ", p.date):
+                    # the page glues the name to the day ("jdoe829 July"): "jdoe82" is a
+                    # reading of it too
+                    self._glued.setdefault(_key(p.reviewer + p.date[0]), set()).add(p.id)
             if p.rating is not None:
                 self._by_rating.setdefault(int(p.rating), set()).add(p.id)
                 raters.setdefault(int(p.rating), set()).add(p.reviewer or str(p.id))
@@ -75,7 +80,8 @@ class Reviewers:
             # "jdoes review": a possessive typed without its apostrophe
             hits = (self._by_name.get(key) or self._by_stem.get(key)
                     or (self._by_name.get(key[:-1]) or self._by_stem.get(key[:-1])
-                        if key.endswith("s") else None))
+                        if key.endswith("s") else None)
+                    or (self._glued.get(key) if key not in self._by_name else None))
             if hits is None and len(key) >= 7:  # "martinjln": one slip in a long handle
                 near = [k for k in self._long if one_edit(key, k)]
                 hits = self._by_name.get(near[0]) if len(near) == 1 else None

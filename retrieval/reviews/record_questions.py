@@ -104,6 +104,10 @@ _YEAR_SPAN = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) ?(?:and|to|till|unt
                         r"|\b((?:19|20)\d\d) ?(?:-|–|to) ?((?:19|20)\d\d)\b")
 # "the 2010s": a decade is the span of its years
 _DECADE = re.compile(r"\b((?:19|20)\d0)'?s\b")
+# "2020 or later", "2005 and earlier": the year itself and those on one side of it
+_YEAR_OR = re.compile(r"\b((?:19|20)\d\d) (?:or|and) (later|after|since|newer|more recent|earlier|"
+                      r"before|older|prior)\b")
+_EARLIER = frozenset({"earlier", "before", "older", "prior"})
 # "reviews written before 2010", "since 2015"
 _YEAR_SIDE = re.compile(r"\b(before|prior to|earlier than|until|up to|after|later than|since) "
                         r"((?:19|20)\d\d)\b")
@@ -132,7 +136,8 @@ _SCAFFOLD = frozenset(
     proportion fraction before after since until prior earlier later up actually really just
     even exactly r u ur pls plz header headers unhelpful downvotes downvoted downvote dont
     don't doesnt doesn't arent aren't isnt isn't fewest contain contains containing include
-    includes including carried receive received receives gets earned awarded came come""".split())
+    includes including carried receive received receives gets earned awarded came come call calls
+    newer older""".split())
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}
@@ -173,8 +178,8 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     tokens = [t.strip("'").removesuffix("'s") for t in re.findall(r"[a-z0-9'-]+", bare)]
     tokens = [p for t in tokens for p in (t, *t.split("-")) if p]
     named = _reviewer_named(q, records)
-    known = _SCAFFOLD | title_words | ({w for w in tokens if named
-                                        and w.removesuffix("s") in fold(named.reviewer)})
+    known = _SCAFFOLD | title_words | ({w for w in tokens if named and (
+        w.removesuffix("s") in fold(named.reviewer) or _reviewer_named(w, (named,)))})
     extra = {w for w in tokens if w not in known and not w.isdigit() and "-" not in w
              and not _DECADE.fullmatch(w)}
     if extra:  # a subject besides the records ("what did the 4/10 reviewer hate")
@@ -208,6 +213,10 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     if m := _YEAR_SPAN.search(q):
         low, high = sorted(int(y) for y in m.groups() if y)
         return RecordQuestion("years", f"{low}-{high}")
+    if m := _YEAR_OR.search(q):
+        bound = int(m.group(1))
+        return (RecordQuestion("year_before", bound + 1) if m.group(2) in _EARLIER
+                else RecordQuestion("year_after", bound - 1))
     if m := _YEAR_SIDE.search(q):
         word, bound = m.group(1), int(m.group(2))
         if word in ("until", "up to"):
@@ -223,8 +232,8 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     if _PERFECT.search(q) and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list)\b", q):
         return RecordQuestion("rating", 10)
     ranked = any(p.search(q) for k, p in patterns if k in _AMONG and k != "spoiler")
-    if given and not ranked and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show)\b",
-                                          q):
+    if given and not ranked and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show|"
+                                          r"number of|count of)\b", q):
         return RecordQuestion("rating", int(given.group(1) or given.group(2)))
     for kind, pattern in patterns:
         if pattern.search(q):
@@ -254,6 +263,9 @@ _FILTERABLE = _AMONG | {"lowest", "highest", "average", "median", "mode", "unrat
 
 def _years(q: str) -> tuple[int, int] | None:
     """The years a question restricts the reviews to, both ends included, if it names any."""
+    if m := _YEAR_OR.search(q):
+        bound = int(m.group(1))
+        return (0, bound) if m.group(2) in _EARLIER else (bound, OPEN_END)
     if m := _DECADE.search(q):
         return int(m.group(1)), int(m.group(1)) + 9
     if m := _YEAR_SPAN.search(q):
@@ -303,6 +315,11 @@ def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[s
     # "jdoes review": a possessive typed without its apostrophe
     whole = [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer))}s?(?![\w-])"), r)
              for r in records if len(fold(r.reviewer)) >= 3]
+    # The page glues the name to the day ("jdoe829 July"): "jdoe8" could be read "jdoe82"
+    # with the 9th, so the name with the day's first digit is the same reviewer.
+    whole += [(re.compile(rf"(?<![\w-]){re.escape(fold(r.reviewer) + r.date[0])}s?(?![\w-])"), r)
+              for r in records if len(fold(r.reviewer)) >= 3 and r.date
+              and re.match(r"\d\d ", r.date)]
     first: dict[str, ReviewRecord] = {}
     for r in records:
         first.setdefault(fold(r.reviewer), r)
@@ -318,6 +335,9 @@ def _name_patterns(records: tuple[ReviewRecord, ...]) -> list[tuple[re.Pattern[s
     return whole + partial + spaced
 
 
+_ASKS_A_REVIEW = re.compile(r"\b(?:wrote|written|writes|reviews?|author|posted|titled)\b")
+
+
 def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
     """The review whose title the question quotes ("the review called 'Disappointing'")."""
     def key(text: str) -> str:
@@ -331,8 +351,15 @@ def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord
         named = re.sub(r"\s*\breviews?\b\W*$", "", key(cue.group(1)))
         quoted |= {named, named.removeprefix("the ")}
     quoted.discard("")
-    if not quoted:  # the usual question quotes nothing
-        return None
+    if not quoted:
+        # "who wrote equal to the first": a title of three words or more, said as it is
+        if _ASKS_A_REVIEW.search(folded):
+            asked = f" {key(question)} "
+            for r in records:
+                title = key(r.title) if r.title else ""
+                if len(title.split()) >= 3 and f" {title} " in asked:
+                    return r
+        return None  # the usual question quotes nothing
     for r in records:
         if r.title and (key(r.title) in quoted or key(r.title).removeprefix("the ") in quoted):
             return r

@@ -163,3 +163,13 @@ def test_words_a_question_quotes_ask_no_opinion(engine) -> None:
     answer = engine.answer("who signed their review 'evil eye reviews'")
     assert answer.reviews is None
     assert answer.summary is not None and answer.summary.startswith("From evileyereviews's review")
+
+
+def test_a_name_glued_to_a_two_digit_day_points_at_its_review_either_way() -> None:
+    # the page writes "robo829 July 2006": "robo8" on the 29th, or "robo82" on the 9th
+    glued = Reviewers([Passage(id=0, doc="r", doc_title="t", source="review", kind="review",
+                               section=None, start=0, end=4, text="Fine.", sentences=((0, 5),),
+                               reviewer="robo8", rating=7, date="29 July 2006")])
+    for question in ("what did robo82 say about the plot", "what did robo8 say about the plot"):
+        pointed = glued.pointed(question)
+        assert pointed is not None and pointed.passages == {0}

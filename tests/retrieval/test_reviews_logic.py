@@ -194,6 +194,18 @@ def test_ranks_unvoted_page_total_and_one_decimal() -> None:
     assert "‘Dull and grey’" in _who("reviewer", "bo-7")[0]  # the title is in the record line
 
 
+def test_a_name_glued_to_a_two_digit_day_is_read_either_way() -> None:
+    # "dee229 July 2010" on the page: "dee2" is how some read the name
+    records = tuple(replace(r, date="29 July 2010") if r.reviewer == "dee" else r for r in RECORDS)
+    assert record_question("what did dee2 give it", records) == RecordQuestion("reviewer", "dee")
+    assert record_question("what did dee give it", records) == RecordQuestion("reviewer", "dee")
+
+
+def test_a_title_said_without_a_cue_is_no_opinion_about_it() -> None:
+    assert record_question("who thinks it is dull and grey", RECORDS) != RecordQuestion(
+        "title", "Dull and grey")
+
+
 def test_many_answering_reviews_are_named_and_one_is_one() -> None:
     many = [replace(RECORDS[0], reviewer=f"fan{n}") for n in range(9)]
     line = answer_records(RecordQuestion("rating", 9), many).line
@@ -260,6 +272,12 @@ def test_a_handle_typed_partially_names_its_reviewer() -> None:
     ("how many reviews contain spoilers", RecordQuestion("spoiler")),
     # a site's own score is one number: a superlative ranks the reviews
     ("what is the best rating on imdb", RecordQuestion("highest")),
+    ("number of 9/10 reviews", RecordQuestion("rating", 9)),
+    ("how many reviews posted 2003 or later", RecordQuestion("year_after", 2002)),
+    ("reviews from 2003 or earlier", RecordQuestion("year_before", 2004)),
+    ("what does cy99 call their review", RecordQuestion("reviewer", "cy99")),
+    # a title of three words or more, without quotes or "called"
+    ("who wrote dull and grey", RecordQuestion("title", "Dull and grey")),
 ])
 def test_record_questions_in_casual_and_composed_wordings(question: str,
                                                           expected: RecordQuestion) -> None:
