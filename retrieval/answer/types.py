@@ -213,7 +213,9 @@ _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|can|could|has|have|had|will|
 _PLACES = (r"(?:city|country|town|place|location|street|road|neighbou?rhood|district|village|island|"
            r"club|nightclub|bar|pub|cafe|restaurant|hotel|motel|brothel|casino|shop|store|garage|"
            r"gym|warehouse|factory|prison|jail|hospital|school|church|station|airport|cinema|"
-           r"venue|harbou?r|port|park|square|market)")
+           r"venue|harbou?r|port|park|square|market|"
+           # and works people ask for by name: "what song plays at the wedding"
+           r"song|track|tune|album|band|book|novel)")
 _WHAT_NOUN = (
     ("person", re.compile(r"^(?:which|what) (?:actor|actress|character|guy|man|woman|girl|person|"
                           r"people|director|composer|editor|writer|cinematographer|producer)\b")),

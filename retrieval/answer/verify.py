@@ -164,7 +164,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         if not fits:
             why = (f"the article leaves the {analysis.fields[0]} blank and no passage states it"
                    if blank_field and analysis.fields else
-                   "no candidate quote names the place asked for (a proper noun that is "
+                   "no candidate quote names the place or work asked for (a proper noun that is "
                    "nobody's)" if not any(c.names_place for c in candidates) else
                    f"no candidate quote names the {analysis.role}" if analysis.role else
                    # an unresolved relation ("who plays the cellmate"): no one named beside it

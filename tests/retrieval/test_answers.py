@@ -509,7 +509,8 @@ def test_bankrolling_asks_for_the_backer(engine) -> None:
 
 @pytest.mark.parametrize(("question", "why"), [
     ("which prison was tonny in", "no candidate quote"),  # "prison", no prison's name
-    ("what street is the garage on", "names the place asked for"),  # a person's name is no street's
+    ("what street is the garage on", "names the place or work asked for"),  # a person's name is no street's
+    ("what song plays at the wedding reception", "names the place or work asked for"),
     ("whats the name of the club where the wedding is", "no candidate quote"),
 ])
 def test_a_named_place_needs_a_proper_noun_that_is_nobodys(engine, question, why) -> None:

@@ -139,7 +139,7 @@ def test_fit_script_reports_files_left_out_and_writes_weights(settings, engine, 
 
 
 @pytest.mark.parametrize(("reason", "is_firm"), [
-    ("no candidate quote names the place asked for (a proper noun that is nobody's)", True),
+    ("no candidate quote names the place or work asked for (a proper noun that is nobody's)", True),
     ("the article leaves the budget blank", True),
     ("the closest passages are not close enough", False),
     ("no candidate quote holds a duration about what was asked", False),
