@@ -148,6 +148,8 @@ class QuoteReader:
         field's own word ("a budget of $2 million"), or for a date, beside the film's title."""
         if not analysis.fields:
             return False
+        if kind == "cast" and analysis.fields[0] == "starring":
+            return True  # a line of the cast list is the cast, as the starring line lists it
         date_field = FIELD_TYPES.get(analysis.fields[0]) == "date"
         for sentence in sentences(quote):
             if not holds_type(sentence, analysis.answer_type, self.names):

@@ -183,7 +183,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "starring": ("starring", "stars", "star", "cast", "lead actors", "main actors", "leads",
                  "top billed", "top-billed", "billed", "who's in it", "whos in it", "who is in it",
                  "who was in it", "who are in it", "who's in the film", "who's in the movie",
-                 "who is in the film", "who is in the movie"),
+                 "who is in the film", "who is in the movie", "cast list", "full cast", "cast members"),
     "narrator": ("narrator", "narrated", "narrates"),
     "music": ("music", "composer", "composed", "score", "soundtrack", "scored"),
     "cinematography": ("cinematography", "cinematographer", "dp", "photography",

@@ -159,6 +159,14 @@ def test_parts_and_actors_asked_in_chat_word_order(engine, question, needle) -> 
     assert engine.answer(question).analysis["decision"] == "answered through the knowledge graph"
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("cast list?", "starring = Mads Mikkelsen"),
+    ("the notorious gangster in the cast list", "Leif Sylvester as Smeden"),  # a line of it
+])
+def test_the_cast_list_is_the_starring_field_and_its_lines(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
 def test_a_person_described_by_a_clause_is_still_their_cast_line(engine) -> None:
     answer = engine.answer("who's the guy who is tonny's friend and works for the duke")
     assert_quoted(answer, "Øyvind Hagen-Traberg as Ø")
