@@ -329,7 +329,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         consumed |= relation_surface(folded)
     consumed |= {w for f in fields for phrase in FIELD_WORDS[f] for w in phrase.split()}
     if asks_actor or answer_type == "person":
-        consumed |= {w for w in words if _ASKS_ACTOR_STRICT.fullmatch(w)} | {"guy", "called"}
+        # "who is the woman tonny was sent to kill": the answer is a woman; no quote need say so
+        consumed |= {w for w in words if _ASKS_ACTOR_STRICT.fullmatch(w)} | _SOMEONE
     return Analysis(
         # a relation inside a clause is no relation asked ("who tells x he has a kid")
         answer_type=answer_type, fields=fields, relation=() if in_clause else relation,
@@ -422,6 +423,7 @@ def _chained(folded: str) -> bool:
     return False
 
 
+_SOMEONE = frozenset("guy called woman man girl boy lady dude person chick bloke fella".split())
 # "who plays the guy who bashed x": the subject is described, not the person named in it.
 # "the guy who…", "the woman with…", "the guy ann gets the gun from" (a clause without its
 # "who"): a description of someone, whose names are not who is asked for.

@@ -159,6 +159,11 @@ def test_parts_and_actors_asked_in_chat_word_order(engine, question, needle) -> 
     assert engine.answer(question).analysis["decision"] == "answered through the knowledge graph"
 
 
+def test_the_word_for_the_person_asked_is_no_word_a_quote_must_hold(engine) -> None:
+    # "the woman": the answer is one; the quote names her (Jeanette), it need not say "woman"
+    assert_quoted(engine.answer("who is the woman tonny was sent to kill"), "Jeanette")
+
+
 @pytest.mark.parametrize(("question", "needle"), [
     ("cast list?", "starring = Mads Mikkelsen"),
     ("the notorious gangster in the cast list", "Leif Sylvester as Smeden"),  # a line of it
