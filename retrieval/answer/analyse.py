@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from retrieval.answer.reviewers import asks_who_wrote
-from retrieval.answer.types import ASKS_LIFE, AnswerType, expected_type
+from retrieval.answer.types import ASKS_LIFE, AnswerType, expected_type, says_its_type
 from retrieval.knowledge.graph import (
     LEAD,
     PLOT_END,
@@ -337,7 +337,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         entities=tuple(entities),
         targets=tuple(dict.fromkeys(targets)), hops=tuple(hops),
         evidence=tuple(dict.fromkeys(evidence)), expansion=tuple(expansion),
-        terse=_not_a_question(question, words, content, is_name),
+        # "what year", "how long": short, but asking the film's year or length in so many words
+        terse=_not_a_question(question, words, content, is_name) and not says_its_type(folded),
         notes=tuple(notes), mentions=tuple(mentions), consumed=frozenset(consumed),
         by_field=by_field, position=position, unresolved=unresolved, no_part=no_part,
         wants_actor=asks_actor and answer_type in ("person", "other"),

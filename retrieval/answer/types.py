@@ -262,6 +262,12 @@ def named_place_noun(folded_question: str) -> str:
     return m.group(1) if m else ""
 
 
+def says_its_type(folded_question: str) -> bool:
+    """Whether a question says the kind of answer in words of its own ("what year", "how
+    long"), not by a bare question word ("when", "who")."""
+    return any(rule.search(folded_question) for _type, rule in _EXPLICIT)
+
+
 def expected_type(folded_question: str) -> AnswerType:
     """The kind of answer a folded question asks for ("other" when it does not say)."""
     q = folded_question.strip()

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from retrieval.answer.analyse import Analysis, analyse
-from retrieval.answer.types import expected_type, holds_type, named_place_noun
+from retrieval.answer.types import expected_type, holds_type, named_place_noun, says_its_type
 from retrieval.text import fold
 
 
@@ -418,3 +418,15 @@ def test_a_one_letter_names_possessive_typed_without_apostrophe(engine) -> None:
     a = read(engine, "øs gf")
     assert [engine.knowledge.entity(e).name for e in a.entities] == ["Ø"]
     assert [engine.knowledge.entity(e).name for e in a.targets] == ["Gry"]
+
+
+def test_a_short_question_that_says_its_type_is_a_question() -> None:
+    # "what year", "how long": two words, but the kind of answer in words of their own
+    assert says_its_type("what year") and says_its_type("how long")
+    assert not says_its_type("when") and not says_its_type("who") and not says_its_type("hey")
+
+
+def test_what_year_alone_asks_the_films_year(engine) -> None:
+    a = read(engine, "what year")
+    assert not a.terse and a.answer_type == "year" and a.evidence
+    assert read(engine, "when").terse  # a bare question word says nothing of what is asked
