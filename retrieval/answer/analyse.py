@@ -329,7 +329,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         consumed |= relation_surface(folded)
     consumed |= {w for f in fields for phrase in FIELD_WORDS[f] for w in phrase.split()}
     if asks_actor or answer_type == "person":
-        # "who is the woman tonny was sent to kill": the answer is a woman; no quote need say so
+        # "who is the woman jon was sent to find": the answer is a woman; no quote need say so
         consumed |= {w for w in words if _ASKS_ACTOR_STRICT.fullmatch(w)} | _SOMEONE
     return Analysis(
         # a relation inside a clause is no relation asked ("who tells x he has a kid")
