@@ -8,7 +8,7 @@ article leaves blank. Otherwise it says it could not find that, and `--explain` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from retrieval.answer.analyse import Analysis
@@ -99,6 +99,18 @@ def _off(c: Candidate, has_names: bool) -> bool:
     """A passage that holds none of the question's names and next to none of its words."""
     return (not c.is_evidence and (c.name_share == 0.0 or not has_names)
             and c.passage_share < FOREIGN_SHARE)
+
+
+def _beyond_listing(candidates: Sequence[Candidate], first: int, pool: Iterable[int], *,
+                    same_names: bool = False) -> list[int]:
+    """When the first candidate is a cast line, the others of `pool` (in order) that are none
+    and hold clearly more of the question (with as many of its names, by `same_names`)."""
+    line = candidates[first]
+    if not line.listing:
+        return []
+    return [i for i in pool if not candidates[i].listing
+            and candidates[i].share >= max(BEYOND_SHARE, line.share + BEYOND_MARGIN)
+            and (not same_names or candidates[i].name_share >= line.name_share)]
 
 
 def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
@@ -193,12 +205,10 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         # The graph resolved whom the question names ("his buddy"), but the question asks
         # something of them its line does not hold ("who is his buddy marrying"): a quote
         # holding the rest of the question's words answers that.
-        held = candidates[first].share
-        if (candidates[first].is_evidence and candidates[first].listing and asks_more
+        if (candidates[first].is_evidence and asks_more
                 and not (analysis.wants_actor or analysis.fields or analysis.described
                          or analysis.clause)):
-            beyond = [i for i in fits if not candidates[i].listing
-                      and candidates[i].share >= max(BEYOND_SHARE, held + BEYOND_MARGIN)]
+            beyond = _beyond_listing(candidates, first, fits)
             first = min(beyond, default=first, key=lambda i: (-candidates[i].share, i))
         if candidates[first].share >= ANCHOR_SHARE:
             confidence = max(confidence, TYPED_CONFIDENCE)
@@ -240,14 +250,12 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        "the closest passage holds none of the names and few of the words "
                        "the question is about")
-    if kind not in CHECKABLE and kind != "yesno" and candidates[first].listing and asks_more:
+    if kind not in CHECKABLE and kind != "yesno" and asks_more:
         # A cast line says who someone is (whether they are a y, too); a question asking more
         # of them ("what is x trying to get") is answered by a passage that holds more of its
         # words, and their names.
-        mine = candidates[first]
-        first = next((i for i, c in enumerate(candidates) if not c.listing
-                      and c.share >= max(BEYOND_SHARE, mine.share + BEYOND_MARGIN)
-                      and c.name_share >= mine.name_share), first)
+        first = next(iter(_beyond_listing(candidates, first, range(len(candidates)),
+                                          same_names=True)), first)
     if kind == "works" and not candidates[first].names_place:
         # "what else has she been in": a cast line names her part in this film, not another
         return Verdict(False, min(confidence, threshold - 0.01), first,
