@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from retrieval.answer.analyse import Analysis
 from retrieval.knowledge.graph import Knowledge
-from retrieval.knowledge.lexicon import picks_same_relative, relation_modifiers
+from retrieval.knowledge.lexicon import picks_same_relative, relation_grain, relation_modifiers
 from retrieval.passage import Passage
 from retrieval.text import fold
 
@@ -30,11 +30,14 @@ def picked_relative(q: str, analysis: Analysis, passages: Sequence[Passage]) -> 
     """"who plays the boss's little son": when the question picks one relative and the graph's
     link for the relation does not say it is that one, the documents do not name him (the
     link found is the other son)."""
-    groups = relation_modifiers(fold(q))
-    if not groups or not analysis.evidence or analysis.answer_type not in ("person", "name"):
+    if not analysis.evidence or analysis.answer_type not in ("person", "name"):
         return analysis
     related = [h for h in analysis.hops if h.relation not in ("played by", "alias")
                and not h.relation.startswith("field:")]
+    followed = frozenset(relation_grain(w) for h in related for w in h.relation.split())
+    groups = relation_modifiers(fold(q), followed)
+    if not groups:
+        return analysis
     texts = [fold(passages[h.passage].text[h.start:h.end]) for h in related]
     if not texts or any(picks_same_relative(t, groups) for t in texts):
         return analysis

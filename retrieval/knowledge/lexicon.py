@@ -56,6 +56,10 @@ REDUCED: dict[tuple[str, ...], tuple[str, ...]] = {
     ("son", "grandfather"): ("father",), ("son", "grandmother"): ("mother",),
     ("daughter", "grandfather"): ("father",), ("daughter", "grandmother"): ("mother",),
     ("child", "uncle"): ("brother",), ("child", "aunt"): ("sister",),
+    # the other parent of x's child: x's wife or ex-wife, when no line names the child's mother
+    ("child", "mother"): ("spouse",), ("son", "mother"): ("spouse",),
+    ("daughter", "mother"): ("spouse",), ("child", "father"): ("spouse",),
+    ("son", "father"): ("spouse",), ("daughter", "father"): ("spouse",),
 }
 # Multi-word surface forms, matched on folded text before single words.
 _RELATION_PHRASES = {
@@ -152,14 +156,21 @@ def relation_surfaces(tokens: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for w, t in _RELATION_WORDS.items() if t in wanted)
 
 
+_GRAIN = {"son": "child", "daughter": "child"}  # one relation at different grain
+
+
+def relation_grain(relation: str) -> str:
+    """A relation at the grain questions and links are compared at: a son is a child."""
+    return _GRAIN.get(relation, relation)
+
+
 def relation_matches(asked: tuple[str, ...], stated: tuple[str, ...]) -> float:
     """How well an asked relation fits a stated one: 1 exact, 0.5 when only "ex" differs.
 
     "children" never matches "the mother of his child": one token more is another relation.
     """
-    kin = {"son": "child", "daughter": "child"}  # one relation at different grain
-    a = frozenset(kin.get(t, t) for t in asked)
-    s = frozenset(kin.get(t, t) for t in stated)
+    a = frozenset(_GRAIN.get(t, t) for t in asked)
+    s = frozenset(_GRAIN.get(t, t) for t in stated)
     if not a or not s:
         return 0.0
     if a == s:
@@ -298,11 +309,14 @@ _WHICH_ONE = {w: group for group, words in (
     for w in words.split()}
 
 
-def relation_modifiers(folded: str) -> set[str]:
-    """The groups of the words in folded text that pick one relative: "little son" → younger."""
+def relation_modifiers(folded: str, of: frozenset[str] | None = None) -> set[str]:
+    """The groups of the words in folded text that pick one relative: "little son" → younger.
+    With `of`, only those picking one of these relations: in "the mother of x's younger
+    kid", "younger" picks the kid, not the mother asked for."""
     words = re.findall(r"[a-z]+", folded)
     return {_WHICH_ONE[w] for w, nxt in zip(words, words[1:], strict=False)
-            if w in _WHICH_ONE and (relation_word(nxt) or nxt in _WHICH_ONE)}
+            if w in _WHICH_ONE and (nxt in _WHICH_ONE or (
+                (rel := relation_word(nxt)) and (of is None or relation_grain(rel) in of)))}
 
 
 def picks_same_relative(folded_evidence: str, groups: set[str]) -> bool:

@@ -403,6 +403,15 @@ def test_the_kind_of_place_asked_for_by_name(question, noun) -> None:
     assert named_place_noun(question) == noun
 
 
+def test_the_mother_of_someones_child_no_line_names_is_the_other_parent(engine) -> None:
+    # no line names the boss's younger son's mother; his ex-wife, fighting for that son's
+    # custody, is the other parent, and "younger" picks the son, not her
+    a = read(engine, "whos the mom of the dukes younger kid")
+    assert chain(a)[-1] == ("Smeden", "ex spouse", "Jeanette") and not a.unresolved
+    answer = engine.answer("whos the mom of the dukes younger kid")
+    assert answer.answered and "Jeanette" in answer.results[0].quote
+
+
 def test_an_uncle_no_line_states_is_a_parents_brother(engine) -> None:
     a = read(engine, "tonnys uncle?")
     assert chain(a)[-1] == ("Smeden", "brother", "Red") and a.answer_type == "person"

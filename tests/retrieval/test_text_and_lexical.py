@@ -88,6 +88,15 @@ def test_relation_modifiers_name_the_relative_picked(question, groups) -> None:
     assert relation_modifiers(question) == groups
 
 
+def test_a_modifier_counts_only_for_the_relation_it_picks() -> None:
+    # "younger" picks the kid, not the mother the question asks for
+    assert relation_modifiers("whos the mom of the dukes younger kid", frozenset({"spouse"})) == set()
+    assert relation_modifiers("whos the mom of the dukes younger kid", frozenset({"child"})) == {
+        "younger"}
+    # a son is a child at the grain links are compared at
+    assert relation_modifiers("who plays the dukes little son", frozenset({"child"})) == {"younger"}
+
+
 def test_a_link_picks_the_same_relative_only_in_its_own_words() -> None:
     assert picks_same_relative("the duke has a younger son from a different mother", {"younger"})
     assert picks_same_relative("his little brother", {"younger"})  # a word of the same group
