@@ -28,6 +28,7 @@ from retrieval.answer.fuse import (
     normalise_dense,
     wants_opinions,
 )
+from retrieval.answer.proximity import Pairs, question_pairs, sentence_proximity
 from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
 from retrieval.answer.reading import NAME_WINDOW, QuoteReader
 from retrieval.answer.refine import other_name, picked_relative
@@ -402,6 +403,11 @@ class Engine:
                 best = normalise_dense(self._best_sentences(found.idx, qvec))
                 fused = (fused + SENTENCE_WEIGHT * best).astype(np.float32)
             fused = fused + evidence_boost(found.idx, analysis.evidence, self.index.passages)
+            pairs = question_pairs(q, found.weights)
+            if pairs and PROXIMITY_BOOST:
+                near = np.fromiter((self._proximity(int(i), pairs) for i in found.idx),
+                                   dtype=np.float32, count=len(found.idx))
+                fused = fused + PROXIMITY_BOOST * near
             if analysis.position is not None:
                 fused = fused + POSITION_BOOST * (found.idx == analysis.position)
             phrases = quoted_phrases(q)
@@ -457,6 +463,7 @@ class Engine:
         windows: dict[int, tuple[int, int, float]] = {}
         edge = position_edge(fold(q)) if analysis.position is not None else None
         follows = self._follows(q, analysis, shortlist, rows, cuts)
+        pairs = question_pairs(q, weights)
 
         def window_of(i: int) -> tuple[int, int, float]:
             if i not in windows:
@@ -465,7 +472,7 @@ class Engine:
                                           typed, self._reader.names_this_film
                                           if typed == "title" else self._names, beside,
                                           edge if i == analysis.position else None,
-                                          follows.get(i))
+                                          follows.get(i), self._nearness(i, pairs))
             return windows[i]
 
         def quote_of(i: int) -> str:
@@ -631,6 +638,16 @@ class Engine:
         told = self.index.sentence_vectors[rows.astype(np.int64)] @ self.encoder.encode([clause])[0]
         return following(shortlist, np.split(told, cuts))
 
+    def _proximity(self, pid: int, pairs: Pairs) -> float:
+        return max(self._nearness(pid, pairs) or (0.0,))
+
+    def _nearness(self, pid: int, pairs: Pairs) -> list[float] | None:
+        """Each sentence's share of the question's word pairs it says close together."""
+        if not pairs:
+            return None
+        p = self.index.passages[pid]
+        return [sentence_proximity(p.text[a:b], pairs) for a, b in p.sentences]
+
     def _folded(self, pid: int) -> str:
         """A passage's text folded, its words single-spaced (cached: passages repeat)."""
         hit = self._folded_text.get(pid)
@@ -736,6 +753,7 @@ class Engine:
 
 
 EXPANSION_WEIGHT = 0.8
+PROXIMITY_BOOST = 0.1  # a passage saying two neighbouring question words close together
 SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
 TYPE_BOOST = 0.3  # for a passage holding the expected kind of answer (a year, an amount)
 _MEASURED = frozenset({"year", "date", "duration", "amount", "number", "age", "measure"})

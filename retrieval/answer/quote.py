@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,13 +25,15 @@ class QuoteWeights:
     typed: float = 0.25  # credit for a window holding an instance of the expected answer type
     edge: float = 0.15  # credit for the plot's first / last sentence, asked "at the start / end"
     follows: float = 0.3  # credit for the sentence after the event a question asks what follows
+    proximity: float = 0.2  # credit for neighbouring question words said close together
 
 
 def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[str, float],
                  max_chars: int, qw: QuoteWeights = QuoteWeights(), answer_type: str | None = None,
                  names: Callable[[str], bool] | None = None,
                  typed_beside: frozenset[str] | None = None,
-                 edge: int | None = None, follows: int | None = None) -> tuple[int, int, float]:
+                 edge: int | None = None, follows: int | None = None,
+                 near: Sequence[float] | None = None) -> tuple[int, int, float]:
     """(first, last, score) of the best window of sentences, inclusive indexes.
 
     With an answer type ("year", "amount"…), windows holding an instance of it score higher;
@@ -39,6 +41,8 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
     title beside the film's year, not the year of another film it mentions). With `edge` (0,
     or -1 for the last), windows holding that sentence score higher ("at the very start"); so
     do windows holding the sentence `follows` ("what does he do after…": the one after the event).
+    `near`: each sentence's share of the question's word pairs it says close together
+    (proximity.py); a window is credited with its best sentence's.
     """
     spans = passage.sentences
     if not spans:
@@ -60,18 +64,22 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
         covered: set[str] = set()
         top, second = -1e9, 0.0
         has_type = False
+        closest = 0.0
         for j in range(i, min(len(spans), i + qw.max_sentences)):
             if spans[j][1] - spans[i][0] > max_chars and j > i:
                 break
             covered |= terms[j]
             has_type = has_type or typed[j]
+            if near is not None:
+                closest = max(closest, near[j])
             s = float(sentence_scores[j])
             top, second = (s, top if j > i else 0.0) if s > top else (top, max(second, s))
             coverage = sum(weights[t] for t in covered) / total
             score = (qw.dense * (top + qw.second_sentence * second) + qw.coverage * coverage
                      - qw.extra_sentence_penalty * (j - i) + qw.typed * has_type
                      + qw.edge * (at_edge is not None and i <= at_edge <= j)
-                     + qw.follows * (follows is not None and i <= follows <= j))
+                     + qw.follows * (follows is not None and i <= follows <= j)
+                     + qw.proximity * closest)
             if score > best[2]:
                 best = (i, j, score)
     return best

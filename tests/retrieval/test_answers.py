@@ -122,6 +122,16 @@ def test_the_quote_holds_the_kind_of_answer_asked_for(engine, question, needle) 
 
 
 @pytest.mark.parametrize(("question", "needle"), [
+    # both sentences hold both words; the one that says them next to each other says who did it
+    ("who does kurt attack at his place", "a prostitute"),
+    ("what movie did one reviewer first see mikkelsen in", "Flame and Citron"),
+])
+def test_the_sentence_saying_the_questions_words_together_is_quoted(engine, question,
+                                                                    needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
+@pytest.mark.parametrize(("question", "needle"), [
     # the graph resolves whom the question names; what it asks of them is in the plot
     ("who is tonnys buddy marrying", "marry his girlfriend Gry"),
     ("what is jeanette trying to get", "custody"),
