@@ -92,6 +92,8 @@ def unresolved_pronoun(question: str, analysis: Any) -> str | None:
     m = _PERSONAL.search(question)
     if m is None or not isinstance(analysis, dict):
         return None
+    if analysis.get("type") == "record":
+        return None  # "when did jdoe post his review": the records answered; his is jdoe's
     if analysis.get("named") or analysis.get("resolved") or any(
             "pronoun" in note for note in analysis.get("notes", ())):
         return None

@@ -32,11 +32,13 @@ class RecordQuestion:
 # The question must be about the reviews or their ratings at all.
 _ABOUT_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|reviewed|ratings?|rated|rate|scores?|"
                             r"scored|stars?|votes?|upvoted|downvoted|helpful|useful|gave|give)\b"
-                            r"|\b(?:10|[1-9]) ?/ ?10(?:'?s)?\b")
+                            r"|\b(?:10|[1-9]) ?/ ?10(?:'?s)?\b|\bhow many (?:10|[1-9])'?s\b")
 _POSTED = re.compile(r"\b(?:post|posted|write|wrote|written)\b")
 _RATING_WORD = r"(?:ratings?|rated|scores?|scored|grades?|marks?|stars?)"
 _GIVEN = re.compile(r"\b(10|[1-9]) ?(?:/ ?10(?:'?s)?|out of (?:10|ten)|stars?|star)\b"
-                    r"|\b(?:gave|give|given|giving|rated|rate) (?:it |the (?:film|movie) )?(?:an? )?"
+                    r"|\bhow many (10|[1-9])'?s\b"
+                    r"|\b(?:gave|give|given|giving|rated|rate) (?:it |the (?:film|movie) )?"
+                    r"(?:exactly |only |just )?(?:an? )?"
                     r"(10|[1-9])\b(?! ?(?:years?|reviews?|times?))")
 _THRESHOLD = re.compile(r"\b(below|under|lower than|less than|worse than|above|over|higher than|"
                         r"more than|better than|at least|at most)\s+(?:an? )?(10|[1-9])\b")
@@ -45,7 +47,7 @@ _OR_BEYOND = re.compile(r"\b(10|[1-9])(?: ?/ ?10| out of (?:10|ten)| stars?)? or
                         r"up|over|lower|less|below|worse|under)\b")
 _UPWARDS = frozenset("higher more above better up over".split())
 # "9 or 10": the top of the scale and the one below it are "at least 9"
-_EITHER = re.compile(r"\b(10|[1-9])(?: ?/ ?10)? or (10|[1-9])(?: ?/ ?10)?\b")
+_EITHER = re.compile(r"\b(10|[1-9])(?: ?/ ?10)? or (?:an? )?(10|[1-9])(?: ?/ ?10)?\b")
 # "zero helpful votes", "nobody found helpful"
 _UNVOTED = re.compile(r"\b(?:zero|no|0|none|nobody|no one)\b.*\b(?:helpful|useful|upvotes?|votes?)\b")
 # "0 helpful votes out of 0", "found helpful by 5 out of 5": the votes exactly
@@ -63,10 +65,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("spoiler", re.compile(r"\bspoilers?\b")),
     ("unrated", re.compile(r"\b(?:unrated|not rated|no (?:star )?(?:rating|score)|without (?:a )?"
                            r"(?:star )?(?:rating|score)"
-                           r"|did(?:n't| not) (?:rate|give (?:it )?a (?:rating|score))"
+                           r"|did(?:n't|nt| not) (?:rate|give (?:it )?(?:a |any )?(?:rating|score))"
                            r"|(?:do|does|did)(?:n't|nt| not) (?:have|show|carry) (?:a |any )?(?:star )?"
                            r"(?:ratings?|scores?))\b")),
     ("median", re.compile(r"\bmedian\b")),
+    ("distribution", re.compile(rf"\b{_RATING_WORD} ?(?:spread|distribution|breakdown|histogram)\b"
+                                rf"|\b(?:spread|distribution|breakdown|histogram) of (?:the )?"
+                                rf"(?:{_RATING_WORD}|reviews)\b")),
     ("mode", re.compile(rf"\bmost (?:common|frequent|usual|popular|given) {_RATING_WORD}|\bmode\b")),
     ("average", re.compile(rf"\b(?:average|mean|avg|typical|overall)\b.*\b{_RATING_WORD}|"
                            rf"\b{_RATING_WORD}\b.*\bon average\b|\brated on average\b|"
@@ -76,13 +81,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"|^(?:so |and |ok )?(?:what(?:'s|s| is| was)? )?(?:the |its |it's )?"
                            r"(?:rating|score|stars)\W*$"
                            r"|^how many stars(?: (?:did|does) it (?:get|have))?\W*$"
-                           r"|^(?:what(?:'s|s| is)|how(?:'s| is)) it rated\W*$"
+                           r"|^(?:what(?:'s|s| is)|how(?:'s| is)) it rated(?: by (?:users|"
+                           r"reviewers|people|viewers|the reviews))?\W*$"
                            r"|^what (?:rating|score) (?:does|did) it (?:get|have)\W*$")),
     ("least_helpful", re.compile(r"\b(?:least|fewest|lowest)\b.*\b(?:helpful|useful|upvoted|upvotes|"
                                  r"votes?)\b")),
     ("lowest", re.compile(rf"\b(?:lowest|worst|minimum|min|harshest|poorest)\b.*\b(?:{_RATING_WORD}|"
-                          r"reviews?|reviewers?)\b|\blowest[- ]rated\b|\brated (?:it )?(?:the )?lowest\b")),
-    ("highest", re.compile(rf"\b(?:highest|best|top|maximum|max)\b.*\b{_RATING_WORD}|"
+                          r"reviews?|reviewers?)\b|\b(?:fewest|least) (?:stars|points)\b"
+                          r"|\blowest[- ]rated\b|\brated (?:it )?(?:the )?lowest\b")),
+    ("highest", re.compile(rf"\b(?:highest|best|top|maximum|max)\b.*\b{_RATING_WORD}"
+                           r"|\bmost (?:stars|points)\b|"
                            r"\bhighest[- ]rated\b|\brated (?:it )?(?:the )?highest\b")),
     ("helpful", re.compile(r"\b(?:most|best|top|highest)\b.*\b(?:helpful|useful|upvoted|voted|liked "
                            r"review|popular review)\b|\bmost (?:helpful|useful)\b"
@@ -90,8 +98,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            # "how many helpful votes did the top review get"
                            r"|\b(?:helpful|useful|up) ?votes?\b.*\b(?:top|best|most helpful|highest)\b")),
     ("earliest", re.compile(r"\b(?:earliest|first|oldest)\b.*\b(?:reviews?|reviewers?|reviewed)\b"
+                            r"|\b(?:reviewed|rated) (?:it |the (?:film|movie) )?first\b"
                             r"|\breviews?\b.*\b(?:earliest|oldest)\b")),
-    ("latest", re.compile(r"\b(?:latest|newest|most recent|last|recent)\b.*\b(?:reviews?|reviewers?|"
+    ("latest", re.compile(r"\b(?:reviewed|rated) (?:it |the (?:film|movie) )?(?:last|most recently)\b|"
+                          r"\b(?:latest|newest|most recent|last|recent)\b.*\b(?:reviews?|reviewers?|"
                           r"reviewed)\b|\breviews?\b.*\b(?:latest|newest|most recent)\b")),
     ("count", re.compile(r"\bhow many\b.*\b(?:reviews?|reviewers?|ratings?|people (?:reviewed|rated))\b"
                          r"|\bnumber of (?:user )?(?:reviews|reviewers|ratings)\b")),
@@ -114,6 +124,10 @@ _YEAR_SIDE = re.compile(r"\b(before|prior to|earlier than|until|up to|after|late
 # "how many reviews are positive", "what share of the reviews are negative"
 _SIDE_OF = re.compile(r"\b(?:how many|what (?:percentage|percent|share|proportion|fraction)|which|list)"
                       r"\b.*\b(positive|negative|mixed|favou?rable|unfavou?rable)\b")
+# "how many people liked it": the side of the film as a whole, by the reviews' ratings
+_LIKED = re.compile(r"^how many (?:(?:people|ppl|reviewers|users|viewers|critics|of them|of the "
+                    r"reviewers) )?(?:actually |really )?(liked|loved|enjoyed|hated|disliked)"
+                    r" (?:it|this|the (?:film|movie))\W*$")
 _PERFECT = re.compile(r"\bperfect (?:scores?|ratings?|10|ten|marks?)\b")
 # Words a record question is made of; anything else is a subject the records cannot answer
 # ("what service did that reviewer watch it on"), left to retrieval.
@@ -137,7 +151,8 @@ _SCAFFOLD = frozenset(
     even exactly r u ur pls plz header headers unhelpful downvotes downvoted downvote dont
     don't doesnt doesn't arent aren't isnt isn't fewest contain contains containing include
     includes including carried receive received receives gets earned awarded came come call calls
-    newer older""".split())
+    newer older why loved enjoyed hated disliked upvotes upvote whens among amongst spread
+    distribution breakdown histogram points""".split())
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}
@@ -172,7 +187,8 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     titled = _title_named(question, records)
     if titled is not None:
         return RecordQuestion("title", titled.title)
-    if not _ABOUT_REVIEWS.search(q) and not (_POSTED.search(q) and _reviewer_named(q, records)):
+    if not _ABOUT_REVIEWS.search(q) and not _LIKED.search(q) and not (
+            _POSTED.search(q) and _reviewer_named(q, records)):
         return None  # ("when did jdoe post": when that review was written, from its record)
     bare = re.sub(r"/10(?:'?s)?\b", " ", q)  # "how many 7/10s"
     tokens = [t.strip("'").removesuffix("'s") for t in re.findall(r"[a-z0-9'-]+", bare)]
@@ -180,7 +196,7 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     named = _reviewer_named(q, records)
     known = _SCAFFOLD | title_words | ({w for w in tokens if named and (
         w.removesuffix("s") in fold(named.reviewer) or _reviewer_named(w, (named,)))})
-    extra = {w for w in tokens if w not in known and not w.isdigit() and "-" not in w
+    extra = {w for w in tokens if w not in known and not w.removesuffix("s").isdigit() and "-" not in w
              and not _DECADE.fullmatch(w)}
     if extra:  # a subject besides the records ("what did the 4/10 reviewer hate")
         return None
@@ -206,7 +222,7 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     if span is not None and among is not None and not _RATED.search(q):
         # "the average of the 2005 reviews", "the best rated review since 2021"
         return RecordQuestion(among, rank if rank is not None and among in _RANKED else None,
-                              rating=int(given.group(1) or given.group(2)) if given else None,
+                              rating=_rating_of(given) if given else None,
                               years=span)
     if m := _DECADE.search(q):
         return RecordQuestion("years", f"{m.group(1)}-{int(m.group(1)) + 9}")
@@ -229,12 +245,15 @@ def record_question(question: str, records: Sequence[ReviewRecord],
         side = m.group(1)
         return RecordQuestion("side", "negative" if side.startswith("unfav") else
                               "positive" if side.startswith("fav") else side)
+    if m := _LIKED.search(q):
+        return RecordQuestion("side", "positive" if m.group(1) in ("liked", "loved", "enjoyed")
+                              else "negative")
     if _PERFECT.search(q) and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list)\b", q):
         return RecordQuestion("rating", 10)
     ranked = any(p.search(q) for k, p in patterns if k in _AMONG and k != "spoiler")
     if given and not ranked and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show|"
                                           r"number of|count of)\b", q):
-        return RecordQuestion("rating", int(given.group(1) or given.group(2)))
+        return RecordQuestion("rating", _rating_of(given))
     for kind, pattern in patterns:
         if pattern.search(q):
             if kind == "count" and _RATED.search(q):
@@ -247,14 +266,14 @@ def record_question(question: str, records: Sequence[ReviewRecord],
                 return RecordQuestion(kind, value)
             # a superlative among some reviews: "the most recent 10/10 review"
             return RecordQuestion(kind, value,
-                                  rating=int(given.group(1) or given.group(2)) if given else None)
+                                  rating=_rating_of(given) if given else None)
     year = _YEAR.search(q)
     if year and re.search(r"\breviews?\b|\breviewed\b", q):
         return RecordQuestion("year", int(year.group(1)))
     return None
 
 
-_RANKED = frozenset({"helpful", "earliest", "latest"})
+_RANKED = frozenset({"helpful", "earliest", "latest", "lowest", "highest"})
 # superlatives and lists that can be taken among the reviews of one rating
 _AMONG = frozenset({"helpful", "least_helpful", "unhelpful", "earliest", "latest", "spoiler"})
 # and what can be taken among the reviews of some years ("the average of the 2005 reviews")
@@ -287,6 +306,11 @@ _THRESHOLD_KIND = {"below": "below", "under": "below", "lower than": "below", "l
                    "worse than": "below", "above": "above", "over": "above", "higher than": "above",
                    "more than": "above", "better than": "above", "at least": "at_least",
                    "at most": "at_most"}
+
+
+def _rating_of(given: re.Match[str]) -> int:
+    """The rating a _GIVEN match names, whichever of its forms matched."""
+    return int(next(g for g in given.groups() if g))
 
 
 def _number(word: str) -> int:

@@ -97,6 +97,9 @@ def describe(r: ReviewRecord) -> str:
     return ", ".join(parts)
 
 
+_NTH = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
 def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
                    page_total: int | None = None) -> RecordAnswer:
     """The reviews that answer a record question, best first, and its one line of figures.
@@ -124,9 +127,14 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         return RecordAnswer(rq, f"None of the {n} reviews gives a rating.", ())
     chosen: list[ReviewRecord]
     if kind in ("lowest", "highest"):
-        best = min(values) if kind == "lowest" else max(values)
+        # "the second highest rating": the second of the ratings given, not of the reviews
+        ladder = sorted(set(values), reverse=kind == "highest")
+        step = min(int(value), len(ladder)) if isinstance(value, int) else 1
+        best = ladder[step - 1]
         chosen = [r for r in rated if r.rating == best]
-        line = f"The {kind} rating is {best}/10, given by {len(chosen)} of the {len(rated)} rated reviews"
+        nth = f"{_NTH.get(step, f'{step}th')} " if step > 1 else ""
+        line = (f"The {nth}{kind} rating is {best}/10, given by {len(chosen)} of the {len(rated)} "
+                "rated reviews")
     elif kind == "average":
         chosen = sorted(rated, key=lambda r: (-(r.rating or 0), r.key))
         mean = sum(values) / len(values)
@@ -143,6 +151,12 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         chosen = [r for r in rated if r.rating in modes]
         shown = " and ".join(f"{v}/10" for v in modes)
         line = f"The most common rating is {shown}, given by {top} of the {len(rated)} rated reviews"
+    elif kind == "distribution":
+        chosen = sorted(rated, key=lambda r: (-(r.rating or 0), r.key))
+        shown = ", ".join(f"{v}/10 ×{values.count(v)}" for v in sorted(set(values), reverse=True))
+        line = f"The {len(rated)} rated reviews: {shown}"
+        if len(rated) < n:
+            line += f"; {n - len(rated)} unrated"
     elif kind == "count":
         chosen = list(records)
         shown = (f"The page shows {n} reviews (its header counts {page_total} in total)"
@@ -235,9 +249,9 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         line = f"{len(chosen)} {of_all} {said} {value}/10"
     else:
         raise ValueError(f"unknown record question {kind!r}")
-    if 0 < len(chosen) <= LISTED and kind not in ("count",):
+    if 0 < len(chosen) <= LISTED and kind not in ("count", "distribution"):
         line += ": " + "; ".join(_listed(r) for r in chosen)
-    elif LISTED < len(chosen) <= NAMED and kind not in ("count",):
+    elif LISTED < len(chosen) <= NAMED and kind not in ("count", "distribution"):
         # too many for each record in full, few enough to say who ("who gave it 7/10")
         line += ": " + ", ".join(r.reviewer for r in chosen)
     return RecordAnswer(rq, line + ".", tuple(chosen))

@@ -111,6 +111,7 @@ def test_a_pronoun_nothing_resolves_is_asked_about_not_guessed(dialogue: Dialogu
     "do they ever name the baby",  # "they": often no one in particular
     "who plays the mother of his kid",  # the analysis takes "his" as the lead's
     "who plays tonny and what does he want",  # a name the pronoun can mean
+    "when did slake09 post his review",  # the reviewer the records answer about
 ])
 def test_a_pronoun_with_a_reading_is_answered(dialogue: Dialogue, question) -> None:
     (exchange,) = talk(dialogue, question)

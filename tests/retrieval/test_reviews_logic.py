@@ -278,10 +278,39 @@ def test_a_handle_typed_partially_names_its_reviewer() -> None:
     ("what does cy99 call their review", RecordQuestion("reviewer", "cy99")),
     # a title of three words or more, without quotes or "called"
     ("who wrote dull and grey", RecordQuestion("title", "Dull and grey")),
+    # a rating said as a bare count, "exactly", "a 9 or a 10"
+    ("how many 9s", RecordQuestion("rating", 9)),
+    ("how many reviewers gave it exactly 4", RecordQuestion("rating", 4)),
+    ("how many reviewers gave it a 9 or a 10", RecordQuestion("at_least", 9)),
+    # liking the film as a whole is its side
+    ("how many people liked it", RecordQuestion("side", "positive")),
+    ("how many hated the movie", RecordQuestion("side", "negative")),
+    # the rank of a rating among the ratings given
+    ("whats the second highest rating", RecordQuestion("highest", 2)),
+    ("who gave it the most stars", RecordQuestion("highest")),
+    ("who gave it the fewest stars", RecordQuestion("lowest")),
+    ("who gave the lowest score and why", RecordQuestion("lowest")),
+    ("what's the rating spread", RecordQuestion("distribution")),
+    ("median rating among reviewers", RecordQuestion("median")),
+    ("how many reviewers didnt give a score", RecordQuestion("unrated")),
+    ("who reviewed it first", RecordQuestion("earliest")),
+    ("whens the newest review from", RecordQuestion("latest")),
+    ("which review got the most upvotes", RecordQuestion("helpful")),
+    ("how is it rated by users", RecordQuestion("average")),
 ])
 def test_record_questions_in_casual_and_composed_wordings(question: str,
                                                           expected: RecordQuestion) -> None:
     assert record_question(question, RECORDS) == expected
+
+
+def test_the_nth_rating_and_the_distribution() -> None:
+    line, who = _who("highest", 2)
+    assert line.startswith("The second highest rating is 6/10") and who == ["eli-x"]
+    line, who = _who("lowest", 9)  # past the last rating given: the last one
+    assert line.startswith("The third lowest rating is 9/10")
+    line, who = _who("distribution")
+    assert line == "The 4 rated reviews: 9/10 ×2, 6/10 ×1, 4/10 ×1; 1 unrated."
+    assert who == ["anna_k", "dee", "eli-x", "bo-7"]
 
 
 def test_superlatives_among_some_reviews_and_exact_votes() -> None:
