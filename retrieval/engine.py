@@ -71,6 +71,8 @@ from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, ali
 from retrieval.knowledge.lexicon import (
     FIELD_TYPES,
     FIELD_WORDS,
+    LEAD_ACTOR_WORDS,
+    LEAD_ROLE_WORDS,
     relation_surfaces,
     relation_word,
 )
@@ -264,6 +266,7 @@ class Engine:
             # This film's infobox and lead state this film's fields, not the other part's.
             analysis = replace(analysis, other_parts=tuple(parts.items()),
                                evidence=() if analysis.fields else analysis.evidence)
+            analysis = _lead_of_another_part(analysis)
         if (analysis.answer_type == "gist" and not parts and not analysis.reviews
                 and LEAD in self.knowledge.fields
                 and all(self.knowledge.entity(e).kind == "film" for e in analysis.entities)
@@ -772,6 +775,17 @@ _WHO_IS_THE = re.compile(r"^(?:so |and )?who(?:'s|s| is| was| are| were) (?:the|
 # The words of a question asking what the film is about, when it names nothing else.
 _GIST_WORDS = frozenset(stem(w) for w in "plot story storyline premise synopsis summary sequel "
                         "film movie flick abt".split())
+
+
+def _lead_of_another_part(analysis: Analysis) -> Analysis:
+    """"who's the main guy in the first one": this film's lead is not the other part's. The
+    sentence saying whom that part follows names its lead (and the actor, as often as not)."""
+    said = {e for e, key in analysis.mentions if key in LEAD_ROLE_WORDS | LEAD_ACTOR_WORDS}
+    if not said:
+        return analysis
+    return replace(analysis, answer_type="gist", entities=tuple(
+        e for e in analysis.entities if e not in said), targets=(), hops=(), evidence=(),
+        wants_actor=False, notes=(*analysis.notes, "the lead of another part: whom it follows"))
 
 
 def _refused(verdict: Verdict, threshold: float, reason: str) -> Verdict:

@@ -91,7 +91,7 @@ _MEANING = re.compile(r"\b(?:means?|meaning|meant|translat\w*|literally|in engli
 # choice of sentences, like _REASON, never verification).
 _GIST = re.compile(r"\b(?:follows|following|(?:is|was|are) about|tells? (?:the|a) story|story of|"
                    r"cent(?:er|re)s? (?:on|around)|revolves? around|focus(?:es|ing)? on|deals? with|"
-                   r"chronicles?|depicts?|concerns?|portrays?|plot)\b")
+                   r"chronicles?|depicts?|concerns?|portrays?)\b")
 
 _LIFE = re.compile(r"\b(?:died|dies|death|dead|alive|passed away|the late)\b")
 # "is the actor still alive": asked of a real person (analyse.py decides), not of a character
@@ -183,7 +183,8 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"(?: again| then| even| exactly)?\W*$"
                         r"|^(?:so |and |ok )?(?:what(?:s|'s| is| was)? )?(?:the |its |it's )?"
                         r"(?:plot|story|storyline|premise|synopsis|summary|plot summary)"
-                        r"(?: of (?:it|this|the (?:film|movie)))?\W*$")),
+                        # "the plot of the first one", "story of pusher 3"
+                        r"(?: of (?:it|this|the (?:film|movie)|(?:the )?(?:[\w'-]+ ?){1,4}))?\W*$")),
     # "what does the nickname mean", "what's the meaning of the title": a gloss, not a fact
     ("meaning", re.compile(r"\bwhat (?:does|do|did) (?:the (?:word|name|title|nickname) )?"
                            r"[\"'‘“]?[\w-]+[\"'’”]? (?:mean|stand for)(?: in \w+)?\W*$"

@@ -632,8 +632,18 @@ def test_what_the_film_is_about_is_the_leads_summing_up(engine, question) -> Non
     assert_quoted(answer, "portraying the lives of criminals in Copenhagen")
 
 
-def test_what_another_part_is_about_is_the_sentence_that_says_what_it_follows(engine) -> None:
-    assert_quoted(engine.answer("whats the first pusher about"), "The original Pusher follows")
+@pytest.mark.parametrize("question", [
+    "whats the first pusher about",
+    "what was the plot of the first pusher",  # "the plot of" another part
+    # this film's lead is not the other part's: the part's lead is whom it follows
+    "who was the main guy in pusher 1",
+    "who is the main character of the first pusher",
+])
+def test_what_another_part_is_about_is_the_sentence_that_says_what_it_follows(engine,
+                                                                             question) -> None:
+    answer = engine.answer(question)
+    assert_quoted(answer, "The original Pusher follows Tonnys original partner Frank")
+    assert answer.analysis["type"] == "gist" and "Tonny" not in answer.analysis["resolved"]
 
 
 @pytest.mark.parametrize(("question", "needle"), [
