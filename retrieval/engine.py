@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 
 from retrieval.answer.aftermath import Aftermath
 from retrieval.answer.analyse import (
-    POSITION_STEMS,
     Analysis,
     analyse,
     by_description,
     position_edge,
 )
-from retrieval.answer.calibrate import Calibration, load_calibration, signals
+from retrieval.answer.calibrate import Calibration, load_calibration
 from retrieval.answer.fuse import (
     FusionWeights,
     dedupe,
@@ -28,6 +27,7 @@ from retrieval.answer.fuse import (
     normalise_dense,
     wants_opinions,
 )
+from retrieval.answer.judge import Judge, refused, to_front
 from retrieval.answer.proximity import Pairs, question_pairs, sentence_proximity
 from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
 from retrieval.answer.reading import NAME_WINDOW, QuoteReader
@@ -48,33 +48,18 @@ from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
     QUOTABLE,
-    counted_words,
-    counts,
     expected_type,
     holds_type,
-    named_place_noun,
-)
-from retrieval.answer.verify import (
-    Anchor,
-    Candidate,
-    Verdict,
-    anchor_share,
-    semantic_confidence,
-    verify,
 )
 from retrieval.embed.encoder import Encoder, SentenceTransformerEncoder
 from retrieval.errors import QuestionError
 from retrieval.index.bm25 import QueryTerm
 from retrieval.index.stats import CorpusStats, corpus_stats
 from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
-from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge, alias_keys
+from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge
 from retrieval.knowledge.lexicon import (
-    FIELD_TYPES,
-    FIELD_WORDS,
     LEAD_ACTOR_WORDS,
     LEAD_ROLE_WORDS,
-    relation_surfaces,
-    relation_word,
 )
 from retrieval.passage import citation
 from retrieval.reviews.desk import ReviewDesk, film_words
@@ -86,14 +71,12 @@ from retrieval.text import (
     fold,
     plain_words,
     quoted_phrases,
-    sentences,
     stem,
     term_set,
 )
 from retrieval.text import words as words_of
 
 Mode = Literal["hybrid", "bm25", "dense"]
-_T = TypeVar("_T")
 RERANK_DEPTH = 10  # top passages whose sentences set the confidence and may be quoted
 WARM_PASSAGES = 5_000  # passages whose caches `warm_up` fills (all of a small corpus)
 RERANK_HEAD = 5  # of those, re-ordered by their best sentence window
@@ -113,8 +96,6 @@ class Engine:
         self.index = index
         self.encoder = encoder
         self.fusion = FusionWeights(dense=settings.dense_weight)
-        # The fitted check on the rules' decision (answer/calibrate.py); None: the rules alone.
-        self.calibration = calibration
         self.quote_weights = QuoteWeights()
         self._is_review = np.fromiter((p.source == "review" for p in index.passages), dtype=bool,
                                       count=len(index.passages))
@@ -149,7 +130,12 @@ class Engine:
         self._names = self._reader.names
         self._best_sentences = BestSentences(index)
         self._reviewers = Reviewers(index.passages)
-        self._english: frozenset[str] | None = None  # read on first need (few questions)
+        self._judge = Judge(settings, index, self._reader, idf=self._idf, max_idf=self._max_idf,
+                            title_terms=self._title_terms, film_ids=self._film_ids,
+                            is_name=self._is_name, blank_fields=self._blank_fields,
+                            aftermath=self._aftermath,
+                            encode=lambda text: self.encoder.encode([text])[0],
+                            calibration=calibration)
         # Questions about the reviews themselves (records, opinions): retrieval/reviews/.
         self.reviews = ReviewDesk(index, film_words([a for e in titles for a in e.aliases]),
                                   self.abstain_message, self._idf, self._max_idf,
@@ -214,7 +200,7 @@ class Engine:
                 self._mentioned(text)
             for kind in CHECKABLE - {"person", "name"}:
                 self._holds(p.id, kind)
-        self._everyday_words()
+        self._judge.everyday_words()
         self.reviews.warm_up()
         self.answer("who is in it and what happens?")
 
@@ -300,13 +286,13 @@ class Engine:
         clock.lap("fusion")
         shown = self._quote(ranking, qvec, found.weights, analysis, k, q)
         clock.lap("quote")
-        verdict, calibrated = self._verify(q, analysis, shown, found.weights, ranking.score)
+        verdict, calibrated = self._judge(q, analysis, shown, found.weights, ranking.score)
         if verdict.answered and pointed is not None and self._silent_on(q, pointed):
             # "what did jdoe say about the music", when jdoe's review never mentions it
-            verdict = _refused(verdict, self.settings.abstain_threshold,
+            verdict = refused(verdict, self.settings.abstain_threshold,
                                "the review the question names never mentions what it asks about")
         clock.lap("verify")
-        order = _to_front(shown.top, verdict.first)
+        order = to_front(shown.top, verdict.first)
         results = tuple(Result(rank=r + 1, score=ranking.score[i], quote=shown.quotes[i],
                                passage=self.index.passages[i]) for r, i in enumerate(order))
         explained = analysis.to_dict(self.knowledge) | {"decision": verdict.reason,
@@ -321,13 +307,18 @@ class Engine:
             at = next((r for r, res in enumerate(results) if res.passage.reviewer), None)
             if at is not None:
                 results = tuple(replace(r, rank=n + 1)
-                                for n, r in enumerate(_to_front(results, at)))
+                                for n, r in enumerate(to_front(results, at)))
                 said = said_by(results[0].passage)
         ordinary = Answer(question=q, answered=verdict.answered and bool(results),
                           results=results, confidence=verdict.confidence,
                           message=None if verdict.answered else self.abstain_message,
                           analysis=explained, summary=said)
         return ordinary if about is None else self.reviews.stance_answer(q, about, ordinary)
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The fitted check on the rules' decision (answer/calibrate.py); None: the rules alone."""
+        return self._judge.calibration
 
     @property
     def series(self) -> Series:
@@ -503,130 +494,6 @@ class Engine:
             top = [*rest[:at], primary, *rest[at:]][:k]
         return Shown(top, quotes, best_sentence)
 
-    def _verify(self, q: str, analysis: Analysis, shown: Shown, weights: dict[str, float],
-                scores: dict[int, float]) -> tuple[Verdict, dict[str, object]]:
-        """Confidence and the decision to answer (retrieval/answer/verify.py), weighed again
-        by the fitted calibration (calibrate.py); also what the calibration read."""
-        ix = self.index
-        covered = 0.0
-        if shown.top and weights:
-            p = ix.passages[shown.top[0]]
-            have = term_set(p.context) | term_set(p.text)
-            covered = sum(w for t, w in weights.items() if t in have) / sum(weights.values())
-        base = semantic_confidence(shown.best_sentence, ix.bm25.missing_share(q), covered)
-        anchors = self._anchors(q, analysis)
-        field_words = frozenset(stem(w) for f in analysis.fields[:1] for w in FIELD_WORDS[f]
-                                if " " not in w)
-        # The names the question itself uses, in every form the graph knows them by.
-        asked_names = {k for e, _ in analysis.mentions
-                       for a in self.knowledge.entity(e).aliases for k in alias_keys(a)}
-        asked_names |= {w for w in words_of(q)}
-        relation_stems = {stem(w) for w in words_of(q) if relation_word(w)}
-        evidence = set(analysis.evidence)
-        kind = analysis.answer_type
-        # A relation the graph did not resolve ("who plays the cellmate", "who is x married
-        # to"): the person answering must be named beside the relation's words, as for a name.
-        by_relation = kind == "person" and bool(analysis.relation) and not evidence
-        own_words = {stem(w) for w in relation_surfaces(analysis.relation)}
-        # "what street", "whats the name of the club": a proper noun that is nobody's, beside
-        # the establishment's noun if the quote writes it
-        place = named_place_noun(fold(q)) if kind in ("place", "name") else ""
-        place_noun = stem(place) if place else ""
-        # "what else has she been in": a title, which is nobody's name, as a named place is
-        named_place = bool(place) or kind == "works"
-        # "what year did part 3 come out": the year of another part stands beside its name
-        # ("Part 1-3… Part 2 (2004)" dates this one)
-        dated = kind in ("year", "date") and bool(analysis.other_parts)
-        # "how many cars": a number stands beside a word of the question ("one of his thugs"
-        # counts no cars)
-        counted = (frozenset(stem(w) for w in counted_words(fold(q)))
-                   | frozenset(content_terms(q))) if kind == "number" else frozenset()
-        part_stems = frozenset(t for _, stems in analysis.other_parts for t in stems)
-        # "whats the cellmates name at the start": the name stands beside the cellmate, not
-        # beside "start", which says when (a position word, see analyse.py)
-        near_anchors = [a for a in anchors if not (a.stems & POSITION_STEMS)]
-        if by_relation:
-            relation_stems |= own_words
-        candidates = []
-        # The candidates weighed are those the bot shows by default: a deeper list (the
-        # evaluation's) must not change the decision a user gets.
-        for i in shown.top[:self.settings.top_k]:
-            p = ix.passages[i]
-            terms = term_set(shown.quotes[i])
-            whole = terms | term_set(p.text) | term_set(p.context) | self._lead_in(i)
-            quote_names = self._mentioned(shown.quotes[i])
-            passage_names = self._mentioned(p.text) | quote_names
-            if i in evidence:  # the graph's chain already ties the named owner to this passage
-                passage_names |= set(analysis.entities)
-            candidates.append(Candidate(
-                i, shown.quotes[i], anchor_share(terms, anchors, quote_names.__contains__),
-                anchor_share(whole, anchors, passage_names.__contains__),
-                anchor_share(terms | term_set(p.text), anchors, passage_names.__contains__,
-                             names_only=True),
-                i in evidence,
-                self._reader.states_field(shown.quotes[i], p.kind, analysis, field_words),
-                # The checks below matter to one answer type each: computed only for it.
-                new_name=(kind != "person"
-                          or bool(self._reader.name_runs(shown.quotes[i]) - asked_names)),
-                near_name=(not (kind == "name" or by_relation)
-                           or self._reader.name_near(shown.quotes[i], near_anchors, asked_names,
-                                                     relation_stems | own_words)),
-                proper_share=(self._reader.names_other_part(shown.quotes[i], anchors,
-                                                            passage_names.__contains__)
-                              if analysis.other_film else 1.0),
-                names_place=(not named_place
-                             or self._reader.names_nobody(shown.quotes[i], place_noun)),
-                counts=not counted or counts(shown.quotes[i], counted),
-                dated_part=not dated or any(
-                    holds_type(sentence, kind) and term_set(sentence) & part_stems
-                    for sentence in sentences(shown.quotes[i])),
-                kind_stated=(not analysis.kind_of
-                             or self._reader.kind_stated(shown.quotes[i], stem(analysis.kind_of))),
-                states_relation=(kind == "person" and bool(own_words)
-                                 and self._reader.states_relation(shown.quotes[i], analysis,
-                                                                  asked_names, own_words)),
-                listing=p.kind == "cast"))
-        blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
-                 and not analysis.other_film)  # the other part's field is not this one's
-        threshold = self.settings.abstain_threshold
-        verdict = verify(analysis, candidates, base, blank_field=blank,
-                         names=(self._reader.names_this_film if kind == "title" else self._names),
-                         threshold=threshold, anchors=anchors)
-        foreign = self._reader.foreign_title(q) if not verdict.answered else None
-        if foreign is not None:
-            # "Who directed Reservoir Dogs?": a title the asker capitalised that no passage
-            # writes is another thing than what the documents are about, whatever else fits
-            verdict = replace(verdict, reason=f"the question names {foreign}, which no "
-                                              "passage mentions")
-        work = (self._reader.quoted_work(q) if verdict.answered and analysis.fields
-                and FIELD_TYPES.get(analysis.fields[0]) == "person" else None)
-        if work is not None:
-            # "who directed grey harbour": a title a review quotes is another work, whose
-            # crew the film's infobox does not give
-            verdict = _refused(verdict, threshold, f"the question names {work}, another work "
-                                                   "the documents only mention")
-        if verdict.answered and self._aftermath.asks(fold(q), lambda t: self.encoder.encode([t])[0]):
-            # "what happens to x after the film ends": the plot stops at its end
-            verdict = _refused(verdict, threshold, "the question asks what happens after the "
-                                                   "story ends, which the plot does not tell")
-        if (not verdict.answered and kind == "person" and _WHO_IS_THE.match(fold(q))
-                and any(a.foreign for a in anchors) and not (
-                    analysis.entities or analysis.relation or analysis.evidence or analysis.role)):
-            # "who is the prime minister of x": whom it asks for is named by words no passage
-            # uses, and no quote names anyone beside the rest of them
-            verdict = _refused(verdict, threshold, "the documents never mention whom the "
-                                                   "question asks for")
-        order = _to_front(shown.top, verdict.first)  # as the answer will show them
-        read = signals(analysis, candidates, anchors, verdict, base,
-                       (scores.get(order[0], 0.0) if order else 0.0,
-                        scores.get(order[1], 0.0) if len(order) > 1 else 0.0))
-        out: dict[str, object] = {"rules_answer": verdict.answered,
-                                  "signals": {k: round(v, 4) for k, v in read.values.items()}}
-        if self.calibration is not None:
-            verdict, prob = self.calibration.decide(verdict, read, threshold)
-            out["probability"] = round(prob, 4)
-        return verdict, out
-
     def _follows(self, q: str, analysis: Analysis, shortlist: list[int], rows: np.ndarray,
                  cuts: np.ndarray) -> dict[int, int]:
         """For a question about what follows an event ("what does x do after killing y"),
@@ -680,7 +547,7 @@ class Engine:
         """(character, passage): the character named closest to the question's own words in
         the best passages, for a question that describes someone instead of naming them."""
         named = {e for e, _ in analysis.mentions}
-        anchors = [a for a in self._anchors(q, analysis) if a.entity is None]
+        anchors = [a for a in self._judge.anchors(q, analysis) if a.entity is None]
         # the description's telling words ("gun" in "the guy ann gets the gun from"), not
         # its everyday ones ("gets"), say where its character is named
         top = max((a.weight for a in anchors), default=0.0)
@@ -704,56 +571,9 @@ class Engine:
                 return best[1], best[2]
         return None
 
-    def _lead_in(self, i: int) -> frozenset[str]:
-        """Terms of the passage before, in the same section or review: a chunk boundary can
-        fall between "a heroin deal" and "80.000 kroner"."""
-        if i == 0:
-            return frozenset()
-        p, prev = self.index.passages[i], self.index.passages[i - 1]
-        same = (prev.doc, prev.section, prev.review_index) == (p.doc, p.section, p.review_index)
-        return term_set(prev.text) if same and prev.kind == p.kind else frozenset()
-
-    def _anchors(self, q: str, analysis: Analysis) -> list[Anchor]:
-        """The question's words an answer must be near (retrieval/answer/verify.py)."""
-        bm25 = self.index.bm25
-        out = []
-        other_parts = dict(analysis.other_parts)
-        capitalised = {fold(w) for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]*", q)}
-        counted = counted_words(fold(q))
-        for word, stems in bm25.term_groups(q):
-            if word in other_parts:
-                # "pusher 3" when the film is "pusher 2": another film of the series, which
-                # the answer must name too ("the original" names the first).
-                out.append(Anchor(other_parts[word], self._max_idf, None, True, proper=True))
-                continue
-            if word in analysis.consumed or stems & self._title_terms or len(word) < 2:
-                continue
-            known = bm25.knows(word)
-            entity = next((e for e, text in analysis.mentions if word in text.split()), None)
-            # A word the documents never use is what the question is most about when it is a
-            # name ("reservoir dogs", typed lowercase, still is); an everyday word the model's
-            # own vocabulary holds ("hit", "famous") is more likely a paraphrase.
-            everyday = not known and entity is None and word not in capitalised and (
-                word in self._everyday_words())
-            weight = (max(self._idf.get(s, 0.0) for s in stems) if known
-                      else (EVERYDAY_WEIGHT if everyday else UNKNOWN_WEIGHT) * self._max_idf)
-            proper = (entity is not None and entity not in self._film_ids) or (
-                known and self._is_name(word))
-            out.append(Anchor(stems, weight, entity,
-                              entity is not None or (not known and not everyday)
-                              or self._is_name(word), proper=proper,
-                              foreign=not known and entity is None, counted=word in counted))
-        return out
-
     def _is_everyday(self, word: str) -> bool:
         """Whether a word is everyday English (a whole word of the model's vocabulary)."""
-        return word in self._everyday_words()
-
-    def _everyday_words(self) -> frozenset[str]:
-        if self._english is None:
-            self._english = _whole_words(self.settings.resolved_model_path / "vocab.txt")
-        return self._english
-
+        return self._judge.is_everyday(word)
 
 EXPANSION_WEIGHT = 0.8
 PROXIMITY_BOOST = 0.1  # a passage saying two neighbouring question words close together
@@ -765,13 +585,9 @@ CITED_REVIEW_BOOST = 0.3  # a question that cites the reviews: the reviews first
 PHRASE_BOOST = 0.3  # a passage that writes a phrase the question quotes
 REVIEW_BOOST = 2.0  # the reviews a question names by reviewer or rating: they come first
 DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
-UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
-EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
 
 
-# "who is the x of y", "who was the x": someone asked for by what they are
-_WHO_IS_THE = re.compile(r"^(?:so |and )?who(?:'s|s| is| was| are| were) (?:the|a|an) ")
 # The words of a question asking what the film is about, when it names nothing else.
 _GIST_WORDS = frozenset(stem(w) for w in "plot story storyline premise synopsis summary sequel "
                         "film movie flick abt".split())
@@ -788,31 +604,10 @@ def _lead_of_another_part(analysis: Analysis) -> Analysis:
         wants_actor=False, notes=(*analysis.notes, "the lead of another part: whom it follows"))
 
 
-def _refused(verdict: Verdict, threshold: float, reason: str) -> Verdict:
-    """A verdict turned into a refusal for a reason the calibration never overturns."""
-    return replace(verdict, answered=False, confidence=min(verdict.confidence, threshold - 0.01),
-                   reason=reason)
-
-
 def _without_words(q: str, words: frozenset[str]) -> str:
     """The question without the given (folded) words, or "" when no content word is left."""
     kept = [w for w in q.split() if not (set(re.findall(r"[a-z0-9]+", fold(w))) & words)]
     return " ".join(kept) if any(content_terms(w) for w in kept) else ""
-
-
-def _to_front(items: Sequence[_T], at: int) -> list[_T]:
-    """The items with the one at `at` moved first (the one that answers goes first)."""
-    return [items[at], *items[:at], *items[at + 1:]] if items else []
-
-
-def _whole_words(vocab: Path) -> frozenset[str]:
-    """The whole words of the embedding model's WordPiece vocabulary: everyday English, the
-    same for every film (empty when the model has no such file)."""
-    try:
-        lines = vocab.read_text(encoding="utf-8").split()
-    except (OSError, UnicodeDecodeError):
-        return frozenset()
-    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) > 2)
 
 
 def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None,
