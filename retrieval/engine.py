@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
@@ -16,44 +15,29 @@ from retrieval.answer.analyse import (
     Analysis,
     analyse,
     by_description,
-    position_edge,
 )
 from retrieval.answer.calibrate import Calibration, load_calibration
 from retrieval.answer.fuse import (
     FusionWeights,
-    dedupe,
-    evidence_boost,
-    fuse,
-    normalise_dense,
-    wants_opinions,
 )
 from retrieval.answer.judge import Judge, refused, to_front
-from retrieval.answer.proximity import Pairs, question_pairs, sentence_proximity
-from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
+from retrieval.answer.quoter import Quoter
+from retrieval.answer.ranker import Mode, Ranker
 from retrieval.answer.reading import NAME_WINDOW, QuoteReader
 from retrieval.answer.refine import other_name, picked_relative
 from retrieval.answer.respell import respell
 from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.retrieve import (
-    BestSentences,
-    Found,
     Ranking,
-    Shown,
-    dense_candidates,
-    top_positive,
 )
 from retrieval.answer.reviewers import Pointed, Reviewers, asks_who_said, said_by
-from retrieval.answer.sequence import event_clause, following, said_of
 from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
-    QUOTABLE,
     expected_type,
-    holds_type,
 )
 from retrieval.embed.encoder import Encoder, SentenceTransformerEncoder
 from retrieval.errors import QuestionError
-from retrieval.index.bm25 import QueryTerm
 from retrieval.index.stats import CorpusStats, corpus_stats
 from retrieval.index.store import BuildProgress, LoadedIndex, Warn, open_index
 from retrieval.knowledge.graph import LEAD, PLOT_END, PLOT_START, Knowledge
@@ -69,18 +53,11 @@ from retrieval.startup import PendingEncoder
 from retrieval.text import (
     content_terms,
     fold,
-    plain_words,
-    quoted_phrases,
     stem,
     term_set,
 )
-from retrieval.text import words as words_of
 
-Mode = Literal["hybrid", "bm25", "dense"]
-RERANK_DEPTH = 10  # top passages whose sentences set the confidence and may be quoted
 WARM_PASSAGES = 5_000  # passages whose caches `warm_up` fills (all of a small corpus)
-RERANK_HEAD = 5  # of those, re-ordered by their best sentence window
-WINDOW_RERANK = 0.3
 # "what did jdoe say about X", "what does jdoe think of X": X is what the review must mention
 _SAID_ABOUT = re.compile(r"\b(?:say|says|said|think|thinks|thought|write|writes|wrote|feel|feels|felt|"
                          r"reckon|reckons)\s+(?:about|of|on|regarding)\s+(.+)$")
@@ -96,9 +73,6 @@ class Engine:
         self.index = index
         self.encoder = encoder
         self.fusion = FusionWeights(dense=settings.dense_weight)
-        self.quote_weights = QuoteWeights()
-        self._is_review = np.fromiter((p.source == "review" for p in index.passages), dtype=bool,
-                                      count=len(index.passages))
         bm25 = index.bm25
         n = max(1, bm25.size)
         df = np.diff(bm25.weights.indptr)
@@ -121,14 +95,17 @@ class Engine:
             index.passages, range(start, end + 1) if start is not None and end is not None else None,
             lambda i: index.passage_sentences[index.sentence_offsets[i]:index.sentence_offsets[i + 1]],
             index.sentence_vectors)
-        self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
-        self._folded_text: dict[int, str] = {}  # passage → its words, folded
         # what quotes and questions name, read against the graph (answer/reading.py)
         self._reader = QuoteReader(self.knowledge, index.passages, bm25, self._is_name,
                                    self._title_terms)
         self._mentioned = self._reader.mentioned
         self._names = self._reader.names
-        self._best_sentences = BestSentences(index)
+        self._ranker = Ranker(index, self.fusion, idf=self._idf, max_idf=self._max_idf,
+                              title_terms=self._title_terms, is_name=self._is_name)
+        self._quoter = Quoter(index, self._ranker, self._reader,
+                              max_chars=settings.quote_max_chars, top_k=settings.top_k,
+                              film_ids=self._film_ids, title_terms=self._title_terms,
+                              encode=lambda text: self.encoder.encode([text])[0])
         self._reviewers = Reviewers(index.passages)
         self._judge = Judge(settings, index, self._reader, idf=self._idf, max_idf=self._max_idf,
                             title_terms=self._title_terms, film_ids=self._film_ids,
@@ -199,7 +176,7 @@ class Engine:
                 term_set(text)
                 self._mentioned(text)
             for kind in CHECKABLE - {"person", "name"}:
-                self._holds(p.id, kind)
+                self._ranker.holds(p.id, kind)
         self._judge.everyday_words()
         self.reviews.warm_up()
         self.answer("who is in it and what happens?")
@@ -266,25 +243,25 @@ class Engine:
                 self.knowledge.fields[LEAD], *([start] if start is not None else []),
                 *analysis.evidence))
         clock.lap("analyse")
-        found = self._retrieve(q, qvec, analysis)
+        found = self._ranker.retrieve(q, qvec, analysis)
         clock.lap("retrieve")
-        ranking = self._fuse(q, found, analysis, mode, qvec)
+        ranking = self._ranker.fuse(q, found, analysis, mode, qvec)
         if mode == "hybrid" and analysis.wants_actor and not analysis.evidence:
             # "who plays the serbian drug lord": the best passages say whom the description
             # fits; that character's actor is then looked up as if it had been named.
             described = self._described_character(ranking, analysis, q)
             if described is not None:
                 analysis = by_description(analysis, self.knowledge, *described)
-                found = self._retrieve(q, qvec, analysis)
-                ranking = self._fuse(q, found, analysis, mode, qvec)
-        if (mode == "hybrid" and ranking.order and self._is_review[ranking.order[0]]
+                found = self._ranker.retrieve(q, qvec, analysis)
+                ranking = self._ranker.fuse(q, found, analysis, mode, qvec)
+        if (mode == "hybrid" and ranking.order and self.index.passages[ranking.order[0]].source == "review"
                 and asks_who_said(fold(q))):
             # "who said it should be taught in film school": a review says it best, so its
             # author is who said it (the record names them), as for "which reviewer said"
             analysis = replace(analysis, who_wrote=True, answer_type="reviewer",
                                cites_review=True)
         clock.lap("fusion")
-        shown = self._quote(ranking, qvec, found.weights, analysis, k, q)
+        shown = self._quoter(ranking, qvec, found.weights, analysis, k, q)
         clock.lap("quote")
         verdict, calibrated = self._judge(q, analysis, shown, found.weights, ranking.score)
         if verdict.answered and pointed is not None and self._silent_on(q, pointed):
@@ -333,197 +310,10 @@ class Engine:
             return range(len(self.index.passages))
         return np.flatnonzero(self.index.bm25.scores(terms)).tolist()
 
-    def _holds(self, pid: int, answer_type: str) -> bool:
-        """Whether a passage holds an instance of an answer type (cached: passages repeat)."""
-        key = (pid, answer_type)
-        hit = self._typed.get(key)
-        if hit is None:
-            hit = self._typed[key] = holds_type(self.index.passages[pid].text, answer_type)
-        return hit
-
-    def _asked_words(self, q: str) -> frozenset[str]:
-        """The question's terms other than names (which stand in every sentence about them)."""
-        return frozenset(t for w in words_of(q) if not self._is_name(fold(w))
-                         for t in term_set(w))
-
-    def _states_reason(self, pid: int, asked: frozenset[str]) -> bool:
-        """Whether a sentence of a passage states a cause and holds one of the asked terms."""
-        p = self.index.passages[pid]
-        return any(holds_type(p.text[s:e], "reason") and term_set(p.text[s:e]) & asked
-                   for s, e in p.sentences)
-
     def _is_name(self, word: str) -> bool:
         """Whether the corpus mostly writes a word capitalised (Red the character, not red)."""
         seen = self.index.bm25.surface.get(word)
         return seen is not None and seen[1] >= 0.5
-
-    def _retrieve(self, q: str, qvec: np.ndarray, analysis: Analysis) -> Found:
-        """Candidates from both rankings, plus the passages the knowledge graph points at."""
-        ix = self.index
-        terms = ix.bm25.query_terms(q)
-        have = {t.term for t in terms}
-        for name in analysis.expansion:  # other names of who was asked about ("the boss")
-            for term in content_terms(name):
-                if term not in have:
-                    have.add(term)
-                    terms.append(QueryTerm(term, EXPANSION_WEIGHT))
-        for _word, stems in analysis.other_parts:
-            # "the first X" is written "the original X (1996)" as often as not
-            terms.extend(QueryTerm(t, EXPANSION_WEIGHT) for t in sorted(stems - have)
-                         if t in self._idf)
-        terms = [QueryTerm(t.term, t.weight * TITLE_WEIGHT) if t.term in self._title_terms
-                 else t for t in terms]
-        lexical_all = ix.bm25.scores(terms)
-        dense_idx = dense_candidates(ix, qvec, self.fusion.candidates)
-        lex_idx = top_positive(lexical_all, self.fusion.candidates)
-        extra = [*analysis.evidence, *([analysis.position] if analysis.position is not None else []),
-                 *analysis.reviews]
-        # A set, not np.union1d: np.unique imports numpy.ma, ~0.02 s of a one-shot start.
-        idx = np.fromiter(sorted({*dense_idx.tolist(), *lex_idx.tolist(), *extra}), np.int64)
-        weights = {t.term: t.weight * self._idf.get(t.term, self._max_idf) for t in terms}
-        return Found(idx, ix.vectors[idx] @ qvec, lexical_all[idx], weights)
-
-    def _fuse(self, q: str, found: Found, analysis: Analysis, mode: Mode,
-              qvec: np.ndarray) -> Ranking:
-        """One score per candidate: fused rankings, the intent prior, and the graph's evidence."""
-        if mode == "bm25":
-            fused = found.lexical.astype(np.float32)
-        elif mode == "dense":
-            fused = found.dense.astype(np.float32)
-        else:
-            fused = fuse(found.dense, found.lexical, self._is_review[found.idx],
-                         wants_opinions(q), self.fusion)
-            if SENTENCE_WEIGHT:
-                best = normalise_dense(self._best_sentences(found.idx, qvec))
-                fused = (fused + SENTENCE_WEIGHT * best).astype(np.float32)
-            fused = fused + evidence_boost(found.idx, analysis.evidence, self.index.passages)
-            pairs = question_pairs(q, found.weights)
-            if pairs and PROXIMITY_BOOST:
-                near = np.fromiter((self._proximity(int(i), pairs) for i in found.idx),
-                                   dtype=np.float32, count=len(found.idx))
-                fused = fused + PROXIMITY_BOOST * near
-            if analysis.position is not None:
-                fused = fused + POSITION_BOOST * (found.idx == analysis.position)
-            phrases = quoted_phrases(q)
-            if phrases:
-                # "who's the 'big-time pusher'": the words the asker quotes, as written
-                said = np.fromiter((any(f" {ph} " in self._folded(int(i)) for ph in phrases)
-                                    for i in found.idx), dtype=bool, count=len(found.idx))
-                fused = fused + PHRASE_BOOST * said
-            if analysis.reviews:
-                fused = fused + REVIEW_BOOST * np.isin(found.idx, list(analysis.reviews))
-            elif analysis.cites_review:  # "who did the soundtrack according to the reviews"
-                fused = fused + CITED_REVIEW_BOOST * self._is_review[found.idx]
-            if analysis.answer_type == "reason":
-                # a cause stated in a sentence about what was asked, not anywhere in the passage
-                asked = self._asked_words(q)
-                typed = np.fromiter((self._states_reason(int(i), asked) for i in found.idx),
-                                    dtype=bool, count=len(found.idx))
-                fused = fused + TYPE_BOOST / 2 * typed
-            elif analysis.answer_type in QUOTABLE and analysis.answer_type != "person":
-                typed = np.fromiter((self._holds(int(i), analysis.answer_type) for i in found.idx),
-                                    dtype=bool, count=len(found.idx))
-                # a number, a year or a length is plainly there or not; a place or a gloss is
-                # read from cue words that other passages hold too
-                boost = TYPE_BOOST if analysis.answer_type in _MEASURED else TYPE_BOOST / 2
-                fused = fused + boost * typed
-        ranked = np.argsort(-fused, kind="stable")
-        order = found.idx[ranked].tolist()
-        return Ranking(order, dict(zip(order, fused[ranked].tolist(), strict=True)))
-
-    def _quote(self, ranking: Ranking, qvec: np.ndarray, weights: dict[str, float],
-               analysis: Analysis, k: int, q: str) -> Shown:
-        """The best sentence window of each shortlisted passage, near-duplicates dropped."""
-        ix = self.index
-        shortlist = ranking.order[: max(RERANK_DEPTH, k * 3)]
-        # One gather and one product for all shortlisted passages' sentences, then split.
-        bounds = [(int(ix.sentence_offsets[i]), int(ix.sentence_offsets[i + 1])) for i in shortlist]
-        rows = np.concatenate([ix.passage_sentences[a:b] for a, b in bounds]
-                              or [np.zeros(0, dtype=np.int64)])
-        sims_all = ix.sentence_vectors[rows.astype(np.int64)] @ qvec
-        cuts = np.cumsum([b - a for a, b in bounds])[:-1]
-        sims_of = dict(zip(shortlist, np.split(sims_all, cuts), strict=True))
-        # the confidence reads the same passages however many are shown
-        head_sims = [sims_of[i] for i in shortlist[:RERANK_DEPTH] if len(sims_of[i])]
-        best_sentence = float(max(x.max() for x in head_sims)) if head_sims else -1.0
-        typed = (analysis.answer_type if analysis.answer_type in QUOTABLE else None)
-        # The film's own year or date is the one stated beside its title.
-        own_date = (typed in ("year", "date") and not analysis.other_film
-                    and all(e in self._film_ids for e in analysis.entities))
-        beside = frozenset(self._title_terms) if own_date else None
-        if typed == "reason":  # the cause stated of what was asked, not of something beside it
-            beside = self._asked_words(q)
-        quotes: dict[int, str] = {}
-        windows: dict[int, tuple[int, int, float]] = {}
-        edge = position_edge(fold(q)) if analysis.position is not None else None
-        follows = self._follows(q, analysis, shortlist, rows, cuts)
-        pairs = question_pairs(q, weights)
-
-        def window_of(i: int) -> tuple[int, int, float]:
-            if i not in windows:
-                windows[i] = choose_quote(ix.passages[i], sims_of[i], weights,
-                                          self.settings.quote_max_chars, self.quote_weights,
-                                          typed, self._reader.names_this_film
-                                          if typed == "title" else self._names, beside,
-                                          edge if i == analysis.position else None,
-                                          follows.get(i), self._nearness(i, pairs))
-            return windows[i]
-
-        def quote_of(i: int) -> str:
-            first, last, _ = window_of(i)
-            quotes[i] = quote_text(ix.passages[i], first, last, self.settings.quote_max_chars)
-            return quotes[i]
-
-        if WINDOW_RERANK:
-            # The best sentence window says more about one fact than the whole passage does:
-            # re-order the head of the ranking by both.
-            head = shortlist[:RERANK_HEAD]
-            head.sort(key=lambda i: -(ranking.score[i] + WINDOW_RERANK * window_of(i)[2]))
-            shortlist = head + shortlist[RERANK_HEAD:]
-        top = dedupe(shortlist, quote_of, k)
-        primary = analysis.evidence[0] if analysis.evidence else None
-        # the last place the verification weighs (the bot's own depth), whatever k is
-        at = max(0, min(k, self.settings.top_k) - 1)
-        if (primary is not None and primary not in top[:at + 1] and primary in sims_of
-                and analysis.answer_type in ("person", "name", "gist", "place")):
-            # The line the graph read the answer from is always shown, so verification can
-            # put it first: "x's best mate" is the cast line "Xs friend", however many reviews
-            # name x.
-            quote_of(primary)
-            rest = [i for i in top if i != primary]
-            top = [*rest[:at], primary, *rest[at:]][:k]
-        return Shown(top, quotes, best_sentence)
-
-    def _follows(self, q: str, analysis: Analysis, shortlist: list[int], rows: np.ndarray,
-                 cuts: np.ndarray) -> dict[int, int]:
-        """For a question about what follows an event ("what does x do after killing y"),
-        the sentence after the one telling the event in each shortlisted passage that tells
-        it (answer/sequence.py); empty for any other question."""
-        clause = event_clause(fold(q))
-        if clause is None:
-            return {}
-        if analysis.hops and analysis.targets:
-            # "after he kills his dad": the event as the passages tell it, "he kills the Duke"
-            clause = said_of(clause, self.knowledge.entity(analysis.targets[0]).aliases)
-        told = self.index.sentence_vectors[rows.astype(np.int64)] @ self.encoder.encode([clause])[0]
-        return following(shortlist, np.split(told, cuts))
-
-    def _proximity(self, pid: int, pairs: Pairs) -> float:
-        return max(self._nearness(pid, pairs) or (0.0,))
-
-    def _nearness(self, pid: int, pairs: Pairs) -> list[float] | None:
-        """Each sentence's share of the question's word pairs it says close together."""
-        if not pairs:
-            return None
-        p = self.index.passages[pid]
-        return [sentence_proximity(p.text[a:b], pairs) for a, b in p.sentences]
-
-    def _folded(self, pid: int) -> str:
-        """A passage's text folded, its words single-spaced (cached: passages repeat)."""
-        hit = self._folded_text.get(pid)
-        if hit is None:
-            hit = self._folded_text[pid] = f" {plain_words(self.index.passages[pid].text)} "
-        return hit
 
     def _silent_on(self, q: str, pointed: Pointed) -> bool:
         """Whether the reviews a question points at hold none of the words of what it asks
@@ -575,19 +365,8 @@ class Engine:
         """Whether a word is everyday English (a whole word of the model's vocabulary)."""
         return self._judge.is_everyday(word)
 
-EXPANSION_WEIGHT = 0.8
-PROXIMITY_BOOST = 0.1  # a passage saying two neighbouring question words close together
-SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
-TYPE_BOOST = 0.3  # for a passage holding the expected kind of answer (a year, an amount)
-_MEASURED = frozenset({"year", "date", "duration", "amount", "number", "age", "measure"})
-POSITION_BOOST = 0.35  # the plot's first / last passage for "how does it start / end"
-CITED_REVIEW_BOOST = 0.3  # a question that cites the reviews: the reviews first
-PHRASE_BOOST = 0.3  # a passage that writes a phrase the question quotes
-REVIEW_BOOST = 2.0  # the reviews a question names by reviewer or rating: they come first
+
 DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
-TITLE_WEIGHT = 0.2  # the film's own title says little about which passage answers
-
-
 # The words of a question asking what the film is about, when it names nothing else.
 _GIST_WORDS = frozenset(stem(w) for w in "plot story storyline premise synopsis summary sequel "
                         "film movie flick abt".split())
