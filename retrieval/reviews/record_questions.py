@@ -68,6 +68,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"|did(?:n't|nt| not) (?:rate|give (?:it )?(?:a |any )?(?:rating|score))"
                            r"|(?:do|does|did)(?:n't|nt| not) (?:have|show|carry) (?:a |any )?(?:star )?"
                            r"(?:ratings?|scores?))\b")),
+    # "whose text score doesn't match their star rating": a rating stated in words, differing
+    ("mismatch", re.compile(r"\b(?:(?:does|do|did)(?:n't|nt| not) (?:match|agree)|mismatch\w*|"
+                            r"differs?|different|disagrees?|contradicts?|inconsistent)\b.*"
+                            rf"\b{_RATING_WORD}\b|\b{_RATING_WORD}\b.*\b(?:(?:does|do|did)"
+                            r"(?:n't|nt| not) (?:match|agree)|mismatch\w*|differs?|different|"
+                            r"disagrees?|contradicts?|inconsistent)\b")),
     ("median", re.compile(r"\bmedian\b")),
     ("distribution", re.compile(rf"\b{_RATING_WORD} ?(?:spread|distribution|breakdown|histogram)\b"
                                 rf"|\b(?:spread|distribution|breakdown|histogram) of (?:the )?"
@@ -152,7 +158,9 @@ _SCAFFOLD = frozenset(
     don't doesnt doesn't arent aren't isnt isn't fewest contain contains containing include
     includes including carried receive received receives gets earned awarded came come call calls
     newer older why loved enjoyed hated disliked upvotes upvote whens among amongst spread
-    distribution breakdown histogram points""".split())
+    distribution breakdown histogram points exist exists existing match matches agree mismatch
+    mismatched differ differs different disagree disagrees contradict contradicts inconsistent
+    text body stated states own""".split())
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}

@@ -10,6 +10,7 @@ dates, and each review it rests on is cited by a verbatim quote of its own text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ class ReviewRecord:
     spoiler: bool
     helpful: tuple[int, int] | None  # (found it helpful, votes)
     passages: tuple[int, ...]  # its body's passage ids, in order
+    said_rating: int | None = None  # the N/10 its own text states last ("…9/10"), if any
 
 
 def review_records(passages: Sequence[Passage]) -> tuple[ReviewRecord, ...]:
@@ -49,8 +51,19 @@ def review_records(passages: Sequence[Passage]) -> tuple[ReviewRecord, ...]:
             key=key, title=first.section or "", reviewer=first.reviewer or "",
             rating=first.rating, date=first.date or "", day=_day(first.date),
             spoiler=first.spoiler, helpful=first.helpful,
-            passages=tuple(p.id for p in sorted(ps, key=lambda p: p.start))))
+            passages=tuple(p.id for p in sorted(ps, key=lambda p: p.start)),
+            said_rating=_said_rating(sorted(ps, key=lambda p: p.start))))
     return tuple(sorted(out, key=lambda r: r.key))
+
+
+# "9/10" written in a review's text: a rating the reviewer states in words
+_SAID_RATING = re.compile(r"(?<![\w/.])(10|[1-9]) ?/ ?10(?!\d)")
+
+
+def _said_rating(passages: Sequence[Passage]) -> int | None:
+    """The last rating out of 10 a review's own text states (its passages in page order)."""
+    found = [int(m.group(1)) for p in passages for m in _SAID_RATING.finditer(p.text)]
+    return found[-1] if found else None
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -157,6 +170,12 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         line = f"The {len(rated)} rated reviews: {shown}"
         if len(rated) < n:
             line += f"; {n - len(rated)} unrated"
+    elif kind == "mismatch":
+        chosen = [r for r in rated if r.said_rating is not None and r.said_rating != r.rating]
+        line = (f"{len(chosen)} {of_all} {_verb(chosen, 'state', 'states')} a rating in "
+                f"{'its' if len(chosen) == 1 else 'their'} text other than the star rating"
+                + "".join(f" ({r.reviewer}: {r.said_rating}/10 in the text, {r.rating}/10 in "
+                          "stars)" for r in chosen))
     elif kind == "count":
         chosen = list(records)
         shown = (f"The page shows {n} reviews (its header counts {page_total} in total)"

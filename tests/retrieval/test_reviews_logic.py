@@ -297,10 +297,27 @@ def test_a_handle_typed_partially_names_its_reviewer() -> None:
     ("whens the newest review from", RecordQuestion("latest")),
     ("which review got the most upvotes", RecordQuestion("helpful")),
     ("how is it rated by users", RecordQuestion("average")),
+    ("how many user reviews does imdb say exist in total", RecordQuestion("count")),
+    # a rating the text states, other than the stars
+    ("which reviewer's text score doesn't match their star rating", RecordQuestion("mismatch")),
+    ("does any review's rating differ from what the text says", RecordQuestion("mismatch")),
 ])
 def test_record_questions_in_casual_and_composed_wordings(question: str,
                                                           expected: RecordQuestion) -> None:
     assert record_question(question, RECORDS) == expected
+
+
+def test_a_rating_the_text_states_is_read_and_compared_with_the_stars() -> None:
+    said = [replace(p, text=p.text + " Overall: 7/10") if p.reviewer == "anna_k" and p.start % 1000
+            else replace(p, text="I gave it 4 / 10 stars.") if p.reviewer == "bo-7" else p
+            for p in _passages()]
+    records = review_records(said)
+    assert [(r.reviewer, r.said_rating) for r in records if r.said_rating] == [
+        ("anna_k", 7), ("bo-7", 4)]  # the last one stated, spaces or not
+    a = answer_records(RecordQuestion("mismatch"), records)
+    assert [r.reviewer for r in a.records] == ["anna_k"]  # bo-7's text agrees with its stars
+    assert "(anna_k: 7/10 in the text, 9/10 in stars)" in a.line
+    assert answer_records(RecordQuestion("mismatch"), RECORDS).line.startswith("0 of the 5")
 
 
 def test_the_nth_rating_and_the_distribution() -> None:
