@@ -49,7 +49,9 @@ _ASKS_ACTOR_STRICT = re.compile(r"\b(?:plays?|played|playing|portray\w*|actor|ac
 # "which character does X play", "who does X play": the character of an actor.
 _ASKS_ROLE = re.compile(r"\b(?:which|what) (?:character|role|part)\b(?! of\b)|\bwho (?:does|did) .+ "
                         r"play\b|\b(?:plays?|played|playing) (?:who|whom|which (?:character|role|part))\b"
-                        r"|\bhis role\b|\bher role\b")
+                        r"|\bhis role\b|\bher role\b"
+                        # "x's character name", "xs role?": the part a named actor plays
+                        r"|\w'?s (?:character|role|part)(?: name| called)?\W*$")
 # Field types a question's expected answer type can take.
 _COMPATIBLE = {
     "person": {"person"}, "organisation": {"person", "other"}, "date": {"year", "date"},
@@ -248,6 +250,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
                 evidence.extend(k.passage for k in links[:3])
                 targets = [links[0].subject]
                 reached.append(links[0].subject)
+                if answer_type == "other":
+                    answer_type = "person"  # "what role does x play": the part, a character
         askees = [e for e in entities if knowledge.entity(e).kind != "film"]
         if (askees and not reached
                 and all(knowledge.entity(e).kind == "person" for e in askees)):
@@ -436,11 +440,17 @@ _IDENTITY_WORDS = frozenset("who whos is was are were the exactly again actually
                             "that character his her s really".split())
 
 
+_DESCRIBING = frozenset("how what as in of does do did describe describes described description "
+                        "cast list say says about".split())
+
+
 def _asks_identity(words: list[str], spans: set[int]) -> bool:
     """"who is x", "whos x-y", "x?": nothing asked but who someone is."""
     rest = " ".join(w for i, w in enumerate(words) if i not in spans)
     rest = re.sub(r"\b(?:supposed|meant) to be\b", " ", rest)  # "who is x supposed to be"
-    return all(w in _IDENTITY_WORDS for w in rest.split())
+    # "how is x described in the cast list", "describe x": the line that says who x is
+    described = bool(re.search(r"\bdescri(?:be[sd]?|ption)\b", rest))
+    return all(w in _IDENTITY_WORDS or (described and w in _DESCRIBING) for w in rest.split())
 
 
 def _find_entities(question: str, words: list[str], knowledge: Knowledge,
@@ -588,11 +598,15 @@ def _near(word: str, knowledge: Knowledge) -> tuple[int, ...]:
     return tuple(out)
 
 
+_MUTUAL = frozenset({"partner", "spouse", "friend", "ex"})  # relations both ways alike
+
+
 def _follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...]
                      ) -> list[Link]:
     """Links from the first owner (in question order) that has the asked relation, best fit
     first; "does the boss have other children besides x" asks about the boss. A child is also
-    found the other way round: Y's children are those whose father or mother is Y."""
+    found the other way round: Y's children are those whose father or mother is Y; and so is
+    a partner, a spouse or a friend, when no owner has the relation stated its own way."""
     for o in owners:
         scored = [(k, _fit(relation, k)) for k in knowledge.links_from.get(o, ())]
         best = max((s for _, s in scored), default=0.0)
@@ -604,6 +618,16 @@ def _follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[st
                        if k.relation in ("rel:father", "rel:mother")]
             if inverse:
                 return inverse
+    for o in owners:
+        # "gry's boyfriend": a partner, a spouse, a friend is the other's too ("Ann: Jon's
+        # girlfriend" says Jon is hers), once no owner has the relation stated its own way
+        mutual = [(k, _fit(relation, k)) for k in knowledge.links_to.get(o, ())
+                  if k.relation.startswith("rel:")
+                  and set(k.relation[4:].split("+")) <= _MUTUAL]
+        best = max((f for _, f in mutual), default=0.0)
+        if best > 0:
+            return [Link(o, k.relation, k.subject, k.passage, k.start, k.end, k.rank)
+                    for k, f in mutual if f == best]
     return []
 
 

@@ -24,6 +24,18 @@ def assert_quoted(answer, *needles: str) -> None:
 
 
 @pytest.mark.parametrize(("question", "line"), [
+    # the part a named actor plays, however asked
+    ("what role does mads mikkelsen play", "Mads Mikkelsen as Tonny"),
+    ("what part does leif sylvester play", "Leif Sylvester as Smeden"),
+    # a partner is the partner's partner: "Gry: Øs girlfriend"
+    ("gry's boyfriend?", "Maria Erwolter as Gry"),
+    ("how is ø described in the cast list", "Øyvind Hagen-Traberg as Ø"),
+])
+def test_the_cast_line_answers_who_plays_what_and_who_is_whose(engine, question, line) -> None:
+    assert_quoted(engine.answer(question), line)
+
+
+@pytest.mark.parametrize(("question", "line"), [
     ("who plays the duke?", "Leif Sylvester as Smeden"),
     ("tony's dad?", "Leif Sylvester as Smeden"),
     ("which actor plays tonnys father", "Leif Sylvester as Smeden"),

@@ -49,6 +49,20 @@ def test_a_chain_that_comes_back_to_someone_is_their_own_kin(invented, question)
     assert answer.analysis["resolved"] == ["Guðrún"]
 
 
+@pytest.mark.parametrize(("question", "resolved"), [
+    ("who is liljas ex boyfriend", "Rúnar Ólafsson"),  # "Lilja: Rúnars ex-girlfriend"
+    ("who is dóras boyfriend", "Krissi"),  # "Dóra: Krissis girlfriend"
+])
+def test_a_partner_is_the_partners_partner(invented, question, resolved) -> None:
+    answer = invented.answer(question)
+    assert answer.answered and answer.analysis["resolved"] == [resolved]
+
+
+def test_how_someone_is_described_is_their_cast_line(invented) -> None:
+    answer = invented.answer("how is gestur described in the cast list")
+    assert answer.answered and "A dentist and Liljas new partner" in answer.results[0].quote
+
+
 def test_a_relation_resolves_to_the_uncle(invented) -> None:
     answer = invented.answer("who is runar's uncle")
     quoted(answer, "the Baron")
