@@ -284,6 +284,12 @@ _FIELD_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(_FIELD_O
                                                                         reverse=True)) + r")\b")
 
 
+_LISTS = frozenset({"cast list", "full cast", "cast members"})
+_IN_THE_LIST = re.compile(r"\b(?:in|on|from) the $")
+_JUST_WHO = re.compile(r"^\W*(?:so |and )?(?:who(?:'s|s| is| are| else is)?|whos all|what(?:'s|s| is)?"
+                       r"|anyone|everyone|everybody)?\W*$")
+
+
 def fields_named(folded: str, *, strong_only: bool = False) -> list[str]:
     """Infobox fields whose vocabulary appears in folded question text, the longest match first."""
     best: dict[str, int] = {}
@@ -295,6 +301,9 @@ def fields_named(folded: str, *, strong_only: bool = False) -> list[str]:
             continue  # "how long after the first film": time between events, not the runtime
         if _OTHER_ROLE.search(folded[:m.start()]):
             continue  # "the casting director", "the art director": crew no infobox line names
+        where = _IN_THE_LIST.search(folded[:m.start()])
+        if word in _LISTS and where and not _JUST_WHO.match(folded[:where.start()]):
+            continue  # "the pimp in the cast list": where to look for someone, not the list
         for field in _FIELD_OF[word]:
             best[field] = max(best.get(field, 0), len(word))
     return [f for f, _ in sorted(best.items(), key=lambda fw: -fw[1])]

@@ -30,6 +30,9 @@ def assert_quoted(answer, *needles: str) -> None:
     # a partner is the partner's partner: "Gry: Øs girlfriend"
     ("gry's boyfriend?", "Maria Erwolter as Gry"),
     ("how is ø described in the cast list", "Øyvind Hagen-Traberg as Ø"),
+    # the cast list as where to look for someone described, not the list asked for
+    ("whos the drug dealer guy in the cast list, the pimp one", "Kurt Nielsen as Kurt the Cunt"),
+    ("whos in the cast list", "starring = Mads Mikkelsen"),
 ])
 def test_the_cast_line_answers_who_plays_what_and_who_is_whose(engine, question, line) -> None:
     assert_quoted(engine.answer(question), line)
