@@ -39,6 +39,7 @@ from retrieval.text import words as words_of
 Mode = Literal["hybrid", "bm25", "dense"]
 EXPANSION_WEIGHT = 0.8
 PROXIMITY_BOOST = 0.1  # a passage saying two neighbouring question words close together
+PROXIMITY_HEAD = 30  # candidates, best first, whose sentences proximity reads
 SENTENCE_WEIGHT = 0.5  # a passage's best single sentence, beside its whole-passage vector
 TYPE_BOOST = 0.3  # for a passage holding the expected kind of answer (a year, an amount)
 _MEASURED = frozenset({"year", "date", "duration", "amount", "number", "age", "measure"})
@@ -127,8 +128,10 @@ class Ranker:
             fused = fused + evidence_boost(found.idx, analysis.evidence, self.index.passages)
             pairs = question_pairs(q, found.weights)
             if pairs and PROXIMITY_BOOST:
-                near = np.fromiter((self._proximity(int(i), pairs) for i in found.idx),
-                                   dtype=np.float32, count=len(found.idx))
+                # read only where it can reorder what is shown: the head of the ranking so far
+                head = np.argsort(-fused, kind="stable")[:PROXIMITY_HEAD]
+                near = np.zeros(len(found.idx), dtype=np.float32)
+                near[head] = [self._proximity(int(found.idx[n]), pairs) for n in head]
                 fused = fused + PROXIMITY_BOOST * near
             if analysis.position is not None:
                 fused = fused + POSITION_BOOST * (found.idx == analysis.position)
@@ -163,10 +166,14 @@ class Ranker:
         return max(self.nearness(pid, pairs) or (0.0,))
 
     def nearness(self, pid: int, pairs: Pairs) -> list[float] | None:
-        """Each sentence's share of the question's word pairs it says close together."""
+        """Each sentence's share of the question's word pairs it says close together; None
+        when the passage holds both words of no pair (most candidates: cheap to tell)."""
         if not pairs:
             return None
         p = self.index.passages[pid]
+        held = term_set(p.text)
+        if not any(a in held and b in held for a, b, _ in pairs.pairs):
+            return None
         return [sentence_proximity(p.text[a:b], pairs) for a, b in p.sentences]
 
     def _folded(self, pid: int) -> str:
