@@ -3,25 +3,32 @@ with a typed result, on the real model and seeds: run by hand, they give what `a
 
 from __future__ import annotations
 
-from retrieval.answer.analyse import analyse
+from retrieval.answer.analyse import Analysis, analyse
 from retrieval.answer.retrieve import Found, Ranking, Shown
 from retrieval.answer.verify import Verdict
 
 
-def test_the_stages_run_by_hand_give_the_engines_answer(engine) -> None:
-    q = "who is the cinematographer"
+def stages(engine, q: str) -> tuple[Analysis, Found, Ranking, Shown, Verdict, dict]:
+    """analyse → retrieve → fuse → quote → verify, one call each, as `Engine.answer` wires them
+    for a question with no reviewer, review or other part named."""
     qvec = engine.encoder.encode([q])[0]
     analysis = analyse(q, engine.knowledge, engine._is_name, engine._is_everyday)
     found = engine._ranker.retrieve(q, qvec, analysis)
-    assert isinstance(found, Found) and set(analysis.evidence) <= set(found.idx.tolist())
     ranking = engine._ranker.fuse(q, found, analysis, "hybrid", qvec)
+    shown = engine._quoter(ranking, qvec, found.weights, analysis, 3, q)
+    verdict, read = engine._judge(q, analysis, shown, found.weights, ranking.score)
+    return analysis, found, ranking, shown, verdict, read
+
+
+def test_the_stages_run_by_hand_give_the_engines_answer(engine) -> None:
+    q = "who is the cinematographer"
+    analysis, found, ranking, shown, verdict, read = stages(engine, q)
+    assert isinstance(found, Found) and set(analysis.evidence) <= set(found.idx.tolist())
     assert isinstance(ranking, Ranking) and sorted(ranking.order) == sorted(found.idx.tolist())
     assert ranking.order[0] == analysis.evidence[0]  # the infobox line the graph read
-    shown = engine._quoter(ranking, qvec, found.weights, analysis, 3, q)
     assert isinstance(shown, Shown) and len(shown.top) == 3
     for i in shown.top:  # verbatim
         assert shown.quotes[i] in engine.index.passages[i].text
-    verdict, read = engine._judge(q, analysis, shown, found.weights, ranking.score)
     assert isinstance(verdict, Verdict) and verdict.answered and read["rules_answer"] is True
     answer = engine.answer(q)
     assert answer.results[0].quote == shown.quotes[shown.top[verdict.first]]
@@ -29,13 +36,8 @@ def test_the_stages_run_by_hand_give_the_engines_answer(engine) -> None:
 
 
 def test_the_judge_refuses_what_the_documents_do_not_say(engine) -> None:
-    q = "Who directed Reservoir Dogs?"  # capitalised: a title no passage writes
-    qvec = engine.encoder.encode([q])[0]
-    analysis = analyse(q, engine.knowledge, engine._is_name, engine._is_everyday)
-    found = engine._ranker.retrieve(q, qvec, analysis)
-    ranking = engine._ranker.fuse(q, found, analysis, "hybrid", qvec)
-    shown = engine._quoter(ranking, qvec, found.weights, analysis, 3, q)
-    verdict, _ = engine._judge(q, analysis, shown, found.weights, ranking.score)
+    # capitalised: a title no passage writes
+    *_, verdict, _read = stages(engine, "Who directed Reservoir Dogs?")
     assert not verdict.answered and "reservoir dogs" in verdict.reason.lower()
 
 
