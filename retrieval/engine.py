@@ -99,7 +99,6 @@ class Engine:
         self._reader = QuoteReader(self.knowledge, index.passages, bm25, self._is_name,
                                    self._title_terms)
         self._mentioned = self._reader.mentioned
-        self._names = self._reader.names
         self._ranker = Ranker(index, self.fusion, idf=self._idf, max_idf=self._max_idf,
                               title_terms=self._title_terms, is_name=self._is_name)
         self._quoter = Quoter(index, self._ranker, self._reader,

@@ -169,8 +169,8 @@ def relation_matches(asked: tuple[str, ...], stated: tuple[str, ...]) -> float:
 
     "children" never matches "the mother of his child": one token more is another relation.
     """
-    a = frozenset(_GRAIN.get(t, t) for t in asked)
-    s = frozenset(_GRAIN.get(t, t) for t in stated)
+    a = frozenset(map(relation_grain, asked))
+    s = frozenset(map(relation_grain, stated))
     if not a or not s:
         return 0.0
     if a == s:

@@ -35,6 +35,8 @@ _ABOUT_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|reviewed|ratings?|rated|r
                             r"|\b(?:10|[1-9]) ?/ ?10(?:'?s)?\b|\bhow many (?:10|[1-9])'?s\b")
 _POSTED = re.compile(r"\b(?:post|posted|write|wrote|written)\b")
 _RATING_WORD = r"(?:ratings?|rated|scores?|scored|grades?|marks?|stars?)"
+_DIFFERS = (r"(?:(?:does|do|did)(?:n't|nt| not) (?:match|agree)|mismatch\w*|differs?|different|"
+            r"disagrees?|contradicts?|inconsistent)")
 _GIVEN = re.compile(r"\b(10|[1-9]) ?(?:/ ?10(?:'?s)?|out of (?:10|ten)|stars?|star)\b"
                     r"|\bhow many (10|[1-9])'?s\b"
                     r"|\b(?:gave|give|given|giving|rated|rate) (?:it |the (?:film|movie) )?"
@@ -69,11 +71,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"|(?:do|does|did)(?:n't|nt| not) (?:have|show|carry) (?:a |any )?(?:star )?"
                            r"(?:ratings?|scores?))\b")),
     # "whose text score doesn't match their star rating": a rating stated in words, differing
-    ("mismatch", re.compile(r"\b(?:(?:does|do|did)(?:n't|nt| not) (?:match|agree)|mismatch\w*|"
-                            r"differs?|different|disagrees?|contradicts?|inconsistent)\b.*"
-                            rf"\b{_RATING_WORD}\b|\b{_RATING_WORD}\b.*\b(?:(?:does|do|did)"
-                            r"(?:n't|nt| not) (?:match|agree)|mismatch\w*|differs?|different|"
-                            r"disagrees?|contradicts?|inconsistent)\b")),
+    ("mismatch", re.compile(rf"\b{_DIFFERS}\b.*\b{_RATING_WORD}\b|\b{_RATING_WORD}\b.*\b{_DIFFERS}\b")),
     ("median", re.compile(r"\bmedian\b")),
     ("distribution", re.compile(rf"\b{_RATING_WORD} ?(?:spread|distribution|breakdown|histogram)\b"
                                 rf"|\b(?:spread|distribution|breakdown|histogram) of (?:the )?"

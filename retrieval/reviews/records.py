@@ -47,12 +47,12 @@ def review_records(passages: Sequence[Passage]) -> tuple[ReviewRecord, ...]:
     out = []
     for key, ps in grouped.items():
         first = ps[0]
+        in_order = sorted(ps, key=lambda p: p.start)
         out.append(ReviewRecord(
             key=key, title=first.section or "", reviewer=first.reviewer or "",
             rating=first.rating, date=first.date or "", day=_day(first.date),
             spoiler=first.spoiler, helpful=first.helpful,
-            passages=tuple(p.id for p in sorted(ps, key=lambda p: p.start)),
-            said_rating=_said_rating(sorted(ps, key=lambda p: p.start))))
+            passages=tuple(p.id for p in in_order), said_rating=_said_rating(in_order)))
     return tuple(sorted(out, key=lambda r: r.key))
 
 
