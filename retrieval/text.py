@@ -29,6 +29,9 @@ STOPWORDS = frozenset(
     whats whos wheres hows does did tell know say says said get got really film movie
     s t d ll m re ve""".split()
 )
+# Chat drops the apostrophe ("how does he find out hes a dad"): the same function words, unless
+# the bare spelling is a word of its own ("lets" him go).
+STOPWORDS |= frozenset(w.replace("'", "") for w in STOPWORDS if "'" in w) - {"lets"}
 
 
 def fold(text: str) -> str:

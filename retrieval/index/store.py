@@ -53,7 +53,7 @@ from retrieval.passage import Passage
 from retrieval.reviews.intent import INTENT_VERSION, PROTOTYPES
 from retrieval.settings import Settings
 
-INDEX_FORMAT = 9  # 9: irregular past forms share their verb's stem (text.stem: "met" is "meet")
+INDEX_FORMAT = 10  # 10: function words typed without their apostrophe ("thats") are stopwords
 EMBED_BATCH = 128
 EXPORT_DIR = "onnx"
 Warn = Callable[[str], None]

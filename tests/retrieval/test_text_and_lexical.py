@@ -27,6 +27,13 @@ def test_irregular_past_forms_share_their_verbs_stem(past, verb) -> None:
     assert stem(past) == stem(verb)
 
 
+def test_function_words_typed_without_their_apostrophe_are_no_content() -> None:
+    assert content_terms("how does jon find out hes a dad") == content_terms(
+        "how does jon find out he's a dad") == ["jon", "find", "dad"]
+    assert content_terms("thats what im saying, dont") == content_terms("saying")
+    assert content_terms("he lets her go") == ["let", "go"]  # "lets" is a verb of its own
+
+
 def test_a_bit_is_no_bite() -> None:  # forms that are common words of their own are left
     assert stem("bit") != stem("bite")
 
