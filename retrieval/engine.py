@@ -260,7 +260,7 @@ class Engine:
             analysis = replace(analysis, who_wrote=True, answer_type="reviewer",
                                cites_review=True)
         clock.lap("fusion")
-        shown = self._quoter(ranking, qvec, found.weights, analysis, k, q)
+        shown = self._quoter(ranking, qvec, found.weights, analysis, k, q, found.sentences)
         clock.lap("quote")
         verdict, calibrated = self._judge(q, analysis, shown, found.weights, ranking.score)
         if verdict.answered and pointed is not None and self._silent_on(q, pointed):

@@ -51,15 +51,18 @@ class Quoter:
         self.weights = weights or QuoteWeights()
 
     def __call__(self, ranking: Ranking, qvec: np.ndarray, weights: dict[str, float],
-                 analysis: Analysis, k: int, q: str) -> Shown:
-        """The best sentence window of each shortlisted passage, near-duplicates dropped."""
+                 analysis: Analysis, k: int, q: str, sentences: np.ndarray | None = None
+                 ) -> Shown:
+        """The best sentence window of each shortlisted passage, near-duplicates dropped
+        (`sentences`: every sentence's cosine to the question, when retrieval has them)."""
         ix = self.index
         shortlist = ranking.order[: max(RERANK_DEPTH, k * 3)]
         # One gather and one product for all shortlisted passages' sentences, then split.
         bounds = [(int(ix.sentence_offsets[i]), int(ix.sentence_offsets[i + 1])) for i in shortlist]
         rows = np.concatenate([ix.passage_sentences[a:b] for a, b in bounds]
                               or [np.zeros(0, dtype=np.int64)])
-        sims_all = ix.sentence_vectors[rows.astype(np.int64)] @ qvec
+        sims_all = (sentences[rows.astype(np.int64)] if sentences is not None
+                    else ix.sentence_vectors[rows.astype(np.int64)] @ qvec)
         cuts = np.cumsum([b - a for a, b in bounds])[:-1]
         sims_of = dict(zip(shortlist, np.split(sims_all, cuts), strict=True))
         # the confidence reads the same passages however many are shown

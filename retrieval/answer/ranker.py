@@ -110,7 +110,8 @@ class Ranker:
         # A set, not np.union1d: np.unique imports numpy.ma, ~0.02 s of a one-shot start.
         idx = np.fromiter(sorted({*dense_idx.tolist(), *lex_idx.tolist(), *extra}), np.int64)
         weights = {t.term: t.weight * self._idf.get(t.term, self._max_idf) for t in terms}
-        return Found(idx, ix.vectors[idx] @ qvec, lexical_all[idx], weights)
+        return Found(idx, ix.vectors[idx] @ qvec, lexical_all[idx], weights,
+                     self._best_sentences.every(qvec))
 
     def fuse(self, q: str, found: Found, analysis: Analysis, mode: Mode,
               qvec: np.ndarray) -> Ranking:
@@ -123,7 +124,7 @@ class Ranker:
             fused = fuse(found.dense, found.lexical, self._is_review[found.idx],
                          wants_opinions(q), self._fusion)
             if SENTENCE_WEIGHT:
-                best = normalise_dense(self._best_sentences(found.idx, qvec))
+                best = normalise_dense(self._best_sentences(found.idx, qvec, found.sentences))
                 fused = (fused + SENTENCE_WEIGHT * best).astype(np.float32)
             fused = fused + evidence_boost(found.idx, analysis.evidence, self.index.passages)
             pairs = question_pairs(q, found.weights)

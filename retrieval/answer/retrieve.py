@@ -23,6 +23,9 @@ class Found:
     dense: np.ndarray
     lexical: np.ndarray
     weights: dict[str, float]
+    # every sentence vector's cosine to the question, on a small corpus (one product serves
+    # the best sentences and the quotes); None on a large one, where candidates' are gathered
+    sentences: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +87,16 @@ class BestSentences:
         self.rows = np.asarray(index.passage_sentences, dtype=np.int64) if small else None
         self.cuts = np.asarray(index.sentence_offsets[:-1], dtype=np.int64) if small else None
 
-    def __call__(self, idx: np.ndarray, qvec: np.ndarray) -> np.ndarray:
-        """The best sentence cosine of each passage row in `idx`."""
+    def every(self, qvec: np.ndarray) -> np.ndarray | None:
+        """Every sentence vector's cosine to the question on a small corpus, else None."""
+        return self.index.sentence_vectors @ qvec if self.rows is not None else None
+
+    def __call__(self, idx: np.ndarray, qvec: np.ndarray,
+                 every: np.ndarray | None = None) -> np.ndarray:
+        """The best sentence cosine of each passage row in `idx` (`every`: see `every`)."""
         ix = self.index
         if self.rows is not None and self.cuts is not None:
-            sims = ix.sentence_vectors[self.rows] @ qvec
+            sims = (every if every is not None else ix.sentence_vectors @ qvec)[self.rows]
             return np.maximum.reduceat(sims, self.cuts)[idx]
         starts = ix.sentence_offsets[idx]
         ends = ix.sentence_offsets[idx + 1]

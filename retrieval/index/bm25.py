@@ -58,7 +58,10 @@ class BM25:
         self.surface = surface  # folded word -> (document frequency, share written capitalised)
         self.k1, self.b = k1, b
         self._variants = _DeleteIndex(w for w in surface if len(w) >= 4)
-        self._long_words = sorted(w for w in surface if len(w) >= 9)
+        # corpus words of 9+ letters by their last 8 (an unknown word's compounds, below)
+        self._by_tail: dict[str, list[str]] = {}
+        for w in sorted(w for w in surface if len(w) >= 9):
+            self._by_tail.setdefault(w[-8:], []).append(w)
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> BM25:
@@ -145,8 +148,7 @@ class BM25:
         """Longer corpus words sharing an unknown word's last 8 letters (photography ~ cinematography)."""
         if len(word) < 8 or word in self.surface:
             return []
-        tail = word[-8:]
-        return [w for w in self._long_words if w.endswith(tail) and len(w) > len(word)]
+        return [w for w in self._by_tail.get(word[-8:], ()) if len(w) > len(word)]
 
     def knows(self, word: str) -> bool:
         """Whether a folded word occurs in the corpus, as itself, its stem, a close spelling,

@@ -164,7 +164,7 @@ class ReviewDesk:
             # words the asker quotes are a mention, not their own: "who signed their review
             # 'some eye reviews'" asks no opinion
             why = opinion_intent(without_quotes(question),
-                                 prototype_margin(qvec, self.index.intent_vectors),
+                                 lambda: prototype_margin(qvec, self.index.intent_vectors),
                                  self._film_names)
             if why is not None:
                 plain = without_title(question, self._film_names)

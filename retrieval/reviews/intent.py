@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -101,11 +102,12 @@ def without_title(question: str, film_names: tuple[str, ...]) -> str:
     return q
 
 
-def opinion_intent(question: str, margin: float | None, film_names: tuple[str, ...] = ()
-                   ) -> str | None:
+def opinion_intent(question: str, margin: float | None | Callable[[], float | None],
+                   film_names: tuple[str, ...] = ()) -> str | None:
     """Why a question asks what people think: "wording" (its cues), "leaning" (a casual shape
     that leans that way), "meaning" (nearer the opinion prototypes), either of the last two only
-    when not shaped as a fact; None when it does not."""
+    when not shaped as a fact; None when it does not. `margin` may be given as a function,
+    read only when the wording leaves it to the meaning."""
     if film_names:
         question = without_title(question, film_names)
     if asks_opinion(question):
@@ -115,6 +117,8 @@ def opinion_intent(question: str, margin: float | None, film_names: tuple[str, .
         return None
     if any(_LEANS_OPINION.search(part) for part in parts):
         return "leaning"
+    if callable(margin):
+        margin = margin()
     if margin is None or margin < MARGIN:
         return None
     return "meaning"

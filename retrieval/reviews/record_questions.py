@@ -331,10 +331,23 @@ def names_reviewer(question: str, records: Sequence[ReviewRecord]) -> bool:
 
 def _reviewer_named(q: str, records: Sequence[ReviewRecord]) -> ReviewRecord | None:
     """The review whose reviewer the question names, by their whole (folded) name."""
-    for pattern, r in _name_patterns(tuple(records)):
+    records = tuple(records)
+    joined = re.sub(r"[^a-z0-9]", "", q)
+    if not any(key in joined for key in _name_keys(records)):
+        return None  # most questions name no reviewer: their letters alone tell
+    for pattern, r in _name_patterns(records):
         if pattern.search(q):
             return r
     return None
+
+
+@lru_cache(maxsize=4)
+def _name_keys(records: tuple[ReviewRecord, ...]) -> tuple[str, ...]:
+    """The letters and digits of every name and leading name the patterns below look for: a
+    question none of them is in (its own punctuation and spaces taken out) names no one."""
+    first = {fold(r.reviewer) for r in records}
+    keys = {re.sub(r"[^a-z0-9]", "", n) for n in [*first, *leading_names(first, PARTIAL_NAME)]}
+    return tuple(sorted(k for k in keys if k))
 
 
 @lru_cache(maxsize=4)

@@ -37,6 +37,11 @@ class ReviewRecord:
     passages: tuple[int, ...]  # its body's passage ids, in order
     said_rating: int | None = None  # the N/10 its own text states last ("…9/10"), if any
 
+    def __hash__(self) -> int:
+        # by its place in the page alone: the records key caches read on every question
+        # (record_questions.py), and hashing every field of 25 records each time was measurable
+        return hash(self.key)
+
 
 def review_records(passages: Sequence[Passage]) -> tuple[ReviewRecord, ...]:
     """Every review of the corpus, in page order, from its passages."""
