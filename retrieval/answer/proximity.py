@@ -49,21 +49,21 @@ def question_pairs(q: str, weights: Mapping[str, float]) -> Pairs:
 
 
 @lru_cache(maxsize=1 << 14)
-def _positions(sentence: str) -> Mapping[str, tuple[int, ...]]:
-    at: dict[str, list[int]] = {}
-    for n, t in enumerate(content_terms(sentence)):
-        at.setdefault(t, []).append(n)
-    return {t: tuple(v) for t, v in at.items()}
+def said_pairs(sentence: str) -> frozenset[tuple[str, str]]:
+    """Every ordered pair of the sentence's content words at most WINDOW words apart (cached:
+    the same sentences are read question after question)."""
+    terms = content_terms(sentence)
+    return frozenset((terms[i], terms[j]) for i in range(len(terms))
+                     for j in range(i + 1, min(len(terms), i + WINDOW + 1)))
 
 
 def sentence_proximity(sentence: str, pairs: Pairs) -> float:
     """Share (0..1) of the pairs' weight that the sentence says in order, WINDOW words apart."""
     if not pairs or pairs.total <= 0:
         return 0.0
-    at = _positions(sentence)
+    said = said_pairs(sentence)
     got = 0.0
     for a, b, w in pairs.pairs:
-        pa, pb = at.get(a), at.get(b)
-        if pa and pb and any(0 < y - x <= WINDOW for x in pa for y in pb):
+        if (a, b) in said:
             got += w
     return got / pairs.total

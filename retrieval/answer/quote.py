@@ -60,21 +60,26 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
         typed = named if any(named) else typed
     at_edge = None if edge is None else edge % len(spans)
     best = (0, 0, -1e9)
+    scores = sentence_scores.tolist()
     for i in range(len(spans)):
         covered: set[str] = set()
+        weight = 0.0  # of the covered terms
         top, second = -1e9, 0.0
         has_type = False
         closest = 0.0
         for j in range(i, min(len(spans), i + qw.max_sentences)):
             if spans[j][1] - spans[i][0] > max_chars and j > i:
                 break
-            covered |= terms[j]
+            new = terms[j] - covered
+            if new:
+                covered |= new
+                weight = sum(weights[t] for t in covered)
             has_type = has_type or typed[j]
             if near is not None:
                 closest = max(closest, near[j])
-            s = float(sentence_scores[j])
+            s = scores[j]
             top, second = (s, top if j > i else 0.0) if s > top else (top, max(second, s))
-            coverage = sum(weights[t] for t in covered) / total
+            coverage = weight / total
             score = (qw.dense * (top + qw.second_sentence * second) + qw.coverage * coverage
                      - qw.extra_sentence_penalty * (j - i) + qw.typed * has_type
                      + qw.edge * (at_edge is not None and i <= at_edge <= j)

@@ -22,7 +22,7 @@ from retrieval.answer.fuse import (
     normalise_dense,
     wants_opinions,
 )
-from retrieval.answer.proximity import Pairs, question_pairs, sentence_proximity
+from retrieval.answer.proximity import Pairs, question_pairs, said_pairs, sentence_proximity
 from retrieval.answer.retrieve import (
     BestSentences,
     Found,
@@ -66,6 +66,8 @@ class Ranker:
         self._best_sentences = BestSentences(index)
         self._typed: dict[tuple[int, str], bool] = {}  # (passage, answer type) → holds one
         self._folded_text: dict[int, str] = {}  # passage → its words, folded
+        # passage → its sentences, and every word pair any of them says (proximity.py)
+        self._said: dict[int, tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = {}
 
     def holds(self, pid: int, answer_type: str) -> bool:
         """Whether a passage holds an instance of an answer type (cached: passages repeat)."""
@@ -171,11 +173,14 @@ class Ranker:
         when the passage holds both words of no pair (most candidates: cheap to tell)."""
         if not pairs:
             return None
-        p = self.index.passages[pid]
-        held = term_set(p.text)
-        if not any(a in held and b in held for a, b, _ in pairs.pairs):
+        said = self._said.get(pid)
+        if said is None:
+            p = self.index.passages[pid]
+            sentences = tuple(p.text[a:b] for a, b in p.sentences)
+            said = self._said[pid] = (sentences, frozenset().union(*map(said_pairs, sentences)))
+        if not any((a, b) in said[1] for a, b, _ in pairs.pairs):
             return None
-        return [sentence_proximity(p.text[a:b], pairs) for a, b in p.sentences]
+        return [sentence_proximity(text, pairs) for text in said[0]]
 
     def _folded(self, pid: int) -> str:
         """A passage's text folded, its words single-spaced (cached: passages repeat)."""

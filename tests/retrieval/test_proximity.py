@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer.proximity import question_pairs, sentence_proximity
+from retrieval.answer.proximity import question_pairs, said_pairs, sentence_proximity
 from retrieval.text import content_terms
 
 
@@ -42,3 +42,9 @@ def test_the_share_is_of_the_pairs_weight() -> None:
     assert sentence_proximity("Jon attacks.", pairs) == pytest.approx(0.5)
     assert sentence_proximity("He will attack the guard.", pairs) == pytest.approx(0.5)
     assert sentence_proximity("Jon attacks the guard.", pairs) == pytest.approx(1.0)
+
+
+def test_said_pairs_are_neighbouring_content_words_in_order() -> None:
+    jon, attack, guard = content_terms("jon attacks guard")
+    assert said_pairs("Jon attacks the guard.") == {(jon, attack), (attack, guard)}
+    assert (guard, attack) not in said_pairs("Jon attacks the guard.")  # the order counts
