@@ -46,8 +46,8 @@ from retrieval.knowledge.lexicon import (
     LEAD_ROLE_WORDS,
 )
 from retrieval.passage import citation
+from retrieval.reviews.aspects import aspect_words
 from retrieval.reviews.desk import ReviewDesk, film_words
-from retrieval.reviews.stance import aspect_words
 from retrieval.settings import Settings
 from retrieval.startup import PendingEncoder
 from retrieval.text import (

@@ -21,39 +21,33 @@ from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
 from retrieval.reviews import sentiment
-from retrieval.reviews.intent import opinion_intent, prototype_margin, without_title
-from retrieval.reviews.record_questions import names_reviewer, record_question, site_score
-from retrieval.reviews.records import (
-    RecordAnswer,
-    ReviewRecord,
-    answer_records,
-    average_rating,
-    rating_counts,
-    review_records,
-)
-from retrieval.reviews.stance import (
-    COMPARATIVE,
+from retrieval.reviews.aspects import (
     FAULT_ASPECT,
     FAULTS,
-    OVERRIDE,
     RECOMMENDS,
     WORTH_ASPECT,
-    Voice,
     alternatives,
     asks_faults,
     asks_worth,
     aspect_text,
     aspect_words,
-    comparison_sides,
-    order_voices,
-    side,
-    side_of_rating,
     verdict_words,
 )
-from retrieval.reviews.stance import (
-    plain as spelled_out,
+from retrieval.reviews.compare import ALL_SIDES, COMPARATIVE, comparing_sentence, comparison_sides
+from retrieval.reviews.cues import asks_a_count, is_a_named_kind
+from retrieval.reviews.cues import plain as spelled_out
+from retrieval.reviews.intent import opinion_intent, prototype_margin, without_title
+from retrieval.reviews.record_questions import record_question, site_score
+from retrieval.reviews.records import (
+    RecordAnswer,
+    ReviewRecord,
+    answer_records,
+    rating_counts,
+    review_records,
 )
-from retrieval.reviews.summary import ReviewSummary
+from retrieval.reviews.reviewer_names import names_reviewer
+from retrieval.reviews.stance import Voice, order_voices, side, unrated_verdict
+from retrieval.reviews.summary import ReviewSummary, summarise
 from retrieval.reviews.terms import AspectTerms, Group
 from retrieval.text import STOPWORDS, fold, stem, term_set, without_quotes
 from retrieval.text import words as words_of
@@ -81,11 +75,6 @@ class Stance:
 # What `pusherbot reviews` asks when no aspect is given: which sentence of each review best
 # states its verdict (never shown; every figure and quote comes from the reviews).
 OVERVIEW_QUESTION = "what did reviewers think of the film overall, is it worth watching?"
-
-
-# "how much drug stuff is in it" asks an opinion; "how much did it make" a figure
-_ASKS_A_COUNT = re.compile(r"\bhow many\b|\bhow much (?:money|did|does|do|was|is|were)\b"
-                           r"|\bwhat (?:number|percentage)\b")
 
 
 class ReviewDesk:
@@ -156,8 +145,8 @@ class ReviewDesk:
         if rq is not None:
             out = self._record_answer(question, answer_records(rq, self.records, self.page_total),
                                       qvec)
-        elif not _ASKS_A_COUNT.search(fold(question)) and not names_reviewer(
-                question, self.records) and not self._is_a_named_kind(question):
+        elif not asks_a_count(question) and not names_reviewer(
+                question, self.records) and not is_a_named_kind(question, self.index.bm25.surface):
             # "how many reviews does the page say it has" is a fact the records may not hold,
             # never a request for opinions; nor is what one named reviewer says ("who does
             # jdoe think the dad looks like"), which that review answers
@@ -174,13 +163,6 @@ class ReviewDesk:
         if timings is not None and out is not None:
             timings["reviews"] = timings.get("reviews", 0.0) + time.perf_counter() - started
         return out
-
-    def _is_a_named_kind(self, question: str) -> bool:
-        """Whether a yes/no question asks if the film is of a kind the corpus writes as a name
-        ("is it danish": a nationality, a fact), not how it comes off ("is it scary")."""
-        m = _IS_IT_WORD.match(fold(question).strip())
-        seen = self.index.bm25.surface.get(m.group(1)) if m is not None else None
-        return seen is not None and seen[1] >= NAME_CAPITALS
 
     @classmethod
     def for_index(cls, index: LoadedIndex) -> ReviewDesk:
@@ -272,7 +254,9 @@ class ReviewDesk:
             score = float(scores[best])
             title_hit = bool(groups) and all(stems & self._titles[n] for _w, stems in groups)
             if direction is not None:
-                said_so = self._compares(record, mine, scores, on_parts, direction, named_parts)
+                said_so = comparing_sentence(record, mine, scores, on_parts, direction, named_parts,
+                                             texts=self._texts, series=self._series,
+                                             threshold=DISCUSS_THRESHOLD)
                 if said_so is None:
                     continue
                 # the sentence that compares as asked is the voice, scored as itself; a review
@@ -284,7 +268,8 @@ class ReviewDesk:
             if overall:
                 # The film overall: the review's verdict is its rating (or, unrated, all its
                 # words, title included), and its quote the on-topic sentence that says so.
-                whole = self._unrated_verdict(record, mine) if record.rating is None else 0.0
+                whole = (unrated_verdict(record.title, (self._texts[int(i)] for i in mine))
+                         if record.rating is None else 0.0)
                 verdict = side(record.rating, whole, overall=True)
                 sign = {"positive": 1.0, "negative": -1.0}.get(verdict, 0.0)
                 agree = [scores[int(i)] + VERDICT_WEIGHT * sign * sentiment.compound(self._texts[int(i)])
@@ -302,32 +287,8 @@ class ReviewDesk:
         # "better or worse than the first" leans neither way, whatever "worse" weighs
         negative_first = len(sides) < 2 and sentiment.compound(question) <= -sentiment.LEAN
         ordered = tuple(order_voices(voices, negative_first))
-        return Stance(aspect, ordered, self._summary(aspect, ordered,
-                                                     "negative" if negative_first else None))
-
-    def _compares(self, record: ReviewRecord, rows: np.ndarray, scores: np.ndarray,
-                  on_parts: np.ndarray | None, direction: frozenset[str],
-                  named_parts: np.ndarray | None = None) -> tuple[int, bool] | None:
-        """The best sentence of a review that compares the film the asked way with the other
-        part (a sentence naming that part, or the one after it), or with the aspect (one that
-        discusses it), and False; else, when its title says so, its most on-topic sentence and
-        True. None when the review does not compare that way."""
-        near = (on_parts[rows] if on_parts is not None else scores[rows] >= DISCUSS_THRESHOLD)
-        near = near | np.concatenate([[False], near[:-1]])  # "The first was raw. This is better."
-        saying = [int(row) for i, row in enumerate(rows)
-                  if near[i] and _compares_as(self._texts[int(row)], direction)]
-        if not saying and direction == ALL_SIDES and named_parts is not None:
-            # whether it beats the other part: a review weighing them in words of its own ("if
-            # you liked the first…", "lacks the pace of the original") answers too, when it
-            # names that part by more than the series' bare name, which every review writes
-            saying = [int(row) for row in rows if named_parts[row]]
-        if saying:
-            return max(saying, key=lambda r: scores[r]), False
-        if _compares_as(record.title, direction) and (
-                on_parts is None or self._series.other_parts(fold(record.title))
-                or any(self._series.part_stems(w) for w in words_of(record.title))):
-            return int(rows[np.argmax(scores[rows])]), True
-        return None
+        return Stance(aspect, ordered, summarise(aspect, ordered, "negative" if negative_first else None,
+                                                 self.records, self.all_ratings))
 
     def warm_up(self) -> None:
         """Build what the first aspect question would (the terms' sentence rows)."""
@@ -342,28 +303,6 @@ class ReviewDesk:
             if pid2 == pid and e2 - s2 <= AFTERWORD:
                 return n, pid, s, e2
         return n, pid, s, e
-
-    def _unrated_verdict(self, record: ReviewRecord, rows: np.ndarray) -> float:
-        """An unrated review's verdict: its title's when the title clearly leans ("Amazing
-        film"), as a headline states the verdict; else the lean of all its words."""
-        title = sentiment.compound(record.title)
-        if abs(title) >= OVERRIDE:
-            return title
-        return sentiment.compound(" ".join([record.title, *(self._texts[int(i)] for i in rows)]))
-
-    def _summary(self, aspect: str, voices: tuple[Voice, ...], leaning: str | None
-                 ) -> ReviewSummary:
-        chosen = [self.records[v.record] for v in voices]
-        return ReviewSummary(
-            aspect=aspect, total=len(self.records), discussing=len(voices),
-            positive=sum(v.side == "positive" for v in voices),
-            mixed=sum(v.side == "mixed" for v in voices),
-            negative=sum(v.side == "negative" for v in voices),
-            unrated=sum(r.rating is None for r in chosen),
-            ratings=rating_counts(chosen), average=average_rating(chosen),
-            all_ratings=self.all_ratings, sides=tuple(v.side for v in voices), leaning=leaning,
-            against_rating=sum(r.rating is not None and side_of_rating(r.rating) != v.side
-                               for r, v in zip(chosen, voices, strict=True)))
 
     def stance_answer(self, question: str, stance: Stance, lead: Answer | None = None) -> Answer:
         """A stance as an Answer: the summary line, then one quote per discussing review.
@@ -401,7 +340,8 @@ class ReviewDesk:
             Result(rank=r + 1, score=v.score, quote=quotes[v.record],
                    passage=self.passages[passages[v.record]])
             for r, v in enumerate(voices))
-        summary = self._summary(stance.aspect, tuple(voices), stance.summary.leaning)
+        summary = summarise(stance.aspect, tuple(voices), stance.summary.leaning, self.records,
+                            self.all_ratings)
         stance = Stance(stance.aspect, tuple(voices), summary)
         answered = bool(results)
         analysis = {"type": "opinion", "aspect": stance.aspect or "the film overall",
@@ -438,21 +378,12 @@ class ReviewDesk:
                       analysis=analysis, summary=ra.line)
 
 
-# "is it danish", "was the film swedish": one word said of the film
-_IS_IT_WORD = re.compile(r"^(?:is|was) (?:it|this|the (?:film|movie|sequel)) (?:in )?([a-z]+)\W*$")
-NAME_CAPITALS = 0.6  # share of a word's uses that are capitalised (mid-sentence) for a name
 # The punctuation of code and markup, which questions typed in words rarely hold twice
 _CODE = re.compile(r"[;{}<>=|*`\\]|--")
-ALL_SIDES = frozenset({"better", "worse", "equal"})
 # "who thought…", "did anyone say…", "do people think…": the question asks for who holds a view
 _ASKS_HOLDERS = re.compile(r"^(?:who|whom|which|how many)\b"
                            r"|\b(?:anyone|anybody|someone|somebody|people|reviewers?|critics|fans|"
                            r"viewers)\b")
-
-
-def _compares_as(text: str, sides: frozenset[str]) -> bool:
-    """Whether a text compares one of the asked ways."""
-    return bool(comparison_sides(text) & sides)
 
 
 def film_words(aliases: list[str]) -> frozenset[str]:

@@ -1,4 +1,4 @@
-"""Does a question ask what people think? Its wording's cues first (retrieval/reviews/stance.py),
+"""Does a question ask what people think? Its wording's cues first (retrieval/reviews/cues.py),
 then its meaning: the question's vector against a few generic opinion and fact questions,
 encoded once at index time (the index's intent_vectors.npy, opinion rows first).
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from retrieval.reviews.stance import asks_opinion, plain
+from retrieval.reviews.cues import asks_opinion, plain
 from retrieval.text import fold
 
 OPINION_PROTOTYPES = (

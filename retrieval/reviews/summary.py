@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from retrieval.reviews.records import ReviewRecord, average_rating, rating_counts
+from retrieval.reviews.stance import Voice, side_of_rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +52,20 @@ class ReviewSummary:
                 "discussing": self.discussing, "positive": self.positive, "mixed": self.mixed,
                 "negative": self.negative, "unrated": self.unrated,
                 "ratings": dict(self.ratings), "average": self.average}
+
+
+def summarise(aspect: str, voices: tuple[Voice, ...], leaning: str | None,
+              records: Sequence[ReviewRecord], all_ratings: Mapping[str, int]) -> ReviewSummary:
+    """The count summary of the voices on an aspect: each voice's `record` indexes `records`
+    (all the reviews), whose ratings `all_ratings` counts."""
+    chosen = [records[v.record] for v in voices]
+    return ReviewSummary(
+        aspect=aspect, total=len(records), discussing=len(voices),
+        positive=sum(v.side == "positive" for v in voices),
+        mixed=sum(v.side == "mixed" for v in voices),
+        negative=sum(v.side == "negative" for v in voices),
+        unrated=sum(r.rating is None for r in chosen),
+        ratings=rating_counts(chosen), average=average_rating(chosen),
+        all_ratings=all_ratings, sides=tuple(v.side for v in voices), leaning=leaning,
+        against_rating=sum(r.rating is not None and side_of_rating(r.rating) != v.side
+                           for r, v in zip(chosen, voices, strict=True)))

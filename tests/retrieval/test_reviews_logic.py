@@ -10,7 +10,18 @@ import pytest
 
 from retrieval.ingest.parse_reviews import page_total
 from retrieval.passage import Passage
+from retrieval.reviews.aspects import (
+    FAULTS,
+    RECOMMENDS,
+    alternatives,
+    asks_faults,
+    asks_worth,
+    aspect_text,
+    verdict_words,
+)
 from retrieval.reviews.chart import FULL, OTHER, bar_chart
+from retrieval.reviews.compare import comparison_sides
+from retrieval.reviews.cues import asks_opinion
 from retrieval.reviews.intent import (
     MARGIN,
     OPINION_PROTOTYPES,
@@ -26,20 +37,7 @@ from retrieval.reviews.records import (
     rating_counts,
     review_records,
 )
-from retrieval.reviews.stance import (
-    FAULTS,
-    RECOMMENDS,
-    Voice,
-    alternatives,
-    asks_faults,
-    asks_opinion,
-    asks_worth,
-    aspect_text,
-    comparison_sides,
-    order_voices,
-    side,
-    verdict_words,
-)
+from retrieval.reviews.stance import Voice, order_voices, side
 from retrieval.reviews.summary import ReviewSummary
 
 # (reviewer, rating, date, spoiler, helpful, title)
