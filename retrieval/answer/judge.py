@@ -18,8 +18,9 @@ from typing import TypeVar
 import numpy as np
 
 from retrieval.answer.aftermath import Aftermath
-from retrieval.answer.analyse import POSITION_STEMS, Analysis
+from retrieval.answer.analyse import Analysis
 from retrieval.answer.calibrate import Calibration, signals
+from retrieval.answer.position import POSITION_STEMS
 from retrieval.answer.reading import QuoteReader
 from retrieval.answer.retrieve import Shown
 from retrieval.answer.types import counted_words, counts, holds_type, named_place_noun

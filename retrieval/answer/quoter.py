@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from retrieval.answer.analyse import Analysis, position_edge
+from retrieval.answer.analyse import Analysis
 from retrieval.answer.fuse import dedupe
+from retrieval.answer.position import position_edge
 from retrieval.answer.proximity import question_pairs
 from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
 from retrieval.answer.ranker import Ranker
