@@ -340,6 +340,8 @@ def _evidence_by_form(r: _Resolution, knowledge: Knowledge, folded: str, words: 
         r.evidence.extend(dict.fromkeys(k.passage for k in sorted(joined, key=lambda k: k.rank)))
     if not r.evidence and entities and asks_identity(words, spans):
         # "who is x": the passages that say who someone is (cast line, relations).
+        if r.answer_type == "name":
+            r.answer_type = "person"  # "whats x's name in the cast list": x's line says who
         for e in entities:
             r.evidence.extend(k.passage for k in
                               _best_first(knowledge.links_from.get(e, ()), "played_by")[:1])

@@ -221,7 +221,9 @@ _WHAT_NOUN = (
     ("person", re.compile(r"^(?:which|what) (?:actor|actress|character|guy|man|woman|girl|person|"
                           r"people|director|composer|editor|writer|cinematographer|producer)\b")),
     ("place", re.compile(rf"^(?:which|what) {_PLACES}\b")),
-    ("date", re.compile(r"^(?:which|what) (?:exact |specific |release |premiere )?(?:date|day|month)\b")),
+    # "what day of his sentence" counts days of something else, no calendar date
+    ("date", re.compile(r"^(?:which|what) (?:exact |specific |release |premiere )?(?:date|month"
+                        r"|day(?! of (?:his|her|their|the|its) (?!week|month|year)\w))\b")),
 )
 
 

@@ -116,13 +116,20 @@ _DESCRIBING = frozenset("how what as in of does do did describe describes descri
                         "cast list say says about".split())
 
 
+_LISTED = frozenset("what whats is in on the cast list credits name names named his her s "
+                    "their character given".split())
+
+
 def asks_identity(words: list[str], spans: set[int]) -> bool:
     """"who is x", "whos x-y", "x?": nothing asked but who someone is."""
     rest = " ".join(w for i, w in enumerate(words) if i not in spans)
     rest = re.sub(r"\b(?:supposed|meant) to be\b", " ", rest)  # "who is x supposed to be"
     # "how is x described in the cast list", "describe x": the line that says who x is
     described = bool(re.search(r"\bdescri(?:be[sd]?|ption)\b", rest))
-    return all(w in _IDENTITY_WORDS or (described and w in _DESCRIBING) for w in rest.split())
+    # "whats x's name in the cast list": the line that lists x under the name it gives
+    listed = bool(re.search(r"\bname[ds]?\b.*\b(?:cast|credits)\b", rest))
+    return all(w in _IDENTITY_WORDS or (described and w in _DESCRIBING)
+               or (listed and w in _LISTED) for w in rest.split())
 
 
 _CODE = re.compile(r"[;={}<>|`$\\]|--|\*/|/\*")

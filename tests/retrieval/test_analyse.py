@@ -80,6 +80,9 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
     ("which movie did one reviewer first see mikkelsen in", "title"),
     ("which film in the trilogy is about milo", "other"),  # a part of the series, not a title
     ("what colours stand out", "colour"),
+    # days counted of something else are no calendar date
+    ("what day of his sentence is tonny on", "other"),
+    ("what day was it released", "date"),
 ])
 def test_answer_types(engine, question, answer_type) -> None:
     assert read(engine, question).answer_type == answer_type

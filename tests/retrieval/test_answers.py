@@ -30,6 +30,7 @@ def assert_quoted(answer, *needles: str) -> None:
     # a partner is the partner's partner: "Gry: Øs girlfriend"
     ("gry's boyfriend?", "Maria Erwolter as Gry"),
     ("how is ø described in the cast list", "Øyvind Hagen-Traberg as Ø"),
+    ("whats the dukes name in the cast list", "Leif Sylvester as Smeden"),  # the line of him
     # the cast list as where to look for someone described, not the list asked for
     ("whos the drug dealer guy in the cast list, the pimp one", "Kurt Nielsen as Kurt the Cunt"),
     ("whos in the cast list", "starring = Mads Mikkelsen"),
