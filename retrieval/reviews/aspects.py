@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from retrieval.reviews import sentiment
 from retrieval.reviews.cues import EVALUATIVE, INTENSIFIERS, plain
 
-# The question's scaffolding: who holds the opinion, how it is asked, and the film itself.
+# The question's scaffolding: who holds the opinion, how it is asked, and the film itself
+# (and the verdict's sides: "is the overall verdict positive" asks of the film overall).
 # What remains is the aspect asked about; nothing left means the film overall.
 _SCAFFOLD = frozenset(
     """what whats how do did does is are was were would will could can should i you u we they it its
@@ -32,15 +33,18 @@ _SCAFFOLD = frozenset(
     there here get got has have had been be being well there's much most many all lot
     nah yeah yes lol pls please bother honestly tbh imo kinda sorta guys even spoilers spoiler
     whole thing things stuff anything something everything lukewarm disappointed overrated
-    underrated why""".split())
+    underrated why
+    positive negative favourable favorable unfavourable unfavorable mixed""".split())
 
 
 def aspect_words(question: str, title_words: Iterable[str] = ()) -> list[str]:
     """The question's words once its scaffolding and the film's own title are taken out."""
     titles = set(title_words)
     out = []
-    # "do you end up rooting for him": a phrasal verb, not the ending
+    # "do you end up rooting for him": a phrasal verb, not the ending; "if i liked the first,
+    # should i watch it": the condition of a request for advice, not its topic
     text = re.sub(r"\b(?:end|ends|ended|ending) up\b", " ", plain(question))
+    text = _IF_LIKED.sub(" ", text)
     for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text):
         bare = w.removesuffix("'s")
         if (bare not in _SCAFFOLD and bare not in INTENSIFIERS and bare not in titles
@@ -102,9 +106,18 @@ FAULT_ASPECT = "what is wrong with it"
 
 def asks_worth(question: str, title_words: Iterable[str] = ()) -> bool:
     """Whether a question asks whether to watch the film at all ("is it worth watching?",
-    "who recommends it?"): its aspect's words are all of that."""
+    "who recommends it?", "if i liked the first, should i watch this?"): its aspect's words
+    are all of that."""
     words = aspect_words(question, title_words)
+    if not words and _IF_LIKED.search(plain(question)):
+        return True  # advice asked on a condition, and nothing else: whether to watch it
     return bool(words) and all(w in _WORTH_WORDS for w in words)
+
+
+# "if you liked the first one", "if i enjoy slow films": a condition on advice, up to the
+# request itself ("should i", "will i"…) or a comma
+_IF_LIKED = re.compile(r"\bif (?:i|you|we) (?:liked|loved|enjoyed|like|love|enjoy|dug|dig)\b"
+                       r"[^,?]*?(?=,|\?|\b(?:should|would|will|is|do|does|can|could|worth)\b|$)")
 
 
 def asks_faults(question: str, title_words: Iterable[str] = ()) -> bool:
@@ -119,7 +132,7 @@ def asks_faults(question: str, title_words: Iterable[str] = ()) -> bool:
 # What was disliked in the film: "what did ppl not like", "what didn't people like about it"
 # (not "did anyone hate it", which asks who: the negative reviews)
 _DISLIKED = re.compile(r"^what\b.*(?:\bnot|n't|\bnever) (?:\w+ )?(?:like|enjoy|love|care for)\b"
-                       r"|^what\b.*\b(?:dislike[ds]?|hate[ds]?)\b")
+                       r"|^what\b.*\b(?:dislike[ds]?|hate[ds]?|complain(?:ed|s)?(?: about)?\W*$)")
 
 
 # Words of comparison: how the question weighs its topic against another, not the topic

@@ -528,6 +528,11 @@ def test_words_given_as_alternatives_are_one_term() -> None:
     assert alternatives("is there any hope or redemption in it") == [frozenset({"hope", "redemption"})]
 
 
+def test_the_verdicts_sides_are_no_aspect() -> None:  # "positive" asks of the film overall
+    assert aspect_text("is the overall verdict on film two positive", {"film", "two"}) == ""
+    assert aspect_text("were reviews of the acting positive", {"film"}) == "the acting"
+
+
 def test_the_judgement_asked_is_not_the_topic() -> None:
     assert verdict_words("is the plot/story any good or is it weak") == {"weak"}
     assert verdict_words("how does it compare to the first one") == {"compare"}
@@ -549,6 +554,12 @@ def test_the_judgement_asked_is_not_the_topic() -> None:
     ("what didnt people like", False, True),
     ("did anyone hate it?", False, False),
     ("what did people like about it", False, False),
+    # advice on a condition: whether to watch it, not the condition's topic
+    ("if i liked film one should i watch this", True, False),
+    ("if you loved the first, is it worth it?", True, False),
+    ("if i liked the music, how is the acting", False, False),  # an aspect besides
+    # the negative reviews' complaints: what is wrong with it
+    ("what did the negative reviews complain about", False, True),
 ])
 def test_whether_to_watch_it_and_what_is_wrong_with_it_are_asked(question: str, worth: bool,
                                                                   faults: bool) -> None:
