@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -17,20 +16,18 @@ from retrieval.answer.analyse import (
     by_description,
 )
 from retrieval.answer.calibrate import Calibration, load_calibration
+from retrieval.answer.described import described_character
 from retrieval.answer.fuse import (
     FusionWeights,
 )
 from retrieval.answer.judge import Judge, refused, to_front
 from retrieval.answer.quoter import Quoter
 from retrieval.answer.ranker import Mode, Ranker
-from retrieval.answer.reading import NAME_WINDOW, QuoteReader
+from retrieval.answer.reading import QuoteReader
 from retrieval.answer.refine import other_name, picked_relative
 from retrieval.answer.respell import respell
 from retrieval.answer.result import Answer, Result, abstain_message
-from retrieval.answer.retrieve import (
-    Ranking,
-)
-from retrieval.answer.reviewers import Pointed, Reviewers, asks_who_said, said_by
+from retrieval.answer.reviewers import Reviewers, asks_who_said, said_by, without_words
 from retrieval.answer.series import Series
 from retrieval.answer.types import (
     CHECKABLE,
@@ -46,7 +43,6 @@ from retrieval.knowledge.lexicon import (
     LEAD_ROLE_WORDS,
 )
 from retrieval.passage import citation
-from retrieval.reviews.aspects import aspect_words
 from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.settings import Settings
 from retrieval.startup import PendingEncoder
@@ -58,10 +54,6 @@ from retrieval.text import (
 )
 
 WARM_PASSAGES = 5_000  # passages whose caches `warm_up` fills (all of a small corpus)
-# "what did jdoe say about X", "what does jdoe think of X": X is what the review must mention
-_SAID_ABOUT = re.compile(r"\b(?:say|says|said|think|thinks|thought|write|writes|wrote|feel|feels|felt|"
-                         r"reckon|reckons)\s+(?:about|of|on|regarding)\s+(.+)$")
-SHARED_START = 5  # letters a review's word shares with an asked word's stem to be the same word
 
 
 class Engine:
@@ -215,7 +207,7 @@ class Engine:
                                cites_review=True,
                                evidence=tuple(e for e in analysis.evidence
                                               if e in pointed.passages))
-            rest = _without_words(q, pointed.words)
+            rest = without_words(q, pointed.words)
             if rest:
                 # The handle is no word of the review, and its word pieces blur the meaning:
                 # which of the review's sentences answers is read from the question both with
@@ -248,7 +240,8 @@ class Engine:
         if mode == "hybrid" and analysis.wants_actor and not analysis.evidence:
             # "who plays the serbian drug lord": the best passages say whom the description
             # fits; that character's actor is then looked up as if it had been named.
-            described = self._described_character(ranking, analysis, q)
+            described = described_character(ranking, analysis, q, self._judge.anchors(q, analysis),
+                                                self.index.passages, self.knowledge)
             if described is not None:
                 analysis = by_description(analysis, self.knowledge, *described)
                 found = self._ranker.retrieve(q, qvec, analysis)
@@ -263,7 +256,8 @@ class Engine:
         shown = self._quoter(ranking, qvec, found.weights, analysis, k, q, found.sentences)
         clock.lap("quote")
         verdict, calibrated = self._judge(q, analysis, shown, found.weights, ranking.score)
-        if verdict.answered and pointed is not None and self._silent_on(q, pointed):
+        if verdict.answered and pointed is not None and self._reviewers.silent_on(
+                q, pointed, self.index.passages, self.reviews.title_words):
             # "what did jdoe say about the music", when jdoe's review never mentions it
             verdict = refused(verdict, self.settings.abstain_threshold,
                                "the review the question names never mentions what it asks about")
@@ -314,58 +308,11 @@ class Engine:
         seen = self.index.bm25.surface.get(word)
         return seen is not None and seen[1] >= 0.5
 
-    def _silent_on(self, q: str, pointed: Pointed) -> bool:
-        """Whether the reviews a question points at hold none of the words of what it asks
-        them to have said something about ("what did jdoe think of the music": the words
-        after "think of", less scaffolding, the title and the pointing words), by stem or by
-        a long shared beginning ("violent" for "violence")."""
-        m = _SAID_ABOUT.search(fold(q))
-        if m is None:  # "what service did jdoe watch it on": the answer need not repeat it
-            return False
-        asked = [w for w in aspect_words(m.group(1), self.reviews.title_words)
-                 if w not in pointed.words and not self._reviewers.pointed(w)]
-        if not asked:
-            return False
-        held = set().union(*(term_set(self.index.passages[i].text) for i in pointed.passages))
-        stems = {stem(w.removesuffix("'s")) for w in asked}
-        return not any(t in held or any(h.startswith(t[:SHARED_START]) for h in held)
-                       for t in stems if len(t) > 2)
-
-    def _described_character(self, ranking: Ranking, analysis: Analysis, q: str
-                             ) -> tuple[int, int] | None:
-        """(character, passage): the character named closest to the question's own words in
-        the best passages, for a question that describes someone instead of naming them."""
-        named = {e for e, _ in analysis.mentions}
-        anchors = [a for a in self._judge.anchors(q, analysis) if a.entity is None]
-        # the description's telling words ("gun" in "the guy ann gets the gun from"), not
-        # its everyday ones ("gets"), say where its character is named
-        top = max((a.weight for a in anchors), default=0.0)
-        wanted: set[str] = set().union(*(a.stems for a in anchors if a.weight >= 0.7 * top))
-        best: tuple[int, int, int] | None = None  # (distance, character, passage)
-        for pid in ranking.order[:DESCRIPTION_DEPTH]:
-            tokens = re.findall(r"[\w’'-]+", self.index.passages[pid].text)
-            hits = [i for i, w in enumerate(tokens) if stem(fold(w)) in wanted]
-            for i, w in enumerate(tokens):
-                if not w[:1].isupper():
-                    continue
-                key = " ".join(re.findall(r"[a-z0-9]+", fold(w)))
-                by_alias = self.knowledge.by_alias
-                for e in by_alias.get(key) or by_alias.get(key[:-1] if key.endswith("s") else "", ()):
-                    if self.knowledge.entity(e).kind != "character" or e in named or not hits:
-                        continue
-                    distance = min(abs(i - h) for h in hits)
-                    if distance <= NAME_WINDOW + 2 and (best is None or distance < best[0]):
-                        best = (distance, e, pid)
-            if best is not None:
-                return best[1], best[2]
-        return None
-
     def _is_everyday(self, word: str) -> bool:
         """Whether a word is everyday English (a whole word of the model's vocabulary)."""
         return self._judge.is_everyday(word)
 
 
-DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
 # The words of a question asking what the film is about, when it names nothing else.
 _GIST_WORDS = frozenset(stem(w) for w in "plot story storyline premise synopsis summary sequel "
                         "film movie flick abt".split())
@@ -380,12 +327,6 @@ def _lead_of_another_part(analysis: Analysis) -> Analysis:
     return replace(analysis, answer_type="gist", entities=tuple(
         e for e in analysis.entities if e not in said), targets=(), hops=(), evidence=(),
         wants_actor=False, notes=(*analysis.notes, "the lead of another part: whom it follows"))
-
-
-def _without_words(q: str, words: frozenset[str]) -> str:
-    """The question without the given (folded) words, or "" when no content word is left."""
-    kept = [w for w in q.split() if not (set(re.findall(r"[a-z0-9]+", fold(w))) & words)]
-    return " ".join(kept) if any(content_terms(w) for w in kept) else ""
 
 
 def _query_encoder(settings: Settings, directory: Path, built_with: Encoder | None,

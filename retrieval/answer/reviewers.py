@@ -9,12 +9,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.passage import Passage
-from retrieval.text import STOPWORDS, fold, leading_names, one_edit
+from retrieval.reviews.aspects import aspect_words
+from retrieval.text import STOPWORDS, content_terms, fold, leading_names, one_edit, stem, term_set
 
 # "the 4 star reviewer", "the 4/10 review", "the guy who gave it a 4", "rated it 9 out of 10"
 _RATING = re.compile(
     r"\b(?P<n>10|[1-9])(?:/10| ?stars?\b| out of (?:10|ten)\b)"
     r"|\b(?:gave it|rated it|giving it) (?:an? )?(?P<m>10|[1-9])\b(?!/)")
+# "what did jdoe say about X", "what does jdoe think of X": X is what the review must mention
+_SAID_ABOUT = re.compile(r"\b(?:say|says|said|think|thinks|thought|write|writes|wrote|feel|feels|felt|"
+                         r"reckon|reckons)\s+(?:about|of|on|regarding)\s+(.+)$")
+SHARED_START = 5  # letters a review's word shares with an asked word's stem to be the same word
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,24 @@ class Reviewers:
                 words.update(re.findall(r"[a-z0-9]+", m.group(0)))
         return Pointed(frozenset(found), frozenset(words)) if found else None
 
+    def silent_on(self, q: str, pointed: Pointed, passages: Sequence[Passage],
+                  title_words: frozenset[str]) -> bool:
+        """Whether the reviews a question points at hold none of the words of what it asks
+        them to have said something about ("what did jdoe think of the music": the words
+        after "think of", less scaffolding, the title and the pointing words), by stem or by
+        a long shared beginning ("violent" for "violence")."""
+        m = _SAID_ABOUT.search(fold(q))
+        if m is None:  # "what service did jdoe watch it on": the answer need not repeat it
+            return False
+        asked = [w for w in aspect_words(m.group(1), title_words)
+                 if w not in pointed.words and not self.pointed(w)]
+        if not asked:
+            return False
+        held = set().union(*(term_set(passages[i].text) for i in pointed.passages))
+        stems = {stem(w.removesuffix("'s")) for w in asked}
+        return not any(t in held or any(h.startswith(t[:SHARED_START]) for h in held)
+                       for t in stems if len(t) > 2)
+
 
 # "the 'grey harbour' reviewer", "the cold harbour guy": a reviewer by what the
 # review says (quoted, or two words or more, so that "the negative reviewer" is no pointer)
@@ -160,3 +183,9 @@ def said_by(p: Passage) -> str:
     facts = ", ".join(x for x in (f"{p.rating}/10" if p.rating is not None else "", p.date or "")
                       if x)
     return f"From {p.reviewer}'s review" + (f" ({facts})." if facts else ".")
+
+
+def without_words(q: str, words: frozenset[str]) -> str:
+    """The question without the given (folded) words, or "" when no content word is left."""
+    kept = [w for w in q.split() if not (set(re.findall(r"[a-z0-9]+", fold(w))) & words)]
+    return " ".join(kept) if any(content_terms(w) for w in kept) else ""

@@ -1,7 +1,8 @@
 """What a conversation remembers between turns, and where conversations are kept.
 
 A `Turn` is a frozen record of one answered question: what the engine was asked, whom it was
-about, the kind of answer wanted and the passages shown. `ContextStore` keeps the last turn of
+about, the kind of answer wanted and the passages shown; a `Resolution` is how the next question
+was read against it (followup.py). `ContextStore` keeps the last turn of
 each conversation in memory only, at most `capacity` conversations (least recently used first
 out), each forgotten `ttl` seconds after its last turn: nothing of it is ever written to disk,
 and no question outlives the TTL.
@@ -36,6 +37,17 @@ class Turn:
     answered: bool = True
     quote: str | None = None  # the answer's quote: "why?" asks about what it said
     part: str | None = None  # another film of the series it asked about ("the third one")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The question to put to the engine, and how a follow-up was taken."""
+
+    question: str  # what the engine is asked
+    resolved: bool = False  # whether it differs from what the user wrote
+    note: str | None = None  # "(taking *him* as Sam, Ann's father)"
+    more: bool = False  # "more": the previous question's passages not shown yet
+    entities: tuple[int, ...] = ()  # whom the follow-up was taken to mean
 
 
 class ContextStore(Generic[V]):

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from retrieval.answer.result import Answer
-from retrieval.conversation.context import Turn
-from retrieval.conversation.followup import Resolution, Resolver
+from retrieval.conversation.context import Resolution, Turn
+from retrieval.conversation.followup import Resolver
 from retrieval.conversation.gender import genders
 from retrieval.conversation.smalltalk import (
     clarification,

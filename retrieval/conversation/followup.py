@@ -14,6 +14,7 @@ gender evidence of `gender.py`):
 - "why?" asks why about what the last answer said; "more" asks for the passages not shown yet.
 - "it" and "the film" are the film, as in any question. A question with nothing to resolve
   is never rewritten.
+Pronouns are read in pronouns.py; the other kinds of follow-up, and the turn record, here.
 """
 
 from __future__ import annotations
@@ -24,18 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from retrieval.answer.analyse import Analysis, analyse
-from retrieval.conversation.context import MAX_FOCUS, Turn
-from retrieval.conversation.names import describe, named_entities, spoken_name
+from retrieval.conversation.context import MAX_FOCUS, Resolution, Turn
+from retrieval.conversation.names import named_entities, spoken_name
+from retrieval.conversation.pronouns import Pronouns, owns_thing
 from retrieval.knowledge.graph import Knowledge, alias_keys
-from retrieval.knowledge.lexicon import FIELD_WORDS, fields_named, relation_word
-from retrieval.text import STOPWORDS, content_terms, fold, sentences
+from retrieval.knowledge.lexicon import FIELD_WORDS, fields_named
+from retrieval.text import fold
 
-_MALE = {"he": "subject", "him": "object", "his": "possessive", "himself": "object"}
-_FEMALE = {"she": "subject", "her": "object", "hers": "possessive", "herself": "object"}
-_PLURAL = {"they": "subject", "them": "object", "their": "possessive", "theirs": "possessive"}
-_IT = re.compile(r"\b(it|its)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself|they|them|their|theirs)\b",
-                      re.IGNORECASE)
 _MORE = re.compile(r"^(?:(?:and |ok |okay |so )?(?:more|tell me more|more please|go on|continue|"
                    r"keep going|anything else|what else|and|and\?+|say more)[\s.!?]*)$")
 _WHY = re.compile(r"^(?:and |but |so |ok |okay )?(?:why|how come|why so|for what reason|"
@@ -53,15 +49,6 @@ _LEADING_WH = re.compile(r"^(?:what|who|whom|whose|which|how|when|where|why)(?:'
                          re.IGNORECASE)
 _PREPOSITIONS = frozenset("of about with on for to by from in at".split())
 MAX_ELLIPSIS_WORDS = 5
-# Words that say nothing of what happened ("why does he …", "when he gets out"): everyday
-# verbs and the film's own vocabulary, as stems.
-_PRONOUN_STEMS = frozenset(content_terms("happen happens happened do does did why what who "
-                                         "where when how want wants get gets got getting out "
-                                         "go goes went come comes came make makes made take "
-                                         "takes took give gives gave put say says said tell "
-                                         "tells told see sees saw know knows knew think thinks "
-                                         "like likes need needs end ending start beginning "
-                                         "film movie scene"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +59,6 @@ class _Reading:
     mentions: tuple[tuple[int, str], ...]
     entities: tuple[int, ...]
     targets: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """The question to put to the engine, and how a follow-up was taken."""
-
-    question: str  # what the engine is asked
-    resolved: bool = False  # whether it differs from what the user wrote
-    note: str | None = None  # "(taking *him* as Sam, Ann's father)"
-    more: bool = False  # "more": the previous question's passages not shown yet
-    entities: tuple[int, ...] = ()  # whom the follow-up was taken to mean
 
 
 class Resolver:
@@ -101,6 +77,8 @@ class Resolver:
         self._ids: dict[str, int] = {}  # entity name → id, as `Answer.analysis` names them
         for e in knowledge.entities:
             self._ids.setdefault(e.name, e.id)
+        self._pronouns = Pronouns(knowledge, genders, self.analyse, self.written_name,
+                                  passage_text, part_phrases)
 
     def resolve(self, question: str, previous: Turn | None) -> Resolution:
         """The question as the engine should read it, given the last turn (None: a new talk)."""
@@ -119,7 +97,7 @@ class Resolver:
             x = tail[len(tail) - len(ellipsis["x"]):] if len(tail) >= len(ellipsis["x"]) else \
                 ellipsis["x"]
             return self._ellipsis(x, previous)
-        return self._pronouns(question, previous)
+        return self._pronouns.resolve(question, previous)
 
     def learn_names(self, texts: list[str]) -> None:
         """Count how often the documents write each name of each character (index-time
@@ -161,7 +139,7 @@ class Resolver:
             focus += [t for t in reached if k.entity(t).kind == "character"]
         # Who is named only as the owner of a thing ("what happens at X's wedding") is not
         # what the question is about: whom the answer names comes first.
-        owners = {e for e, words in named if _owns_thing(resolution.question, words)}
+        owners = {e for e, words in named if owns_thing(resolution.question, words)}
         focus += [e for e, _ in named if k.entity(e).kind == "character" and e not in owners]
         focus += [t for t in reached if k.entity(t).kind == "character"]
         focus += [*resolution.entities, *reached, *(e for e, _ in named if e not in owners)]
@@ -252,76 +230,7 @@ class Resolver:
         asked += "?"
         return Resolution(asked, True, f"(taking it as “{asked}”)", entities=tuple(x_people))
 
-    def _pronouns(self, question: str, previous: Turn) -> Resolution:
-        if not _PRONOUN.search(question) and not _IT.search(question):
-            return Resolution(question)  # nothing to resolve: no analysis needed
-        k = self.knowledge
-        analysis = self.analyse(question)
-        own = [e for e in analysis.entities if k.entity(e).kind != "film"]
-        named_terms = {t for _, words in analysis.mentions for t in content_terms(words)}
-        actors = self._doing(question, previous, named_terms)
-        out: list[str] = []
-        taken: list[tuple[str, int]] = []
-        cursor = 0
-        for m in _PRONOUN.finditer(question):
-            word = m.group(1).lower()
-            role, gender = _role(word, question, m.end())
-            if role in ("subject", "possessive") and any(
-                    self._fits(e, gender) for e in own):
-                continue  # "what does X do to his father": his is X
-            other = {e for w, e in taken if _gender_of(w) != gender}
-            candidates = [e for e in (*actors, *previous.focus)
-                          if e not in own and e not in other and self._fits(e, gender)]
-            candidates = list(dict.fromkeys(candidates))
-            if not candidates:
-                continue
-            if gender == "plural":
-                chosen = candidates[:2] if len(candidates) > 1 else candidates
-            else:
-                chosen = candidates[:1]
-            names = " and ".join(self.written_name(e) for e in chosen)
-            out.append(question[cursor:m.start()])
-            out.append(names + ("'s" if role == "possessive" else ""))
-            cursor = m.end()
-            taken.extend((m.group(1), e) for e in chosen)
-        thing = None if own else self._possessed_thing(previous)
-        if thing is None and previous.part and not self.part_phrases(fold(question)) and not any(
-                self.knowledge.entity(e).kind == "film" for e in analysis.entities):
-            # "what's the third one about?" → "is the lead in it": the third one, not this film
-            thing = previous.part
-        if thing is not None:
-            # "what does X's tattoo say?" → "where is it?": the tattoo, not the film.
-            for m in _IT.finditer(question):
-                if m.start() < cursor:
-                    continue
-                out.append(question[cursor:m.start()])
-                out.append(thing + ("'s" if m.group(1).lower() == "its" else ""))
-                cursor = m.end()
-                taken.append((m.group(1), -1))
-        if not taken:
-            return Resolution(question)
-        out.append(question[cursor:])
-        asked = "".join(out)
-        notes = []
-        for word, e in dict.fromkeys(taken):
-            if e < 0:
-                notes.append(f"*{word}* as {thing}")
-                continue
-            said = describe(e, k, self.genders)
-            name = k.entity(e).name
-            notes.append(f"*{word}* as {name}" + (f", {said}" if said else ""))
-        return Resolution(asked, True, f"(taking {'; '.join(notes)})",
-                          entities=tuple(dict.fromkeys(e for _, e in taken if e >= 0)))
-
     # -- helpers ------------------------------------------------------------------------------
-
-    def _fits(self, entity: int, gender: str) -> bool:
-        if self.knowledge.entity(entity).kind == "film":
-            return False
-        if gender == "plural":
-            return True
-        known = self.genders.get(entity)
-        return known is None or known == gender
 
     def _entity_slot(self, base: str, previous: Turn) -> tuple[int, int] | None:
         """Where the last question named its first person or character, in its own text."""
@@ -338,33 +247,6 @@ class Resolver:
         if folded[max(0, start - 4):start] == "the ":
             start -= 4
         return where[start], where[m.end()]
-
-    def _doing(self, question: str, previous: Turn, named_terms: set[str]) -> list[int]:
-        """Who the last answer's passage names in the sentences about what the question asks
-        ("why does he attack her?" → the sentence that says who attacks whom), in order."""
-        text = self.passage_text(previous.shown[0]) if previous.shown else previous.quote
-        if not text:
-            return []
-        wanted = {t for t in content_terms(question)
-                  if t not in _PRONOUN_STEMS and t not in named_terms}  # the deed, not names
-        if not wanted:
-            return []
-        found: list[int] = []
-        for sentence in sentences(text):
-            if wanted & set(content_terms(sentence)):
-                found.extend(e for e in named_entities(sentence, self.knowledge)
-                             if e not in found and self.knowledge.entity(e).kind == "character")
-        return found
-
-    def _possessed_thing(self, previous: Turn) -> str | None:
-        """"Ann's tattoo" when the last question asked about a thing someone has."""
-        for e, words in previous.named:
-            if self.knowledge.entity(e).kind not in ("character", "person"):
-                continue
-            thing = _owns_thing(previous.resolved, words)
-            if thing:
-                return f"{self.knowledge.entity(e).name}'s {thing}"
-        return None
 
     @staticmethod
     def _after_preposition(base: str, slot: tuple[int, int]) -> bool:
@@ -385,36 +267,6 @@ class Resolver:
 
 
 MAX_RESOLVED_CHARS = 900  # under the engine's question limit
-
-
-def _role(word: str, question: str, end: int) -> tuple[str, str]:
-    """(subject | object | possessive, m | f | plural) of a pronoun; "her" is possessive when a
-    content word follows it ("her dad"), an object otherwise ("who plays her")."""
-    if word in _MALE:
-        return _MALE[word], "m"
-    if word in _PLURAL:
-        return _PLURAL[word], "plural"
-    role = _FEMALE[word]
-    if word == "her":
-        nxt = re.match(r"\s+([\w’'-]+)", question[end:])
-        if nxt and fold(nxt.group(1)) not in STOPWORDS:
-            role = "possessive"
-    return role, "f"
-
-
-def _owns_thing(question: str, words: str) -> str | None:
-    """The noun after a possessive name in a question ("anns tattoo" → "tattoo"), unless
-    it is a relation ("anns dad" is a person) or a grammar word."""
-    name = r"[\s'’]*".join(map(re.escape, words.split()))
-    m = re.search(rf"\b{name}(?:'s|’s|s)\s+([a-z][a-z-]+)\b", fold(question))
-    if m and m.group(1) not in STOPWORDS and relation_word(m.group(1)) is None:
-        return m.group(1)
-    return None
-
-
-def _gender_of(word: str) -> str:
-    w = word.lower()
-    return "m" if w in _MALE else ("f" if w in _FEMALE else "plural")
 
 
 def _folded(text: str) -> tuple[str, list[int]]:

@@ -7,31 +7,28 @@ Patterns, all generic to the two document formats:
 - relations in descriptions and appositives: "Xs estranged father", "the mother of Xs child",
   "Xs father, the Boss,", "the Boss's ex-wife Ann", "son of X and Y";
 - quoted nicknames: "known as "Nick"", `"Nick" (Actor)`.
-Two names of one owner's father (or mother, spouse) are one person, and two character names
-played by one actor are one character: that is how an epithet in the plot meets a cast name.
+The names read here become entities in builder.py: two names of one owner's father (or
+mother, spouse) are one person, and two character names played by one actor are one character:
+that is how an epithet in the plot meets a cast name.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
+from retrieval.knowledge.builder import Builder, freeze, merge_by_evidence
 from retrieval.knowledge.graph import (
     LEAD,
     PLOT_END,
     PLOT_START,
     PROSE_FIELD,
-    Entity,
     Knowledge,
-    Link,
-    alias_keys,
 )
-from retrieval.knowledge.lexicon import FUNCTIONAL, PERSON_FIELDS, PRONOUNS
+from retrieval.knowledge.lexicon import PERSON_FIELDS
 from retrieval.knowledge.relations import (
     CAP,
     NAME,
-    Rel,
     appositives,
     described,
     looks_like_title,
@@ -52,90 +49,9 @@ _PLAYED_BY = re.compile(rf"(?P<char>{NAME})(?:, [^,.;()]{{3,40}})?,? (?:\w+ly )?
 _QUOTED_IN_NAME = re.compile(r"^(?P<first>.*?)\s*[\"“](?P<nick>[^\"”]+)[\"”]\s*(?P<last>.*)$")
 
 
-@dataclass
-class _Node:
-    name: str
-    kind: str
-    aliases: list[str] = field(default_factory=list)
-
-
-class _Builder:
-    """Entities under construction, merged with a union-find as evidence joins names."""
-
-    def __init__(self, passages: Sequence[Passage]) -> None:
-        self.passages = passages
-        self.nodes: list[_Node] = []
-        self.parent: list[int] = []
-        self.keys: dict[tuple[str, str], int] = {}  # (kind, folded alias) → node
-        self.links: list[Link] = []
-        self.relations: list[Rel] = []
-        self.fields: dict[str, int] = {}
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        a, b = self.find(a), self.find(b)
-        if a != b:
-            # The earlier node (cast list, infobox) keeps its name as the entity's name.
-            a, b = min(a, b), max(a, b)
-            self.parent[b] = a
-
-    def lookup(self, name: str, kind: str | None = None) -> int | None:
-        for key in alias_keys(name):
-            for k in ((kind,) if kind else ("character", "person", "film")):
-                if (k, key) in self.keys:
-                    return self.find(self.keys[(k, key)])
-        return None
-
-    def add(self, name: str, kind: str, *aliases: str) -> int:
-        name = _tidy(name)
-        found = self.lookup(name, kind)
-        if found is None and kind == "person":
-            found = self._person_by_prefix(name)
-        if found is None:
-            found = len(self.nodes)
-            self.nodes.append(_Node(name, kind))
-            self.parent.append(found)
-        for a in (name, *aliases):
-            self.alias(found, a)
-        return self.find(found)
-
-    def alias(self, node: int, alias: str) -> None:
-        alias = _tidy(alias)
-        if not alias or not any(c.isalpha() for c in alias):
-            return
-        root = self.find(node)
-        self.nodes[root].aliases.append(alias)
-        for key in alias_keys(alias):
-            other = self.keys.get((self.nodes[root].kind, key))
-            if other is None:
-                self.keys[(self.nodes[root].kind, key)] = root
-
-    def _person_by_prefix(self, name: str) -> int | None:
-        """"John Doe Smith" is the "John Doe" already known, and the reverse."""
-        key = alias_keys(name)[0] if alias_keys(name) else ""
-        if key.count(" ") < 1:
-            return None
-        for (kind, k), node in self.keys.items():
-            if kind == "person" and k.count(" ") >= 1 and (k.startswith(key + " ")
-                                                             or key.startswith(k + " ")):
-                return self.find(node)
-        return None
-
-    def link(self, subject: int, relation: str, obj: int, passage: int, start: int, end: int
-             ) -> None:
-        p = self.passages[passage]
-        rank = {"cast": 0, "infobox": 1}.get(p.kind, 2 if p.source == "wiki" else 3)
-        self.links.append(Link(subject, relation, obj, passage, start, end, rank))
-
-
 def extract(passages: Sequence[Passage]) -> Knowledge:
     """The knowledge graph of a corpus's passages."""
-    b = _Builder(passages)
+    b = Builder(passages)
     film_title = next((p.doc_title for p in passages if p.source == "wiki"), None)
     film = b.add(film_title, "film", *_title_variants(film_title)) if film_title else None
     for p in passages:
@@ -165,11 +81,11 @@ def extract(passages: Sequence[Passage]) -> Knowledge:
     for p in passages:
         if p.kind in ("prose", "lead", "cast"):
             _relations(b, p)
-    _merge_by_evidence(b)
-    return _freeze(b)
+    merge_by_evidence(b)
+    return freeze(b)
 
 
-def _cast_line(b: _Builder, p: Passage) -> None:
+def _cast_line(b: Builder, p: Passage) -> None:
     m = _CAST.match(p.text)
     if not m:
         return
@@ -234,7 +150,7 @@ def _person_aliases(name: str) -> Iterable[str]:
         yield "".join(w[0] for w in words).upper()
 
 
-def _infobox(b: _Builder, p: Passage, film: int) -> None:
+def _infobox(b: Builder, p: Passage, film: int) -> None:
     m = _FIELD.match(p.text)
     if not m:
         return
@@ -248,7 +164,7 @@ def _infobox(b: _Builder, p: Passage, film: int) -> None:
         b.link(film, f"field:{m.group('name')}", person, p.id, offset + start, offset + end)
 
 
-def _split_names(b: _Builder, value: str) -> list[tuple[int, int]]:
+def _split_names(b: Builder, value: str) -> list[tuple[int, int]]:
     """Spans of the names in an infobox list whose separators were lost ("A B C D E F").
 
     Names already known (from the cast list, or reviews) are taken first. The rest is cut
@@ -290,13 +206,13 @@ def _split_names(b: _Builder, value: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _played_by(b: _Builder, p: Passage) -> None:
+def _played_by(b: Builder, p: Passage) -> None:
     text = p.text
     for m in _NAME_ACTOR.finditer(text):
         char, actor = m.group("char"), m.group("actor")
         if looks_like_title(char) or fold(char) == fold(actor):
             continue
-        person = b.lookup(actor, "person") or b._person_by_prefix(actor)
+        person = b.lookup(actor, "person") or b.person_by_prefix(actor)
         if person is None:
             # "Vic (Doe)": a surname of someone known is that person.
             person = b.lookup(actor.split()[-1], "person")
@@ -326,7 +242,7 @@ def _played_by(b: _Builder, p: Passage) -> None:
 _THREE_CAPS = re.compile(rf"(?<![\w’'-])({CAP} {CAP}) ({CAP})(?![\w’'-]| {CAP})")
 
 
-def _longer_names(b: _Builder, p: Passage) -> None:
+def _longer_names(b: Builder, p: Passage) -> None:
     """A person's known two-word name followed by a surname the documents use for no one
     else ("Jon Holm Berg is the standout"): the person's full name, another of their names."""
     for m in _THREE_CAPS.finditer(p.text):
@@ -357,7 +273,7 @@ _CREW_BY = re.compile(
     rf"(?P<name>{CAP}(?: {CAP}){{0,2}})")
 
 
-def _crew_in_prose(b: _Builder, p: Passage, film: int) -> None:
+def _crew_in_prose(b: Builder, p: Passage, film: int) -> None:
     """Crew roles the infobox lacks, credited by name in the prose or a review: the passage
     becomes that field's line, and the person is linked to the film by the field."""
     for m in (*_POSSESSIVE_CREW.finditer(p.text), *_CREW_BY.finditer(p.text)):
@@ -374,78 +290,8 @@ def _crew_in_prose(b: _Builder, p: Passage, film: int) -> None:
         b.link(film, f"field:{field}", person, p.id, m.start("name"), m.end("name"))
 
 
-def _relations(b: _Builder, p: Passage) -> None:
+def _relations(b: Builder, p: Passage) -> None:
     text = p.text
     if p.kind == "cast":
         return  # descriptions were read with their cast line
     b.relations.extend(appositives(text, p))
-
-
-def _merge_by_evidence(b: _Builder) -> None:
-    """Resolve the relations read as text, and join names the evidence says are one entity."""
-    pending: list[tuple[Rel, int]] = []
-    for r in b.relations:
-        target = r.target
-        if target is None and r.target_name:
-            target = b.lookup(r.target_name, "character")
-            if target is None:
-                target = b.add(strip_article(r.target_name), "character", r.target_name)
-        if target is not None:
-            pending.append((r, target))
-    # An actor plays one character in a film: two role names with one actor are one role.
-    by_actor: dict[int, int] = {}
-    for link in b.links:
-        if link.relation == "played_by":
-            actor = b.find(link.object)
-            if actor in by_actor:
-                b.union(by_actor[actor], link.subject)
-            else:
-                by_actor[actor] = b.find(link.subject)
-    # Two names for one owner's father are one person ("Xs father, the Boss" and
-    # "Big Olaf: Xs estranged father").
-    for _ in range(2):  # owners themselves may be joined by the first round
-        seen: dict[tuple[int, tuple[str, ...]], int] = {}
-        for r, target in pending:
-            o = _owner_node(b, r.owner)
-            if o is None or r.tokens not in FUNCTIONAL:
-                continue
-            key = (b.find(o), r.tokens)
-            if key in seen and b.find(seen[key]) != b.find(target):
-                b.union(seen[key], target)
-            seen.setdefault(key, target)
-    for r, target in pending:
-        o = _owner_node(b, r.owner)
-        if o is not None and b.find(o) != b.find(target):
-            b.link(o, "rel:" + "+".join(r.tokens), target, r.passage, r.start, r.end)
-
-
-def _owner_node(b: _Builder, owner: str) -> int | None:
-    name = strip_article(owner)
-    if fold(name) in PRONOUNS:
-        return None
-    return b.lookup(name, "character") or b.lookup(name)
-
-
-def _freeze(b: _Builder) -> Knowledge:
-    roots = sorted({b.find(i) for i in range(len(b.nodes))})
-    new_id = {r: n for n, r in enumerate(roots)}
-    aliases: dict[int, list[str]] = {r: [] for r in roots}
-    for i, node in enumerate(b.nodes):
-        for a in [node.name, *node.aliases]:
-            if a not in aliases[b.find(i)]:
-                aliases[b.find(i)].append(a)
-    entities = tuple(Entity(new_id[r], b.nodes[r].name, b.nodes[r].kind, tuple(aliases[r]))
-                     for r in roots)
-    links = []
-    seen = set()
-    for k in b.links:
-        link = Link(new_id[b.find(k.subject)], k.relation, new_id[b.find(k.object)], k.passage,
-                    k.start, k.end, k.rank)
-        if link not in seen:
-            seen.add(link)
-            links.append(link)
-    return Knowledge(entities, tuple(links), dict(b.fields))
-
-
-def _tidy(name: str) -> str:
-    return " ".join(name.strip().strip("\"“”,.:;").split())

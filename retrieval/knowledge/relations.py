@@ -1,7 +1,7 @@
 """Relations as documents state them: "Xs estranged father", "the mother of Xs child",
 "Xs father, the Boss,", "the Bosss ex-wife Ann", "son of X and Y".
 
-Read as text first (owner name, relation tokens, target); `extract` resolves the names.
+Read as text first (owner name, relation tokens, target); builder.py resolves the names.
 """
 
 from __future__ import annotations
