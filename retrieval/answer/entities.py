@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from retrieval.knowledge.graph import Knowledge
 from retrieval.knowledge.lexicon import LEAD_ACTOR_WORDS, LEAD_ROLE_WORDS, relation_word
@@ -76,6 +77,7 @@ def _written_as_alias(question: str, ids: tuple[int, ...], knowledge: Knowledge)
                for e in ids for a in knowledge.entity(e).aliases)
 
 
+@lru_cache(maxsize=1 << 12)  # a question's word runs are read several times, and recur
 def _unpossess(key: str) -> str:
     """'annas' → 'anna' (possessives written without an apostrophe)."""
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in key.split())

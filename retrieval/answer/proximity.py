@@ -28,6 +28,7 @@ class Pairs:
 
     pairs: tuple[tuple[str, str, float], ...]
     total: float
+    said: frozenset[tuple[str, str]] = frozenset()  # the pairs without their weights
 
     def __bool__(self) -> bool:
         return bool(self.pairs)
@@ -45,7 +46,7 @@ def question_pairs(q: str, weights: Mapping[str, float]) -> Pairs:
             continue
         seen.add(key)
         pairs.append((a, b, min(weights[a], weights[b])))
-    return Pairs(tuple(pairs), sum(w for _, _, w in pairs))
+    return Pairs(tuple(pairs), sum(w for _, _, w in pairs), frozenset((a, b) for a, b, _ in pairs))
 
 
 @lru_cache(maxsize=1 << 14)

@@ -178,7 +178,7 @@ class Ranker:
             p = self.index.passages[pid]
             sentences = tuple(p.text[a:b] for a, b in p.sentences)
             said = self._said[pid] = (sentences, frozenset().union(*map(said_pairs, sentences)))
-        if not any((a, b) in said[1] for a, b, _ in pairs.pairs):
+        if said[1].isdisjoint(pairs.said):
             return None
         return [sentence_proximity(text, pairs) for text in said[0]]
 

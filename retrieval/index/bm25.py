@@ -241,8 +241,16 @@ class _DeleteIndex:
         for w in words:
             for key in _deletes(w):
                 self._by_key[key].add(w)
+        # each word's near-misses, once: question words recur (callers only read the sets)
+        self._seen: dict[str, set[str]] = {}
 
     def near(self, word: str) -> set[str]:
+        hit = self._seen.get(word)
+        if hit is None:
+            hit = self._seen[word] = self._near(word)
+        return hit
+
+    def _near(self, word: str) -> set[str]:
         found: set[str] = set()
         for key in _deletes(word):
             found |= self._by_key.get(key, set())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -95,11 +96,20 @@ def without_title(question: str, film_names: tuple[str, ...]) -> str:
     funny", "how's the acting in pusher 2" → "how's the acting"), so that its wording's cues
     read the same whatever the film is called."""
     q = fold(question)
+    for after, name in _title_patterns(film_names):
+        q = name.sub("it", after.sub("", q))
+    return q
+
+
+@lru_cache(maxsize=8)
+def _title_patterns(film_names: tuple[str, ...]) -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """For each of the film's names, longest first: the name after a preposition, and alone."""
+    out = []
     for name in sorted(film_names, key=len, reverse=True):
         said = re.escape(fold(name))
-        q = re.sub(rf"\s*\b(?:in|of|on|for|about) {said}(?![\w-])", "", q)
-        q = re.sub(rf"\b{said}(?![\w-])", "it", q)
-    return q
+        out.append((re.compile(rf"\s*\b(?:in|of|on|for|about) {said}(?![\w-])"),
+                    re.compile(rf"\b{said}(?![\w-])")))
+    return out
 
 
 def opinion_intent(question: str, margin: float | None | Callable[[], float | None],
