@@ -233,6 +233,9 @@ def _folded_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9]+", fold(text).replace("'s ", " "))]
 
 
+NEAR_CACHE = 1 << 14  # words whose near-misses one index keeps
+
+
 class _DeleteIndex:
     """Words within one edit (or a transposition) of a query word, by symmetric deletes."""
 
@@ -247,6 +250,8 @@ class _DeleteIndex:
     def near(self, word: str) -> set[str]:
         hit = self._seen.get(word)
         if hit is None:
+            if len(self._seen) >= NEAR_CACHE:
+                self._seen.clear()  # a long-lived bot meets words without end: stay bounded
             hit = self._seen[word] = self._near(word)
         return hit
 

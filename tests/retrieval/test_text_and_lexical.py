@@ -140,3 +140,16 @@ def test_a_quoted_phrase_is_taken_out_whole() -> None:
     assert without_quotes("who signed their review 'evil eye reviews'").split() == [
         "who", "signed", "their", "review"]
     assert without_quotes("who's tonny's old man") == "who's tonny's old man"
+
+
+def test_near_misses_are_found_once_and_the_memo_stays_bounded(monkeypatch) -> None:
+    import retrieval.index.bm25 as bm25_module
+
+    bm = BM25.build(["the harbour master", "a harbor town"])
+    assert "harbor" in bm._variants.near("harbour")
+    assert bm._variants.near("harbour") is bm._variants.near("harbour")  # read once
+    monkeypatch.setattr(bm25_module, "NEAR_CACHE", 2)
+    for word in ("harbours", "harbou", "masters"):
+        bm._variants.near(word)
+    assert len(bm._variants._seen) <= 2
+    assert "harbor" in bm._variants.near("harbour")  # the same answer after the memo is cleared
