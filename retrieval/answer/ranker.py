@@ -170,7 +170,7 @@ class Ranker:
 
     def nearness(self, pid: int, pairs: Pairs) -> list[float] | None:
         """Each sentence's share of the question's word pairs it says close together; None
-        when the passage holds both words of no pair (most candidates: cheap to tell)."""
+        when no sentence of the passage says any pair (most candidates: one set operation)."""
         if not pairs:
             return None
         said = self._said.get(pid)
