@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pusherbot.base import EXIT_OK, EXIT_USAGE, err, open_engine
@@ -64,17 +65,15 @@ def cmd_eval(args, settings, parser) -> int:
             report = evaluate_sentiment(rows)
         else:
             report = evaluate_opinions(open_engine(settings), rows)
-        print(json.dumps(report, ensure_ascii=False) if args.json
-              else f"{args.file}: {len(rows)} lines\n{format_review_report(report)}")
-        return EXIT_OK
+        return _show(report, args.json, f"{args.file}: {len(rows)} lines", format_review_report)
     questions = load_questions(args.file)
-    engine = open_engine(settings)
-    report = evaluate(engine, questions)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    else:
-        print(f"{args.file}: {len(questions)} questions")
-        print(format_report(report))
+    report = evaluate(open_engine(settings), questions)
+    return _show(report, args.json, f"{args.file}: {len(questions)} questions", format_report)
+
+
+def _show(report: dict, as_json: bool, header: str, text_of: Callable[[dict], str]) -> int:
+    """An eval report as one JSON object, or as its header line and its text."""
+    print(json.dumps(report, ensure_ascii=False) if as_json else f"{header}\n{text_of(report)}")
     return EXIT_OK
 
 
@@ -88,12 +87,8 @@ def _eval_conversations(args, settings) -> int:
 
     conversations = load_conversations(args.file)
     report = evaluate_conversations(open_engine(settings), conversations)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    else:
-        print(f"{args.file}: {len(conversations)} conversations")
-        print(format_conversation_report(report))
-    return EXIT_OK
+    return _show(report, args.json, f"{args.file}: {len(conversations)} conversations",
+                 format_conversation_report)
 
 
 def cmd_reviews(args, settings, parser) -> int:
