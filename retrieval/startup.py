@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import retrieval.embed  # noqa: F401 - turns onnxruntime's telemetry off before it is imported
 from retrieval.index.current import live_build
 from retrieval.index.manifest import StaleIndex
 from retrieval.settings import Settings

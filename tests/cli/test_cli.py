@@ -49,6 +49,18 @@ def test_ask_prints_quote_and_citation(run) -> None:
     assert "Also relevant:" in out.stdout
 
 
+def test_ask_leaves_no_runtime_telemetry_behind(index_dir, tmp_path) -> None:
+    # onnxruntime's own telemetry writes a device id and an upload queue under the home folder
+    # unless it is turned off; the test process itself has the variable set, so drop it here.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME")}
+    env.update(HOME=str(tmp_path), PUSHERBOT_INDEX_DIR=str(index_dir), PUSHERBOT_SEEDS=str(SEEDS))
+    out = subprocess.run([sys.executable, "-m", "pusherbot", "ask", "Who was the cinematographer?"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0 and "Søborg" in out.stdout, out.stderr
+    assert list(tmp_path.rglob("*")) == []
+
+
 def test_ask_json_schema_and_top_k(run) -> None:
     out = run("ask", "--json", "--top-k", "2", "who plays charlotte")
     obj = json.loads(out.stdout)
