@@ -1,5 +1,3 @@
-import sys
+from pusherbot.cli import run
 
-from pusherbot.cli import main
-
-sys.exit(main())
+run()

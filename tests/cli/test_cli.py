@@ -154,10 +154,10 @@ def test_an_overlong_line_is_one_error_and_the_stream_goes_on(run) -> None:
 def test_an_overlong_line_is_not_held_in_memory(run, command) -> None:
     """Peak memory with a 64 MB line is that of a short one (it was ~2.5× the line)."""
     # VmHWM, not ru_maxrss: the latter counts the (test) parent's memory at the fork.
-    probe = ("import re, runpy, sys\n"
-             f"sys.argv = ['pusherbot', *{command!r}]\n"
-             "try:\n    runpy.run_module('pusherbot', run_name='__main__')\n"
-             "except SystemExit:\n    pass\n"
+    # `main`, not the `pusherbot` command: that one ends with os._exit, before a probe could run.
+    probe = ("import re, sys\n"
+             "from pusherbot.cli import main\n"
+             f"main({command!r})\n"
              "status = open('/proc/self/status').read()\n"
              "print('PEAK', re.search(r'VmHWM:\\s*(\\d+)', status).group(1), file=sys.stderr)")
 
@@ -284,9 +284,10 @@ HEAVY = ("torch", "sentence_transformers", "faiss", "onnxruntime", "transformers
 @pytest.mark.parametrize("args", [["--help"], ["ask", "--top-k", "0", "q"], ["ask", ""],
                                   ["index", "--json"]])
 def test_no_heavy_import_for_help_bad_arguments_or_a_valid_index(run, args) -> None:
-    probe = ("import runpy, sys\n"
-             f"sys.argv = ['pusherbot', *{args!r}]\n"
-             "try:\n    runpy.run_module('pusherbot', run_name='__main__')\n"
+    # These probes call `main`: the `pusherbot` command itself ends with os._exit.
+    probe = ("import sys\n"
+             "from pusherbot.cli import main\n"
+             f"try:\n    main({args!r})\n"
              "except SystemExit:\n    pass\n"
              f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)")
     out = run("-c", probe, python_args=True)
@@ -297,10 +298,9 @@ def test_one_shot_ask_on_an_exact_index_loads_neither_faiss_nor_torch(run) -> No
     # The flat index is searched with numpy (retrieval/index/ann.FlatVectors), the question
     # encoded with onnxruntime; numpy.ma (np.unique) and importlib.metadata (the library
     # versions a build records) are not needed either: what `ask` imports is its start-up.
-    probe = ("import runpy, sys\n"
-             "sys.argv = ['pusherbot', 'ask', '--json', 'who was the cinematographer']\n"
-             "try:\n    runpy.run_module('pusherbot', run_name='__main__')\n"
-             "except SystemExit:\n    pass\n"
+    probe = ("import sys\n"
+             "from pusherbot.cli import main\n"
+             "main(['ask', '--json', 'who was the cinematographer'])\n"
              "print('LOADED', sorted(m for m in ('faiss', 'torch', 'sentence_transformers', "
              "'numpy.ma', 'importlib.metadata') if m in sys.modules), file=sys.stderr)")
     out = run("-c", probe, python_args=True)
