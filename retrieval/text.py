@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
 # Letters NFKD does not decompose: without these "Ørsted" would never meet "Orsted".
 _FOLD_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
@@ -67,7 +67,7 @@ _local = threading.local()
 def _stemmer():
     st = getattr(_local, "stemmer", None)
     if st is None:
-        st = _local.stemmer = snowballstemmer.stemmer("english")
+        st = _local.stemmer = Stemmer.Stemmer("english")
     return st
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
+from retrieval import text
 from retrieval.index.bm25 import BM25
 from retrieval.knowledge.lexicon import picks_same_relative, relation_modifiers
 from retrieval.text import content_terms, fold, plain_words, quoted_phrases, stem, without_quotes
+from tests.conftest import INVENTED, SEEDS
 
 
 def test_fold_handles_letters_nfkd_leaves_alone() -> None:
@@ -18,6 +22,19 @@ def test_light_stemming_joins_agent_and_field_words() -> None:
     assert stem("cinematographer") == stem("cinematography")
     assert stem("directed") == stem("director")
     assert content_terms("Tonny's tattoo") == ["tonni", "tattoo"]
+
+
+def test_the_c_stemmer_gives_the_reference_snowball_stems() -> None:
+    # Oracle: snowballstemmer's pure-Python English stemmer, over every word of both films'
+    # documents, as written and as folded (what `stem` is given).
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    texts = [p.read_text(encoding="utf-8") for d in (SEEDS, INVENTED / "seeds") for p in d.iterdir()]
+    vocabulary = sorted({w for t in texts for w in re.findall(r"[^\W_]+", t.lower())}
+                        | {w for t in texts for w in text.words(t)})
+    assert len(vocabulary) > 2000
+    reference, ours = EnglishStemmer(), text._stemmer()
+    assert [ours.stemWord(w) for w in vocabulary] == [reference.stemWord(w) for w in vocabulary]
 
 
 @pytest.mark.parametrize(("past", "verb"), [
