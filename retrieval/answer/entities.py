@@ -25,8 +25,12 @@ def find_entities(question: str, words: list[str], knowledge: Knowledge,
     mentions: list[tuple[int, str]] = []
     aliases = knowledge.by_alias
     capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]*", question)}
+    starts = knowledge.alias_starts
     for n in (4, 3, 2, 1):
         for i in range(len(words) - n + 1):
+            if n > 1 and not any(w in starts or w in _LEAD_STARTS
+                                 for w in (words[i], _unpossess(words[i]))):
+                continue  # no name of several words begins here (the lookups below say so too)
             if any(j in used for j in range(i, i + n)):
                 continue
             key = " ".join(words[i:i + n])
@@ -54,6 +58,10 @@ def find_entities(question: str, words: list[str], knowledge: Knowledge,
             mentions.extend((e, key) for e in ids)
             used.update(range(i, i + n))
     return found, used, mentions
+
+
+# Where "the main character" or "the lead actor" can begin (after its "the").
+_LEAD_STARTS = frozenset(w.split(" ", 1)[0] for w in LEAD_ROLE_WORDS | LEAD_ACTOR_WORDS if " " in w)
 
 
 def _lead(key: str, knowledge: Knowledge) -> tuple[int, ...]:

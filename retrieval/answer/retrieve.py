@@ -49,11 +49,14 @@ class Shown:
 CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'-]*(?: [A-ZÀ-ÖØ-Þ][\w’'-]*)*")
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def capitalised_runs(text: str) -> list[str]:
     """Folded runs of capitalised words, and each word alone: candidate names in a text."""
     out: list[str] = []
     for m in CAPITAL_RUN.finditer(text):
-        run = " ".join(re.findall(r"[a-z0-9]+", fold(m.group(0))))
+        run = " ".join(_WORD.findall(fold(m.group(0))))
         out.append(run)
         out.extend(run.split())
     return out

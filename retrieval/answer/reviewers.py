@@ -141,7 +141,10 @@ JOINED_NAME = 8  # letters a handle typed as several words needs, so that no phr
 
 def _key(name: str) -> str:
     """A handle as people type it: folded, without punctuation ("PAolo-10" → "paolo10")."""
-    return re.sub(r"[^a-z0-9]", "", fold(name))
+    return _PUNCTUATION.sub("", fold(name))
+
+
+_PUNCTUATION = re.compile(r"[^a-z0-9]")
 
 
 # "which reviewer said…", "whose review…", "who wrote that… in a review", "someone compared x

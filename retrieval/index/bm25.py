@@ -230,7 +230,10 @@ def _surface_words(raw: str) -> tuple[str, ...]:
 
 
 def _folded_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", fold(text).replace("'s ", " "))]
+    return _WORD.findall(fold(text).replace("'s ", " "))
+
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 NEAR_CACHE = 1 << 14  # words whose near-misses one index keeps

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from retrieval.text import fold
 
@@ -70,6 +70,12 @@ class Knowledge:
                     if e.id not in ids:
                         ids.append(e.id)
         return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def alias_starts(self) -> frozenset[str]:
+        """The first words of the aliases of several words: where a name of several words can
+        begin in a question."""
+        return frozenset(key.split(" ", 1)[0] for key in self.by_alias if " " in key)
 
     @cached_property
     def near_index(self) -> dict[str, tuple[str, ...]]:
@@ -135,13 +141,18 @@ def _grouped(links: tuple[Link, ...], key: Callable[[Link], int]) -> dict[int, t
     return {k: tuple(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=1 << 14)  # the graph's aliases, asked for on every question
 def alias_keys(alias: str) -> tuple[str, ...]:
     """The folded lookup keys of a name: itself, and without a leading article."""
-    key = " ".join(re.findall(r"[a-z0-9]+", fold(alias)))
+    key = " ".join(_WORD.findall(fold(alias)))
     if not key:
         return ()
-    bare = re.sub(r"^(the|a|an) ", "", key)
+    bare = _ARTICLE.sub("", key)
     return (key,) if bare == key else (key, bare)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_ARTICLE = re.compile(r"^(the|a|an) ")
 
 
 EMPTY = Knowledge((), ())
