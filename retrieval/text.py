@@ -45,8 +45,8 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens, possessive 's dropped ("Anna's" → "anna"); a hyphenated word
-    also gives its joined form, so "cellmate" meets "cell-mate"."""
-    folded = fold(text)
+    also gives its joined form, so "cellmate" meets "cell-mate"; "-ish" (about) is dropped."""
+    folded = without_about(fold(text))
     out = []
     for tok in _TOKEN.findall(folded):
         if tok.endswith("'s"):
@@ -58,6 +58,12 @@ def words(text: str) -> list[str]:
 
 
 _HYPHENATED = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
+_ABOUT = re.compile(r"(?<=[a-z0-9])-ish\b")
+
+
+def without_about(folded: str) -> str:
+    """A folded text without the "-ish" of "hours-ish" or "30-ish", which says "about"."""
+    return _ABOUT.sub("", folded) if "-ish" in folded else folded
 
 
 # Snowball stemmers keep per-call state: one per thread, since answers run concurrently.

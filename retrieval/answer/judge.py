@@ -72,6 +72,11 @@ class Judge:
         self.calibration = calibration
         self._model_path = settings.resolved_model_path
         self._english: frozenset[str] | None = None
+        # The article's section names ("Infobox", "Cast"): "the actors listed in the infobox"
+        # says where to look, not what to find, when no passage's text uses the word.
+        self._section_terms = frozenset(
+            stem(w) for p in index.passages if p.source != "review" and p.section
+            for w in words_of(p.section))
 
     def __call__(self, q: str, analysis: Analysis, shown: Shown, weights: dict[str, float],
                  scores: dict[int, float]) -> tuple[Verdict, dict[str, object]]:
@@ -222,6 +227,8 @@ class Judge:
             if word in analysis.consumed or stems & self._title_terms or len(word) < 2:
                 continue
             known = bm25.knows(word)
+            if not known and stems & self._section_terms:
+                continue
             entity = next((e for e, text in analysis.mentions if word in text.split()), None)
             # A word the documents never use is what the question is most about when it is a
             # name ("reservoir dogs", typed lowercase, still is); an everyday word the model's

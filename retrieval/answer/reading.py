@@ -173,11 +173,13 @@ class QuoteReader:
         tokens = [m.group(0) for m in found]
         # A capital that opens a sentence says nothing about a name.
         opens = [_opens_sentence(quote, m.start()) for m in found]
-        stems = [stem(fold(w)) for w in tokens]
+        # A hyphenated word counts by its parts too: "the Dukes ex-wife" holds the "ex" asked.
+        stems = [{stem(fold(w))} | ({stem(p) for p in fold(w).split("-") if p} if "-" in w else set())
+                 for w in tokens]
         wanted = set().union(*(a.stems for a in anchors if a.entity is None)) if anchors else set()
         wanted |= relation_stems
         for i, s in enumerate(stems):
-            if s not in wanted:
+            if not s & wanted:
                 continue
             for j in range(max(0, i - NAME_WINDOW), min(len(tokens), i + NAME_WINDOW + 1)):
                 w = tokens[j]

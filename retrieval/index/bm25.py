@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.text import STOPWORDS, content_terms, fold, one_edit, stem
+from retrieval.text import STOPWORDS, content_terms, fold, one_edit, stem, without_about
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +230,7 @@ def _surface_words(raw: str) -> tuple[str, ...]:
 
 
 def _folded_words(text: str) -> list[str]:
-    return _WORD.findall(fold(text).replace("'s ", " "))
+    return _WORD.findall(without_about(fold(text)).replace("'s ", " "))
 
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -53,7 +53,7 @@ from retrieval.passage import Passage
 from retrieval.reviews.intent import INTENT_VERSION, PROTOTYPES
 from retrieval.settings import Settings
 
-INDEX_FORMAT = 10  # 10: function words typed without their apostrophe ("thats") are stopwords
+INDEX_FORMAT = 11  # 11: "-ish" (about) is no word of its own ("hours-ish")
 EMBED_BATCH = 128
 EXPORT_DIR = "onnx"
 Warn = Callable[[str], None]

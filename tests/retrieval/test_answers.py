@@ -60,6 +60,20 @@ def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line
 
 
 @pytest.mark.parametrize(("question", "needle"), [
+    # "ex-wife" holds the "ex" asked, beside the name it gives
+    ("whats the name of the dukes ex", "Jeanette"),
+    # "-ish" says about: the runtime is asked all the same
+    ("how long is it in hours-ish", "100 minutes"),
+    # a section's name ("infobox") says where to look, not what to find
+    ("who are the main actors listed in the infobox", "Leif Sylvester"),
+    # the one someone knocked up is his child's mother
+    ("who's the girl tonny knocked up", "Charlotte"),
+])
+def test_chat_wordings_of_relations_and_fields_are_answered(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
+@pytest.mark.parametrize(("question", "needle"), [
     ("who is nwr", "director = Nicolas Winding Refn"),  # initials of a three-word name
     ("who was behind the camera on pusher 2? like the dp", "Morten Søborg"),
     ("who else produced it apart from refn", "Johnny Andersen"),

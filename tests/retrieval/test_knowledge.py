@@ -265,6 +265,7 @@ def test_invented_spellings_and_titles_meet(invented: Read) -> None:
     ("which actor plays tonnys dad", {"father"}),
     ("tony's baby mama", {"mother", "child"}),
     ("the woman he had a kid with", {"mother", "child"}),
+    ("the girl he knocked up", {"mother", "child"}),
     ("who is the dukes ex-wife", {"ex", "spouse"}),
     ("whos runars ex girlfriend", {"ex", "partner"}),
     ("his old man", {"father"}),

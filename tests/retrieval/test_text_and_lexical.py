@@ -37,6 +37,11 @@ def test_the_c_stemmer_gives_the_reference_snowball_stems() -> None:
     assert [ours.stemWord(w) for w in vocabulary] == [reference.stemWord(w) for w in vocabulary]
 
 
+def test_ish_says_about_and_is_no_word_of_its_own() -> None:
+    assert text.words("100-ish minutes, hours-ish") == ["100", "minutes", "hours"]
+    assert text.words("a boyish grin, Ish the cook") == ["a", "boyish", "grin", "ish", "the", "cook"]
+
+
 @pytest.mark.parametrize(("past", "verb"), [
     ("met", "meet"), ("told", "tells"), ("stolen", "steals"), ("drew", "draws"), ("fled", "flee"),
 ])
