@@ -157,7 +157,7 @@ _SCAFFOLD = frozenset(
     newer older why loved enjoyed hated disliked upvotes upvote whens among amongst spread
     distribution breakdown histogram points exist exists existing match matches agree mismatch
     mismatched differ differs different disagree disagrees contradict contradicts inconsistent
-    text body stated states own""".split())
+    text body stated states own put puts putting add adds added""".split())
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}

@@ -139,7 +139,6 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
     rated = [r for r in records if r.rating is not None]
     values = [r.rating for r in rated if r.rating is not None]
     dated = sorted((r for r in records if r.day is not None), key=lambda r: (r.day or dt.date.min, r.key))
-    of_all = f"of the {n} reviews"
     kind, value = rq.kind, rq.value
     if kind in ("lowest", "highest", "average", "median", "mode", "rated") and not values:
         return RecordAnswer(rq, f"None of the {n} reviews gives a rating.", ())
@@ -177,7 +176,7 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
             line += f"; {n - len(rated)} unrated"
     elif kind == "mismatch":
         chosen = [r for r in rated if r.said_rating is not None and r.said_rating != r.rating]
-        line = (f"{len(chosen)} {of_all} {_verb(chosen, 'state', 'states')} a rating in "
+        line = (f"{_counted(chosen, n)} {_verb(chosen, 'state', 'states')} a rating in "
                 f"{'its' if len(chosen) == 1 else 'their'} text other than the star rating"
                 + "".join(f" ({r.reviewer}: {r.said_rating}/10 in the text, {r.rating}/10 in "
                           "stars)" for r in chosen))
@@ -189,13 +188,13 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
                 f"{sum(r.spoiler for r in records)} with a spoiler warning")
     elif kind == "rated":
         chosen = rated
-        line = f"{len(rated)} {of_all} give a rating"
+        line = f"{_counted(rated, n)} give a rating"
     elif kind == "unrated":
         chosen = [r for r in records if r.rating is None]
-        line = f"{len(chosen)} {of_all} {_verb(chosen, 'give', 'gives')} no rating"
+        line = f"{_counted(chosen, n)} {_verb(chosen, 'give', 'gives')} no rating"
     elif kind == "spoiler":
         chosen = [r for r in records if r.spoiler]
-        line = f"{len(chosen)} {of_all} carry a spoiler warning"
+        line = f"{_counted(chosen, n)} carry a spoiler warning"
     elif kind == "helpful":
         voted = sorted((r for r in records if r.helpful),
                        key=lambda r: (-(r.helpful or (0, 0))[0], (r.helpful or (0, 0))[1], r.key))
@@ -214,14 +213,14 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
             return RecordAnswer(rq, f"None of the {n} reviews has helpful votes.", ())
         most = _unhelpful(voted[0])
         chosen = [r for r in voted if _unhelpful(r) == most]
-        line = f"The most ‘not helpful’ votes: {most}, for {len(chosen)} {of_all}"
+        line = f"The most ‘not helpful’ votes: {most}, for {_counted(chosen, n)}"
     elif kind == "votes":
         found, _, cast = str(value).partition("/")
         chosen = [r for r in records if r.helpful == (int(found), int(cast))]
-        line = f"{len(chosen)} {of_all} were found helpful by {found} out of {cast}"
+        line = f"{_counted(chosen, n)} were found helpful by {found} out of {cast}"
     elif kind == "unvoted":
         chosen = [r for r in records if r.helpful is not None and r.helpful[0] == 0]
-        line = f"{len(chosen)} {of_all} were found helpful by nobody"
+        line = f"{_counted(chosen, n)} were found helpful by nobody"
     elif kind in ("earliest", "latest"):
         if not dated:
             return RecordAnswer(rq, f"None of the {n} reviews is dated.", ())
@@ -241,7 +240,7 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         chosen = [r for r in dated if r.day is not None
                   and (r.day.year > value if later else r.day.year < value)]
         side = "after" if later else "before"
-        line = f"{len(chosen)} {of_all} {_verb(chosen, 'are', 'is')} from {side} {value}"
+        line = f"{_counted(chosen, n)} {_verb(chosen, 'are', 'is')} from {side} {value}"
     elif kind == "side":
         chosen = [r for r in rated if side_of_rating(r.rating) == value]
         share = 100 * len(chosen) / len(rated) if rated else 0.0
@@ -259,10 +258,10 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
     elif kind == "years":
         first, _, last = str(value).partition("-")
         chosen = [r for r in dated if r.day is not None and int(first) <= r.day.year <= int(last)]
-        line = f"{len(chosen)} {of_all} {_verb(chosen, 'are', 'is')} from {first} to {last}"
+        line = f"{_counted(chosen, n)} {_verb(chosen, 'are', 'is')} from {first} to {last}"
     elif kind == "year":
         chosen = [r for r in dated if r.day is not None and r.day.year == value]
-        line = f"{len(chosen)} {of_all} {_verb(chosen, 'are', 'is')} from {value}"
+        line = f"{_counted(chosen, n)} {_verb(chosen, 'are', 'is')} from {value}"
     elif kind in ("rating", "below", "above", "at_least", "at_most"):
         assert isinstance(value, int)
         test = {"rating": value.__eq__, "below": value.__gt__, "above": value.__lt__,
@@ -270,7 +269,7 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         chosen = [r for r in rated if r.rating is not None and test(r.rating)]
         said = {"rating": "gave it", "below": "rated it below", "above": "rated it above",
                 "at_least": "rated it at least", "at_most": "rated it at most"}[kind]
-        line = f"{len(chosen)} {of_all} {said} {value}/10"
+        line = f"{_counted(chosen, n)} {said} {value}/10"
     else:
         raise ValueError(f"unknown record question {kind!r}")
     if 0 < len(chosen) <= LISTED and kind not in ("count", "distribution"):
@@ -282,8 +281,13 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
 
 
 def _verb(chosen: Sequence[ReviewRecord], plural: str, singular: str) -> str:
-    """The verb agreeing with "1 of the 25 reviews" (one) or "3 of the 25 reviews"."""
+    """The verb agreeing with "1 review of the 25" (one) or "3 reviews of the 25"."""
     return singular if len(chosen) == 1 else plural
+
+
+def _counted(chosen: Sequence[ReviewRecord], n: int) -> str:
+    """"3 reviews of the 25": the count beside its noun, as a count is asked for."""
+    return f"{len(chosen)} review{'' if len(chosen) == 1 else 's'} of the {n}"
 
 
 def _said_years(years: tuple[int, int]) -> str:

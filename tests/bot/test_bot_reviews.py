@@ -60,7 +60,7 @@ async def test_a_record_question_by_mention_cites_each_review(
     await dpytest.message(f"<@{bot.user.id}> who gave it 10/10?")
     reply = dpytest.get_message()
     (embed,) = reply.embeds
-    assert embed.description.startswith("**3 of the 25 reviews gave it 10/10")
+    assert embed.description.startswith("**3 reviews of the 25 gave it 10/10")
     cited = [embed.description, *(f.name for f in embed.fields)]
     for who in ("kristianbk", "gotchast", "ocosis"):
         assert any(who in text for text in cited)
@@ -74,7 +74,7 @@ async def test_a_record_answer_with_nothing_to_quote_is_its_summary_line(
     assert bot.user is not None
     await dpytest.message(f"<@{bot.user.id}> which reviews are from 2030?")
     reply = dpytest.get_message()
-    assert reply.content == "0 of the 25 reviews are from 2030." and not reply.embeds
+    assert reply.content == "0 reviews of the 25 are from 2030." and not reply.embeds
 
 
 async def test_about_carries_the_rating_chart(

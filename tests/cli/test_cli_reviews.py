@@ -64,7 +64,7 @@ def test_ask_json_carries_the_reviews_object(run) -> None:  # noqa: F811
                       "unrated", "ratings", "average"}
     assert r["total"] == 25 and obj["summary"].startswith(f"{r['discussing']} of the 25")
     record = json.loads(run("ask", "--json", "who gave it 10/10?").stdout)
-    assert "reviews" not in record and record["summary"].startswith("3 of the 25 reviews gave it")
+    assert "reviews" not in record and record["summary"].startswith("3 reviews of the 25 gave it")
 
 
 def test_eval_recognises_the_labelled_review_files(run) -> None:  # noqa: F811

@@ -182,7 +182,7 @@ def test_ranks_unvoted_page_total_and_one_decimal() -> None:
     assert _who("earliest", 2)[1] == ["cy99"] and _who("latest", 2)[1] == ["eli-x"]
     voted = [replace(r, helpful=(0, 3)) if r.reviewer == "cy99" else r for r in RECORDS]
     a = answer_records(RecordQuestion("unvoted"), voted)
-    assert [r.reviewer for r in a.records] == ["cy99"] and "1 of the 5 reviews" in a.line
+    assert [r.reviewer for r in a.records] == ["cy99"] and "1 review of the 5" in a.line
     uneven = [replace(r, rating=8) if r.reviewer == "dee" else r for r in RECORDS]
     assert "6.75/10 (6.8 to one decimal)" in answer_records(RecordQuestion("average"), uneven).line
     a = answer_records(RecordQuestion("count"), RECORDS, page_total=44)
@@ -207,9 +207,9 @@ def test_a_title_said_without_a_cue_is_no_opinion_about_it() -> None:
 def test_many_answering_reviews_are_named_and_one_is_one() -> None:
     many = [replace(RECORDS[0], reviewer=f"fan{n}") for n in range(9)]
     line = answer_records(RecordQuestion("rating", 9), many).line
-    assert line == "9 of the 9 reviews gave it 9/10: " + ", ".join(f"fan{n}" for n in range(9)) + "."
-    assert _who("year", 2010)[0].startswith("1 of the 5 reviews is from 2010: dee")
-    assert _who("unrated")[0].startswith("1 of the 5 reviews gives no rating")
+    assert line == "9 reviews of the 9 gave it 9/10: " + ", ".join(f"fan{n}" for n in range(9)) + "."
+    assert _who("year", 2010)[0].startswith("1 review of the 5 is from 2010: dee")
+    assert _who("unrated")[0].startswith("1 review of the 5 gives no rating")
 
 
 def test_year_bounds_sides_and_the_least_helpful() -> None:
@@ -315,7 +315,7 @@ def test_a_rating_the_text_states_is_read_and_compared_with_the_stars() -> None:
     a = answer_records(RecordQuestion("mismatch"), records)
     assert [r.reviewer for r in a.records] == ["anna_k"]  # bo-7's text agrees with its stars
     assert "(anna_k: 7/10 in the text, 9/10 in stars)" in a.line
-    assert answer_records(RecordQuestion("mismatch"), RECORDS).line.startswith("0 of the 5")
+    assert answer_records(RecordQuestion("mismatch"), RECORDS).line.startswith("0 reviews of the 5")
 
 
 def test_the_nth_rating_and_the_distribution() -> None:
