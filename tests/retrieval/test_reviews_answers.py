@@ -188,6 +188,8 @@ def test_a_short_afterword_joins_the_quote(engine: Engine) -> None:
     ("who wrote the review called the duke of hazard", "7/10", ["Pjtaylor-96-138044"]),
     ("which review got the most 'not helpful' votes", "not helpful", ["ivansv"]),
     ("how many 7/10s", "7 reviews of the 25", None),
+    ("who put spoiler warnings on their reviews", "2 reviews of the 25 carry a spoiler warning",
+     ["kristianbk", "lastliberal"]),
 ])
 def test_record_questions_in_the_words_people_use(engine: Engine, question: str, said: str,
                                                    who: list[str] | None) -> None:
