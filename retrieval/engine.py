@@ -149,8 +149,7 @@ class Engine:
                                 "surrogate)") from None
         # Control characters (terminal escapes, NUL) carry no meaning and must never be
         # echoed back raw: they become spaces (tabs and newlines stay, they are white space).
-        controls = {c: " " for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\t\n\r"}
-        q = q.translate(controls).strip()
+        q = q.translate(_CONTROLS).strip()
         if not q:
             raise QuestionError("the question is empty")
         if len(q) > self.settings.max_question_chars:
@@ -312,6 +311,9 @@ class Engine:
         """Whether a word is everyday English (a whole word of the model's vocabulary)."""
         return self._judge.is_everyday(word)
 
+
+# Control characters (terminal escapes, NUL) → spaces; tabs and newlines are white space.
+_CONTROLS = {c: " " for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\t\n\r"}
 
 # The words of a question asking what the film is about, when it names nothing else.
 _GIST_WORDS = frozenset(stem(w) for w in "plot story storyline premise synopsis summary sequel "

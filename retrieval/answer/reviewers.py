@@ -52,7 +52,10 @@ class Reviewers:
                 raters.setdefault(int(p.rating), set()).add(p.reviewer or str(p.id))
         # a rating most reviewers gave points at no review in particular
         self._telling = {n for n, who in raters.items() if len(who) * 3 <= len(self._by_name)}
-        self._long = [k for k in self._by_name if len(k) >= 6]
+        self._long: dict[int, list[str]] = {}  # by length: one slip changes it by one at most
+        for k in self._by_name:
+            if len(k) >= 6:
+                self._long.setdefault(len(k), []).append(k)
         # a handle's leading letters alone, as people type it ("jdoetaylor" for
         # "jdoetaylor-96-1380"), when long enough and no other handle begins with them
         self._by_stem = {lead: self._by_name[k]
@@ -72,7 +75,7 @@ class Reviewers:
         typed = re.findall(r"[a-z0-9_-]+", folded)
         for n in (3, 2):  # "jane doe reviews": a handle typed as separate words
             for i in range(len(typed) - n + 1):
-                key = _key("".join(typed[i:i + n]))
+                key = _typed_key("".join(typed[i:i + n]))
                 hits = ((self._by_name.get(key) or self._by_stem.get(key))
                         if len(key) >= JOINED_NAME else None)
                 if hits and not (set(typed[i:i + n]) & words):
@@ -81,14 +84,15 @@ class Reviewers:
         for word in typed:
             if word in words:
                 continue
-            key = _key(word)
+            key = _typed_key(word)
             # "jdoes review": a possessive typed without its apostrophe
             hits = (self._by_name.get(key) or self._by_stem.get(key)
                     or (self._by_name.get(key[:-1]) or self._by_stem.get(key[:-1])
                         if key.endswith("s") else None)
                     or (self._glued.get(key) if key not in self._by_name else None))
             if hits is None and len(key) >= 7:  # "martinjln": one slip in a long handle
-                near = [k for k in self._long if one_edit(key, k)]
+                near = [k for n in (len(key) - 1, len(key), len(key) + 1)
+                        for k in self._long.get(n, ()) if one_edit(key, k)]
                 hits = self._by_name.get(near[0]) if len(near) == 1 else None
             if hits:
                 found |= hits
@@ -145,6 +149,11 @@ def _key(name: str) -> str:
 
 
 _PUNCTUATION = re.compile(r"[^a-z0-9]")
+
+
+def _typed_key(word: str) -> str:
+    """`_key` of a word already folded to [a-z0-9_-] (the question's words)."""
+    return word.replace("-", "").replace("_", "")
 
 
 # "which reviewer said…", "whose review…", "who wrote that… in a review", "someone compared x

@@ -9,6 +9,7 @@ the same for every film article.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Surface word → canonical relation token. Several tokens can make one relation
 # ("mother" + "child": the mother of someone's child).
@@ -141,6 +142,7 @@ def relation_surface(folded: str) -> set[str]:
     return out | {w for w in re.findall(r"[a-z]+", folded) if relation_word(w)}
 
 
+@lru_cache(maxsize=1 << 14)  # asked of the same question and passage words again and again
 def relation_word(word: str) -> str | None:
     """The canonical relation of one folded word, or None; a possessive written without its
     apostrophe counts ("uncles enforcer" is the uncle's enforcer)."""
