@@ -34,7 +34,7 @@ FIRM = ("no passage matched", "too short to be a question", "no candidate quote 
         "no candidate quote says whether", "the documents tell no one how",
         "the question names", "no candidate quote names another work",
         "the question asks what happens after", "the documents never mention whom",
-        "no candidate quote says what it is about")
+        "no candidate quote says what it is about", "no quote that holds a")
 
 
 def firm(reason: str) -> bool:

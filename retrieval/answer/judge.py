@@ -43,6 +43,8 @@ UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is mos
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
 # "who is the x of y", "who was the x": someone asked for by what they are
 _WHO_IS_THE = re.compile(r"^(?:so |and )?who(?:'s|s| is| was| are| were) (?:the|a|an) ")
+# "when did x…", "what year…": asked outright, not "the women there when he shows up"
+_ASKS_WHEN = re.compile(r"^(?:so |and |ok |hey )?(?:when|(?:in )?(?:what|which) (?:year|date))\b")
 _T = TypeVar("_T")
 
 
@@ -166,7 +168,8 @@ class Judge:
         threshold = self.settings.abstain_threshold
         verdict = verify(analysis, candidates, base, blank_field=blank,
                          names=(self.reader.names_this_film if kind == "title" else self._names),
-                         threshold=threshold, anchors=anchors)
+                         threshold=threshold, anchors=anchors,
+                         asks_when=bool(_ASKS_WHEN.match(fold(q))))
         foreign = self.reader.foreign_title(q) if not verdict.answered else None
         if foreign is not None:
             # "Who directed Reservoir Dogs?": a title the asker capitalised that no passage

@@ -20,6 +20,8 @@ MISSING_WORD_PENALTY = 0.3
 LEXICAL_EVIDENCE = 0.45
 RESOLVED_CONFIDENCE = 0.6  # a quote read through the knowledge graph is as good as a close match
 TYPED_CONFIDENCE = 0.45  # a quote holding the asked kind of answer beside the question's words
+# Answer types a quote either plainly holds or not: a year, a date.
+_DATED = frozenset({"year", "date"})
 ANCHOR_SHARE = 0.5  # share (by rarity) of the question's anchor terms a typed quote must hold
 PASSAGE_ANCHOR_SHARE = 0.67  # the same, when only the quote's whole passage holds them
 FOREIGN_SHARE = 0.2  # below this share of its words, with none of its names, a passage is off
@@ -115,9 +117,9 @@ def _beyond_listing(candidates: Sequence[Candidate], first: int, pool: Iterable[
 
 def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
            blank_field: bool, names: Callable[[str], bool], threshold: float,
-           anchors: Sequence[Anchor] = ()) -> Verdict:
+           anchors: Sequence[Anchor] = (), asks_when: bool = False) -> Verdict:
     """Decide whether the candidates answer the analysed question (`anchors`: its words an
-    answer must be near)."""
+    answer must be near; `asks_when`: the question opens by asking when, or what year)."""
     foreign = any(a.foreign for a in anchors)
     has_names = any(a.name_like for a in anchors)
     asks_more = any(not a.name_like for a in anchors)  # words besides whom it names
@@ -189,6 +191,11 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                    "instructions)" if kind == "howto" else
                    "no candidate quote puts a number beside what is counted"
                    if kind == "number" and not any(c.counts for c in candidates) else
+                   # "what year did x die": the quotes holding a year name no one asked about
+                   f"no quote that holds a {kind} names whom or what was asked"
+                   if kind in _DATED and asks_when and any(a.proper for a in anchors) and not any(
+                       c.name_share > 0 and holds_type(c.quote, kind, names)
+                       for c in candidates) else
                    f"no candidate quote holds a {kind} about what was asked")
             return Verdict(False, min(confidence, threshold - 0.01), 0, why)
         # The graph's own evidence goes first when it fits, the last hop's before the rest:

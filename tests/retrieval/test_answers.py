@@ -73,6 +73,16 @@ def test_chat_wordings_of_relations_and_fields_are_answered(engine, question, ne
     assert_quoted(engine.answer(question), needle)
 
 
+def test_a_when_inside_the_question_asks_for_no_year() -> None:
+    # "when" opens a clause here: the rule that no quote holding a year names the one asked
+    # about applies to questions asking when, not to this
+    from retrieval.answer.judge import _ASKS_WHEN
+
+    assert _ASKS_WHEN.match("what year did hubert selby jr die")
+    assert _ASKS_WHEN.match("when did filming start")
+    assert not _ASKS_WHEN.match("the two women getting wasted when tonny shows up at the end?")
+
+
 @pytest.mark.parametrize(("question", "needle"), [
     ("who is nwr", "director = Nicolas Winding Refn"),  # initials of a three-word name
     ("who was behind the camera on pusher 2? like the dp", "Morten Søborg"),
@@ -309,6 +319,8 @@ def test_an_unresolved_relation_never_answers_with_its_owners_actor(engine, ques
     "how many dvds did pusher 2 sell",
     "whats the average imdb rating",
     "who was the casting director",  # a crew role no infobox line or passage names
+    # a year asked of someone a review names: the quotes holding a year name someone else
+    "what year did hubert selby jr die",
     pytest.param("how long was Tonny in prison", marks=pytest.mark.xfail(
         strict=True, reason="quotes 'about a year after its predecessor left off' (a duration "
                             "beside the question's words, about something else)")),
