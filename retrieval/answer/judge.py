@@ -152,7 +152,8 @@ class Judge:
                                                             passage_names.__contains__)
                               if analysis.other_film else 1.0),
                 names_place=(not named_place
-                             or self.reader.names_nobody(shown.quotes[i], place_noun)),
+                             or self.reader.names_nobody(shown.quotes[i], place_noun,
+                                                         quoted=kind == "works")),
                 counts=not counted or counts(shown.quotes[i], counted),
                 dated_part=not dated or any(
                     holds_type(sentence, kind) and term_set(sentence) & part_stems

@@ -36,6 +36,9 @@ _REGIONS = frozenset(stem(w) for w in "city country town neighbourhood neighborh
 NOUN_WINDOW = 30  # characters either side of a noun where the name of its kind must stand
 
 
+_QUOTED_TITLE = re.compile(r"[\"“]([^\"“”]{3,60})[\"”]")
+
+
 class QuoteReader:
     """Reads quotes and questions for names, with the graph's aliases; cached, thread-safe
     enough for the engine (a cache entry is written whole)."""
@@ -90,7 +93,7 @@ class QuoteReader:
             return True
         return self.names_nobody(quote)
 
-    def names_nobody(self, quote: str, noun: str = "") -> bool:
+    def names_nobody(self, quote: str, noun: str = "", *, quoted: bool = False) -> bool:
         """Whether a quote holds a capitalised word, inside a sentence, that names no one the
         graph knows: a place, a brand, a title ("at Ann's flat" does not). A run of capitals is
         read whole ("Ann Holm" is someone though "Ann" alone names no one). With a noun (the
@@ -111,7 +114,12 @@ class QuoteReader:
                     # the series' bare name, "from Part (1996)": a film too
                     set(content_terms(run)) <= self._title_terms):
                 return True
-        return False
+        # With `quoted`: a title in quotation marks, however cased ("the end of 'once were
+        # warriors'"), of two words or more and naming no one the graph knows.
+        return quoted and any(
+            len(m.group(1).split()) >= 2 and not self.mentioned(m.group(1).title())
+            and not set(content_terms(m.group(1))) <= self._title_terms
+            for m in _QUOTED_TITLE.finditer(quote))
 
     def states_relation(self, quote: str, analysis: Analysis, asked: set[str],
                          own_words: set[str]) -> bool:
