@@ -72,8 +72,9 @@ def _lead(key: str, knowledge: Knowledge) -> tuple[int, ...]:
     if key in LEAD_ROLE_WORDS:
         return (lead,)
     if key in LEAD_ACTOR_WORDS:
-        return tuple(k.object for k in knowledge.links_from.get(lead, ())
-                     if k.relation == "played_by")
+        # once each: several lines (the cast list, reviews) link the same actor
+        return tuple(dict.fromkeys(k.object for k in knowledge.links_from.get(lead, ())
+                                   if k.relation == "played_by"))
     return ()
 
 

@@ -430,6 +430,12 @@ def test_ask_explain_prints_the_link_chain(engine, index_dir) -> None:
     assert "decision: answered through the knowledge graph (confidence " in explained
 
 
+def test_the_lead_actor_is_named_once_however_many_lines_link_him(engine) -> None:
+    # the cast list and several reviews each link the lead to his actor
+    named = engine.answer("who is the lead actor").analysis["named"]
+    assert named == [{"words": "lead actor", "entity": "Mads Mikkelsen", "kind": "person"}]
+
+
 def test_ask_explain_says_why_it_abstained(engine, index_dir) -> None:
     out = _cli(index_dir, "ask", "what was the budget", "--explain")
     assert out.returncode == 0, out.stderr
