@@ -16,6 +16,7 @@ _FOLD_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ":
                              "ð": "d", "’": "'", "‘": "'"})
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+FOLDED_WORD = re.compile(r"[a-z0-9]+")  # a word of folded text, apostrophes and hyphens apart
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are aren't as at be because been before
@@ -182,7 +183,7 @@ def quoted_phrases(question: str) -> tuple[str, ...]:
 def plain_words(text: str) -> str:
     """A text's folded letters and digits, one space between words ("Big-time" → "big time"):
     a phrase is found in a text by this form of both."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    return " ".join(FOLDED_WORD.findall(fold(text)))
 
 
 def without_quotes(text: str) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 
 from retrieval.index import ann
 from retrieval.index.store import LoadedIndex
-from retrieval.text import fold
+from retrieval.text import FOLDED_WORD, fold
 
 SMALL_CORPUS_SENTENCES = 20_000  # up to this, best sentences come from one full product
 
@@ -49,14 +49,11 @@ class Shown:
 CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'-]*(?: [A-ZÀ-ÖØ-Þ][\w’'-]*)*")
 
 
-_WORD = re.compile(r"[a-z0-9]+")
-
-
 def capitalised_runs(text: str) -> list[str]:
     """Folded runs of capitalised words, and each word alone: candidate names in a text."""
     out: list[str] = []
     for m in CAPITAL_RUN.finditer(text):
-        run = " ".join(_WORD.findall(fold(m.group(0))))
+        run = " ".join(FOLDED_WORD.findall(fold(m.group(0))))
         out.append(run)
         out.extend(run.split())
     return out

@@ -4,7 +4,7 @@ import os
 
 # onnxruntime (1.29 and later) collects telemetry on Linux too: on import it writes a device id
 # and an SQLite upload queue under ~/.cache/Microsoft, tries to send them, and flushes the queue
-# when the process exits. The bot has nothing to report to anyone, and the flush alone cost a
-# one-shot `ask` ~0.1-0.2 s (measured). Set before any import of onnxruntime: the runtime reads
-# it once, when it starts. A user who sets the variable keeps their value.
+# (two fsyncs) when the process exits. The bot has nothing to report to anyone. Set before any
+# import of onnxruntime: the runtime reads it once, when it starts. A user who sets the variable
+# keeps their value.
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")

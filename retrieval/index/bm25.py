@@ -16,7 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.text import STOPWORDS, content_terms, fold, one_edit, stem, without_about
+from retrieval.text import (
+    FOLDED_WORD,
+    STOPWORDS,
+    content_terms,
+    fold,
+    one_edit,
+    stem,
+    without_about,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,14 +234,11 @@ def _opens_sentence(text: str, start: int) -> bool:
 @lru_cache(maxsize=1 << 18)
 def _surface_words(raw: str) -> tuple[str, ...]:
     """The folded words of one raw token; cached, as a large corpus repeats its tokens."""
-    return tuple(re.findall(r"[a-z0-9]+", fold(raw)))
+    return tuple(FOLDED_WORD.findall(fold(raw)))
 
 
 def _folded_words(text: str) -> list[str]:
-    return _WORD.findall(without_about(fold(text)).replace("'s ", " "))
-
-
-_WORD = re.compile(r"[a-z0-9]+")
+    return FOLDED_WORD.findall(without_about(fold(text)).replace("'s ", " "))
 
 
 NEAR_CACHE = 1 << 14  # words whose near-misses one index keeps

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from retrieval.text import fold
+from retrieval.text import FOLDED_WORD, fold
 
 KNOWLEDGE_VERSION = 6
 LEAD = "(lead)"  # the key of the article's lead paragraph among `Knowledge.fields`
@@ -144,14 +144,13 @@ def _grouped(links: tuple[Link, ...], key: Callable[[Link], int]) -> dict[int, t
 @lru_cache(maxsize=1 << 14)  # the graph's aliases, asked for on every question
 def alias_keys(alias: str) -> tuple[str, ...]:
     """The folded lookup keys of a name: itself, and without a leading article."""
-    key = " ".join(_WORD.findall(fold(alias)))
+    key = " ".join(FOLDED_WORD.findall(fold(alias)))
     if not key:
         return ()
     bare = _ARTICLE.sub("", key)
     return (key,) if bare == key else (key, bare)
 
 
-_WORD = re.compile(r"[a-z0-9]+")
 _ARTICLE = re.compile(r"^(the|a|an) ")
 
 
