@@ -152,7 +152,9 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|\b(?:been|appeared|starred|acted) in (?:since|before|after|anything|"
                          r"much|lately|recently)\b|\bfilmography\b")),
     # another film, by its title: "what movie did she compare it to", "as powerful as what film"
-    ("title", re.compile(r"\b(?:what|which) (?:(?!(?:is|was|are|were|s|does|did|do|the|this|that|"
+    # ("what kind of movie is it" asks for its genre, not another film's title)
+    ("title", re.compile(r"\b(?:what|which) (?!(?:kind|type|sort|genre)s? of\b)"
+                         r"(?:(?!(?:is|was|are|were|s|does|did|do|the|this|that|"
                          r"it)\b)\w+ ){0,2}(?:films?|movies?|flicks?)\b"
                          r"(?! (?:in|of) the (?:series|trilogy|franchise)\b)"
                          r"|\bas (?:\w+ )?as (?:what|which)(?: (?:films?|movies?))?\W*$")),

@@ -70,6 +70,8 @@ def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line
     ("who's the girl tonny knocked up", "Charlotte"),
     # a title in quotation marks names a work, however it is cased
     ("what other movie left a reviewer just as speechless at the end", "once were warriors"),
+    # the kind of movie is its genre, which the lead states, not another film's title
+    ("what kind of movie is pusher ii", "crime film"),
 ])
 def test_chat_wordings_of_relations_and_fields_are_answered(engine, question, needle) -> None:
     assert_quoted(engine.answer(question), needle)
