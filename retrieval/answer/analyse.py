@@ -45,6 +45,7 @@ from retrieval.knowledge.lexicon import (
     relation_groups,
     relation_surface,
     relation_tokens,
+    restated,
 )
 from retrieval.text import STOPWORDS, fold
 
@@ -143,7 +144,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     words = re.findall(r"[a-z0-9]+", folded.replace("'s ", " ").replace("’s ", " "))
     content = [w for w in words if w not in STOPWORDS]
     answer_type = expected_type(folded)
-    relation = relation_tokens(folded)
+    relation = restated(relation_tokens(folded))
     asks_actor = bool(ASKS_ACTOR_STRICT.search(folded))
     entities, spans, mentions = find_entities(question, words, knowledge, is_name,
                                               lenient=asks_actor or answer_type == "person",
@@ -221,9 +222,12 @@ def _follow_relation(r: _Resolution, knowledge: Knowledge, folded: str, words: l
         owners = [knowledge.protagonist]
         r.notes.append(f"taking the relation as {knowledge.entity(owners[0]).name}'s")
     # "x's father's ex-wife" chains relations; "his friend who gets married" does not.
-    chain = follow_chain(knowledge, owners, r.relation, relation_groups(folded),
-                         chained=chains_relations(folded))
-    kin = kin_said(r.relation, relation_groups(folded))
+    groups = relation_groups(folded)
+    chained = chains_relations(folded)
+    if len(groups) > len(r.relation) == 1:
+        groups, chained = [r.relation], False  # "x's uncle (his dad's brother)": one relation
+    chain = follow_chain(knowledge, owners, r.relation, groups, chained=chained)
+    kin = kin_said(r.relation, groups)
     if chain and kin and not follow_relation(knowledge, owners, r.relation):
         # "x's uncle" read as x's father's brother: the links the graph followed are
         # the relation the quotes state ("the Dukes brother")

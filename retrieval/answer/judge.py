@@ -23,7 +23,13 @@ from retrieval.answer.calibrate import Calibration, signals
 from retrieval.answer.position import POSITION_STEMS
 from retrieval.answer.reading import QuoteReader
 from retrieval.answer.retrieve import Shown
-from retrieval.answer.types import counted_words, counts, holds_type, named_place_noun
+from retrieval.answer.types import (
+    asks_brand,
+    counted_words,
+    counts,
+    holds_type,
+    named_place_noun,
+)
 from retrieval.answer.verify import (
     Anchor,
     Candidate,
@@ -110,7 +116,8 @@ class Judge:
         place = named_place_noun(fold(q)) if kind in ("place", "name") else ""
         place_noun = stem(place) if place else ""
         # "what else has she been in": a title, which is nobody's name, as a named place is
-        named_place = bool(place) or kind == "works"
+        # "what brand of beer": a product's name, so a quote naming only people does not say
+        named_place = bool(place) or kind == "works" or kind == "name" and asks_brand(fold(q))
         # "what year did part 3 come out": the year of another part stands beside its name
         # ("Part 1-3… Part 2 (2004)" dates this one)
         dated = kind in ("year", "date") and bool(analysis.other_parts)

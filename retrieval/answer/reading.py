@@ -102,7 +102,14 @@ class QuoteReader:
         near = _near_noun(quote, noun) if noun else None
         if noun and near is None and noun not in _REGIONS:
             return False  # "which prison": a name beside the prison, not a city elsewhere
+        # the words of the names of those the quote mentions: "Kurt the Cunt" is Kurt's
+        # nickname, its second capital no one else's name
+        named = {w for e in self.mentioned(quote)
+                 if self.knowledge.entity(e).kind in ("person", "character")
+                 for a in self.knowledge.entity(e).aliases for w in words_of(a)}
         for m in CAPITAL_RUN.finditer(quote):
+            if set(words_of(m.group(0))) <= named:
+                continue
             if near is not None and not any(a - NOUN_WINDOW <= m.start() and m.end() <= b + NOUN_WINDOW
                                             for a, b in near):
                 continue

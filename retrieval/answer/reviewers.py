@@ -165,7 +165,7 @@ _WHICH_REVIEWER = re.compile(
 _SAYING = (r"said|says|wrote|writes|called|calls|compared|compares|mentioned|mentions|claimed|"
            r"likened|described|argued|met|saw|watched")
 _WHO_SAID = re.compile(
-    rf"\bwho (?:\w+ )?(?:{_SAYING}|thought|thinks|signed|reviewed|complained|noticed|praised|"
+    rf"\bwho (?:\w+ )?(?:{_SAYING}|thought|thinks|sign(?:s|ed)|reviewed|complained|noticed|praised|"
     r"felt)\b")
 _REVIEW_CUE = re.compile(r"\b(?:reviews?|reviewers?|users?|critics?|imdb|someone|somebody|"
                          r"anyone|anybody)\b")

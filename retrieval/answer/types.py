@@ -261,6 +261,15 @@ def counted_words(folded_question: str) -> set[str]:
     return {w for m in _COUNTED.finditer(folded_question) for w in m.groups() if w}
 
 
+# "what brand of beer", "which make of car": a product's name, which is nobody's
+_BRAND = re.compile(r"\b(?:what|which) (?:\w+ )?(?:model|make|brand|breed)s?\b")
+
+
+def asks_brand(folded_question: str) -> bool:
+    """Whether a question asks for a product's own name ("what brand of beer")."""
+    return bool(_BRAND.search(folded_question))
+
+
 def named_place_noun(folded_question: str) -> str:
     """The kind of place a question asks for by name ("prison" of "which prison"), or ""."""
     m = _NAMED_PLACE.search(folded_question)
@@ -273,6 +282,10 @@ def says_its_type(folded_question: str) -> bool:
     return any(rule.search(folded_question) for _type, rule in _EXPLICIT)
 
 
+# "whats the cellmates name", "whats the baby called (in part 3)": a name is asked
+_NAMED = re.compile(r"\bnam(?:e|es|ed|ing)\b|'?s (?:\w+ ){0,2}called(?: in(?: \w+){1,3})?\W*$")
+
+
 def expected_type(folded_question: str) -> AnswerType:
     """The kind of answer a folded question asks for ("other" when it does not say)."""
     q = folded_question.strip()
@@ -282,7 +295,7 @@ def expected_type(folded_question: str) -> AnswerType:
     wh = _WH.search(q)
     if _AUX.match(q):
         return "yesno"  # "did the men who advised…": a relative "who" asks for no one
-    if wh is not None and re.search(r"\bnam(?:e|es|ed|ing)\b|'?s (?:\w+ )?called\W*$", q) and wh.group(1) in (
+    if wh is not None and _NAMED.search(q) and wh.group(1) in (
             "what", "whats", "which"):
         return "name"  # "whats the cellmates name": a name beside the one asked about
     if wh is None:

@@ -133,7 +133,7 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     if analysis.no_part:
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        f"the documents name no part that {analysis.no_part} plays")
-    if analysis.unresolved and analysis.answer_type == "person":
+    if analysis.unresolved and analysis.answer_type in ("person", "name"):
         return Verdict(False, min(confidence, threshold - 0.01), 0,
                        "the documents name no one in that relation")
     named = [c.proper_share >= 1.0 for c in candidates]

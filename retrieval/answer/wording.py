@@ -20,7 +20,7 @@ from retrieval.knowledge.lexicon import (
     relation_surface,
     relation_word,
 )
-from retrieval.text import one_edit
+from retrieval.text import STOPWORDS, one_edit
 
 # "who plays X", "which actor", "X is played by": the question wants the actor of a character.
 ASKS_ACTOR = re.compile(r"\b(?:who (?:plays?|played|portrays?|portrayed|is playing|acts?|"
@@ -37,7 +37,7 @@ ASKS_ROLE = re.compile(r"\b(?:which|what) (?:character|role|part)\b(?! of\b)|\bw
 # Field types a question's expected answer type can take.
 _COMPATIBLE = {
     "person": {"person"}, "organisation": {"person", "other"}, "date": {"year", "date"},
-    "duration": {"duration"}, "amount": {"amount", "number"}, "place": {"place", "other"},
+    "duration": {"duration", "yesno"}, "amount": {"amount", "number"}, "place": {"place", "other"},
     "other": {"other", "name"},  # "the other name of it": the title, said in the lead
 }
 # Chat filler: words that carry no subject ("like runtime wise lol").
@@ -185,6 +185,9 @@ def possessive_relation(words: list[str], spans: set[int]) -> bool:
             continue
         after = words[j + 2:j + 4]
         if (j - 1 in spans or (j - 2 in spans and words[j - 1] not in ("the", "a", "an"))
+                # "x's little half brother": two words of description between
+                or (j - 3 in spans and all(words[i] not in STOPWORDS and not relation_word(words[i])
+                                           for i in (j - 2, j - 1)))
                 or (j > 0 and words[j - 1] in PRONOUNS)
                 # "the mother of x", "the mother of his kid"; not "x, the mom of the baby"
                 or words[j + 1:j + 2] == ["of"] and (j + 2 in spans or j + 3 in spans

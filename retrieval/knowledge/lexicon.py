@@ -51,6 +51,20 @@ COMPOSED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "nephew": (("brother",), ("son",)), "niece": (("brother",), ("daughter",)),
 }
 COMPOSED_ALSO = {"father": "mother", "brother": "sister"}  # the same kin through the other side
+
+
+def restated(relation: tuple[str, ...]) -> tuple[str, ...]:
+    """A kin word beside its own spelling-out ("x's uncle (his dad's brother)"): the kin word
+    alone, since the two say one relation, not a chain of three."""
+    for kin in relation:
+        if kin in COMPOSED:
+            up, then = COMPOSED[kin]
+            rest = {t for t in relation if t != kin}
+            if rest in ({*up, *then}, {*(COMPOSED_ALSO.get(w, w) for w in up), *then}):
+                return (kin,)
+    return relation
+
+
 # Chains that come back to someone's own kin: the grandfather of x's child is x's father.
 REDUCED: dict[tuple[str, ...], tuple[str, ...]] = {
     ("child", "grandfather"): ("father",), ("child", "grandmother"): ("mother",),
@@ -209,7 +223,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "released": ("released", "release", "come out", "came out", "premiere", "premiered",
                  "release date", "out in cinemas", "came to cinemas"),
     "runtime": ("runtime", "running time", "how long", "length", "minutes", "long is",
-                "duration", "lasts", "last"),
+                "duration", "lasts", "last", "hours long", "hour long", "hrs long"),
     "country": ("country", "countries", "nation", "where from", "made in", "where's it from",
                 "where is it from", "where was it made", "where's the film from",
                 "where is the film from", "co-production", "coproduction", "co production",

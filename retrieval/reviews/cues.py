@@ -148,9 +148,14 @@ def plain(text: str) -> str:
     return out
 
 
+# "what do people call x" asks for a name that people use, not for what they think of x
+_NAMING = re.compile(r"^what (?:do|does|did|would) (?:[\w']+ ){1,2}call\b")
+
+
 def asks_opinion(question: str) -> bool:
     """Whether a question asks what people think (rather than a fact)."""
-    return any(_ASKS_OPINION.search(part.strip()) or _judges_a_part(part.strip())
+    return any(not _NAMING.search(part.strip()) and _ASKS_OPINION.search(part.strip())
+               or _judges_a_part(part.strip())
                or _judges_the_film(part.strip()) or _judges_bare(part.strip())
                for part in re.split(r"(?<=[?.!])\s+", plain(question)))
 

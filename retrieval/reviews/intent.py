@@ -64,7 +64,9 @@ _FACT_FORM = re.compile(
     r"|\bcritics?\b|\bcritical\b"
     # one review's remark is a fact to look up ("what did the 4 star reviewer hate")
     r"|\b(?:the|one|a|that|this)(?: \w+)?(?: star| ?/ ?10)? (?:reviewer|review|guy|person|user)\b"
-    r"|\bsome(?:one|body)\b")
+    r"|\bsome(?:one|body)\b"
+    # a measure stated to be checked ("is it like 2 hours long"): a fact, however it leans
+    r"|\b\d+(?:[.,]\d+)? ?(?:hours?|hrs?|minutes?|mins?|years?|yrs?|days?|weeks?|months?)\b")
 
 
 # Casual shapes that lean towards an opinion without saying so ("what's the vibe like", "does it

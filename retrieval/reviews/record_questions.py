@@ -20,6 +20,7 @@ class RecordQuestion:
     kind: str  # lowest highest average median mode count rated unrated spoiler helpful
     #            least_helpful unhelpful unvoted votes earliest latest reviewer title year
     #            years year_before year_after side rating below above at_least at_most
+    #            date (value "2024-03-30", or "2024-03" for a month)
     value: str | int | None = None
     # The reviews a superlative, an average or a list is taken among ("the most recent 10/10
     # review", "the average of the 2005 reviews", "the best rated since 2021": years, both
@@ -157,7 +158,14 @@ _SCAFFOLD = frozenset(
     newer older why loved enjoyed hated disliked upvotes upvote whens among amongst spread
     distribution breakdown histogram points exist exists existing match matches agree mismatch
     mismatched differ differs different disagree disagrees contradict contradicts inconsistent
-    text body stated states own put puts putting add adds added""".split())
+    text body stated states own put puts putting add adds added day days month months""".split())
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+# "on 30 march 2024", "march 30th, 2024", "in march 2024": a day or a month of the calendar
+_DATE = re.compile(rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH}|{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?"
+                   rf"|(?<!\d )(?<!\d\d ){_MONTH}),? ((?:19|20)\d\d)\b")
 # "second most helpful": the rank a superlative asks for (1 when it names none)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
              "5th": 5}
@@ -195,7 +203,8 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     if not _ABOUT_REVIEWS.search(q) and not _LIKED.search(q) and not (
             _POSTED.search(q) and reviewer_named(q, records)):
         return None  # ("when did jdoe post": when that review was written, from its record)
-    bare = re.sub(r"/10(?:'?s)?\b", " ", q)  # "how many 7/10s"
+    dated = _DATE.search(q)
+    bare = re.sub(r"/10(?:'?s)?\b", " ", _DATE.sub(" ", q))  # "how many 7/10s"
     tokens = [t.strip("'").removesuffix("'s") for t in re.findall(r"[a-z0-9'-]+", bare)]
     tokens = [p for t in tokens for p in (t, *t.split("-")) if p]
     named = reviewer_named(q, records)
@@ -207,6 +216,11 @@ def record_question(question: str, records: Sequence[ReviewRecord],
         return None
     if named is not None:
         return RecordQuestion("reviewer", named.reviewer)
+    if dated is not None:
+        day_a, month_a, month_b, day_b, month_c, year = dated.groups()
+        month = _MONTHS.index(month_a or month_b or month_c) + 1
+        day = day_a or day_b
+        return RecordQuestion("date", f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else ""))
     if m := _THRESHOLD.search(q):
         return RecordQuestion(_THRESHOLD_KIND[m.group(1)], int(m.group(2)))
     if m := _OR_BEYOND.search(q):
@@ -341,12 +355,15 @@ def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord
         quoted |= {named, named.removeprefix("the ")}
     quoted.discard("")
     if not quoted:
-        # "who wrote equal to the first": a title of three words or more, said as it is
+        # "who wrote equal to the first": a title of three words or more, said as it is, or
+        # its first four words or more ("better than the 1st entry", of a longer title)
         if _ASKS_A_REVIEW.search(folded):
             asked = f" {key(question)} "
             for r in records:
-                title = key(r.title) if r.title else ""
-                if len(title.split()) >= 3 and f" {title} " in asked:
+                title = (key(r.title) if r.title else "").split()
+                if len(title) >= 3 and any(f" {' '.join(title[:n])} " in asked
+                                           for n in range(len(title), min(3, len(title) - 1), -1)
+                                           if n >= 4 or n == len(title)):
                     return r
         return None  # the usual question quotes nothing
     for r in records:

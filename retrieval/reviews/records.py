@@ -259,6 +259,12 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         first, _, last = str(value).partition("-")
         chosen = [r for r in dated if r.day is not None and int(first) <= r.day.year <= int(last)]
         line = f"{_counted(chosen, n)} {_verb(chosen, 'are', 'is')} from {first} to {last}"
+    elif kind == "date":
+        # "2024-03-30": that day; "2024-03": that month
+        chosen = [r for r in dated if r.day is not None and r.day.isoformat().startswith(str(value))]
+        year, month, *day = (int(x) for x in str(value).split("-"))
+        said = dt.date(year, month, day[0] if day else 1).strftime("%d %B %Y" if day else "%B %Y")
+        line = f"{_counted(chosen, n)} {_verb(chosen, 'are', 'is')} from {said.lstrip('0')}"
     elif kind == "year":
         chosen = [r for r in dated if r.day is not None and r.day.year == value]
         line = f"{_counted(chosen, n)} {_verb(chosen, 'are', 'is')} from {value}"

@@ -169,6 +169,7 @@ def test_an_amount_with_an_adjective_before_its_currency() -> None:
     ("how much did it gross", "gross"),
     ("what was the budget", "budget"),
     ("how long is the runtime", "runtime"),
+    ("is it like 2 hours long?", "runtime"),  # a yes/no check of the runtime
     ("who is in the cast", "starring"),
     ("who else is top billed besides the lead", "starring"),
     ("whats the subtitle", "title"),  # the lead's "also known as", not an infobox line
@@ -442,3 +443,19 @@ def test_what_year_alone_asks_the_films_year(engine) -> None:
     a = read(engine, "what year")
     assert not a.terse and a.answer_type == "year" and a.evidence
     assert read(engine, "when").terse  # a bare question word says nothing of what is asked
+
+
+def test_a_kin_word_restated_by_its_spelling_out_is_the_kin_word() -> None:
+    from retrieval.knowledge.lexicon import restated
+    assert restated(("uncle", "father", "brother")) == ("uncle",)
+    assert restated(("uncle", "mother", "brother")) == ("uncle",)
+    assert restated(("uncle", "father")) == ("uncle", "father")  # no spelling-out: a chain
+    assert restated(("father", "spouse")) == ("father", "spouse")
+
+
+def test_a_brand_and_a_name_called_in_another_film_are_names() -> None:
+    from retrieval.answer.types import asks_brand, expected_type
+    assert asks_brand("what brand of beer do they drink") and asks_brand("which make of car")
+    assert not asks_brand("what kind of car")
+    assert expected_type("whats milo's daughter called in pusher 3") == "name"
+    assert expected_type("whats the baby called") == "name"

@@ -51,6 +51,8 @@ def test_the_cast_line_answers_who_plays_what_and_who_is_whose(engine, question,
     ("tonys best mate", "Øyvind Hagen-Traberg as Ø"),  # the cast line, whatever reviews say
     # the relation describes the one named beside it, it asks for no one else
     ("who plays charlote, the mom of the baby", "Anne Sørensen as Charlotte"),
+    # a kin word with its own spelling-out beside it is one relation, two hops
+    ("who plays tonnys uncle (his dads brother)", "Karsten Schrøder as Red"),
 ])
 def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line) -> None:
     answer = engine.answer(question)
@@ -198,6 +200,12 @@ def test_what_follows_an_event_is_the_sentence_after_it(engine, question, needle
     ("who is the prime minister of denmark", "never mention whom"),
     ("does tonny end up back in jail after the movie", "after the story ends"),
     ("what is last exit to brooklyn about", "what it is about"),
+    # a relation asked of someone through words describing it, which no line states
+    ("who plays tonnys little half brother", "name no one in that relation"),
+    ("whats milo's daughter called in pusher 3", "name no one in that relation"),
+    # a product's name is nobody's: quotes naming only the film's people do not say it
+    ("what brand of beer do they drink at the wedding", "holds a name"),
+    ("what brand of cars do they nick in the heist", "holds a name"),
 ])
 def test_what_the_documents_do_not_say_is_refused_for_that_reason(engine, question, why) -> None:
     answer = engine.answer(question)
@@ -743,3 +751,17 @@ def test_a_part_or_a_title_the_documents_give_is_still_answered(engine, question
     answer = engine.answer(question)
     assert answer.answered, answer.analysis["decision"]
     assert_quoted(answer, needle)
+
+
+def test_a_stated_runtime_to_check_is_answered_by_the_runtime_line(engine) -> None:
+    assert_quoted(engine.answer("is it like 2 hours long?"), "runtime = 100 minutes")
+
+
+@pytest.mark.parametrize(("question", "who"), [
+    ("who signs their review as evil eye reviews", "evileyereviews"),
+    ("who posted a review on 30 march 2024", "Uriah43"),
+    ("who wrote the all-caps review better than the 1st entry", "masonfisk"),
+])
+def test_which_reviewer_by_signature_date_or_title(engine, question, who) -> None:
+    answer = engine.answer(question)
+    assert answer.answered and who in answer.summary, (answer.summary, answer.analysis)

@@ -378,6 +378,8 @@ def test_no_rated_review_is_said_so() -> None:
     ("what happens at the wedding reception", False),
     ("is it in danish", False),
     ("whos tonnys bff", False),  # "bff" praises, but "whos" asks who someone is
+    ("what do ppl call tonnys father", False),  # a name people use, not what they think
+    ("do people call it a masterpiece", True),
 ])
 def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> None:
     assert asks_opinion(question) is opinion
@@ -635,3 +637,26 @@ def test_median_matches_the_statistics_module() -> None:
     for _ in range(500):
         values = [rng.randint(1, 10) for _ in range(rng.randint(1, 30))]
         assert _median(values) == statistics.median(values), values
+
+
+def test_a_day_or_a_month_of_the_calendar_picks_the_reviews_posted_then() -> None:
+    assert record_question("who posted a review on 1 june 2003", RECORDS) == RecordQuestion(
+        "date", "2003-06-01")
+    assert record_question("any reviews from september 9th, 2003?", RECORDS) == RecordQuestion(
+        "date", "2003-09-09")
+    assert record_question("reviews written in may 2001", RECORDS) == RecordQuestion(
+        "date", "2001-05")
+    line, who = _who("date", "2003-06-01")
+    assert who == ["bo-7"] and line.startswith("1 review of the 5 is from 1 June 2003: bo-7")
+    assert _who("date", "2001-05")[1] == ["anna_k", "cy99"]
+    assert _who("date", "2001-06") == ("0 reviews of the 5 are from June 2001.", [])
+    # the day a named reviewer posted: the reviewer's record
+    assert record_question("what day did bo-7 post", RECORDS) == RecordQuestion("reviewer", "bo-7")
+
+
+def test_a_long_title_is_named_by_its_first_words() -> None:
+    records = tuple(replace(r, title="BETTER THAN THE FIRST ONE BUT NOT BY MUCH")
+                    if r.reviewer == "dee" else r for r in RECORDS)
+    assert record_question("who wrote the all-caps review better than the first one",
+                           records) == RecordQuestion("title", "BETTER THAN THE FIRST ONE BUT NOT BY MUCH")
+    assert record_question("who wrote the review better than the", records) is None
