@@ -15,7 +15,7 @@ from retrieval.knowledge.graph import Knowledge
 from retrieval.passage import Passage
 from retrieval.text import fold, stem
 
-DESCRIPTION_DEPTH = 3  # passages searched for the character a description fits
+DESCRIPTION_DEPTH = 6  # passages searched for the character a description fits
 
 
 def described_character(ranking: Ranking, analysis: Analysis, q: str, all_anchors: Iterable[Anchor],

@@ -22,7 +22,7 @@ from retrieval.answer.quote import QuoteWeights, choose_quote, quote_text
 from retrieval.answer.ranker import Ranker
 from retrieval.answer.reading import QuoteReader
 from retrieval.answer.retrieve import Ranking, Shown
-from retrieval.answer.sequence import event_clause, following, said_of
+from retrieval.answer.sequence import event_before, event_clause, following, said_of
 from retrieval.answer.types import QUOTABLE
 from retrieval.index.store import LoadedIndex
 from retrieval.text import fold
@@ -122,11 +122,13 @@ class Quoter:
         """For a question about what follows an event ("what does x do after killing y"),
         the sentence after the one telling the event in each shortlisted passage that tells
         it (answer/sequence.py); empty for any other question."""
-        clause = event_clause(fold(q))
+        clause, step = event_clause(fold(q)), 1
+        if clause is None:
+            clause, step = event_before(fold(q)), -1  # "what sets x off right before he…"
         if clause is None:
             return {}
         if analysis.hops and analysis.targets:
             # "after he kills his dad": the event as the passages tell it, "he kills the Duke"
             clause = said_of(clause, self.knowledge.entity(analysis.targets[0]).aliases)
         told = self.index.sentence_vectors[rows.astype(np.int64)] @ self._encode(clause)
-        return following(shortlist, np.split(told, cuts))
+        return following(shortlist, np.split(told, cuts), step)

@@ -18,6 +18,12 @@ _AFTER = re.compile(r"\bafter (?!(?:the |that |this )?(?:first|second|third|orig
                     r"(?!(?:pusher|part) )"
                     r"((?:he|she|they|it|[a-z]+) [a-z' ]{3,60}?|[a-z]+ing [a-z' ]{2,60}?)"
                     r"(?=,| (?:what|who|whom|where|how|why|when|which|does|did|do|is|was)\b|\W*$)")
+# "what sets ann off right before she hits jon": what leads to the event, told before it
+_BEFORE = re.compile(r"\b(?:right |just |shortly )?before (?!(?:the |that |this )?(?:first|second|third|"
+                     r"original|last|previous|other|credits|movie|film|story|sequel|end|ending|"
+                     r"events)\b)(?!(?:pusher|part) )"
+                     r"((?:he|she|they|it) [a-z' ]{3,60}?|[a-z]+ing [a-z' ]{2,60}?)"
+                     r"(?=,| (?:what|who|whom|where|how|why|when|which|does|did|do|is|was)\b|\W*$)")
 # "jon sinks the boat and then what does ann do": the event first, then what follows
 _AND_THEN = re.compile(r"^([a-z][a-z' ]{6,60}?),? (?:and )?then what\b")
 EVENT_MIN = 0.45  # how near a sentence must come to the event to be taken as telling it
@@ -30,6 +36,12 @@ def event_clause(folded: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+def event_before(folded: str) -> str | None:
+    """The event a (folded) question asks what comes right before, or None."""
+    m = _BEFORE.search(folded)
+    return m.group(1).strip() if m and not _AFTER.search(folded) else None
+
+
 def said_of(clause: str, aliases: Sequence[str]) -> str:
     """The event with a relative said by name ("he kills his dad" → "he kills the Duke"): the
     passages tell it of the person, and "his dad" is nearer any sentence about a father."""
@@ -39,9 +51,10 @@ def said_of(clause: str, aliases: Sequence[str]) -> str:
     return clause
 
 
-def following(passages: Sequence[int], told: Sequence[np.ndarray]) -> dict[int, int]:
+def following(passages: Sequence[int], told: Sequence[np.ndarray], step: int = 1
+              ) -> dict[int, int]:
     """For each passage whose sentences (`told`: their similarity to the event) tell the event
-    clearly, the position of the sentence after it."""
+    clearly, the position of the sentence after it (`step` -1: before it)."""
     out = {}
     for i, sims in zip(passages, told, strict=True):
         if len(sims) < 2:
@@ -49,6 +62,6 @@ def following(passages: Sequence[int], told: Sequence[np.ndarray]) -> dict[int, 
         second, best = np.sort(sims)[-2:]
         # the sentence that tells it, clearly: "x kills y" is not "y tells x to kill z"
         at = int(sims.argmax())
-        if best >= EVENT_MIN and best - second >= EVENT_MARGIN and at + 1 < len(sims):
-            out[i] = at + 1
+        if best >= EVENT_MIN and best - second >= EVENT_MARGIN and 0 <= at + step < len(sims):
+            out[i] = at + step
     return out

@@ -765,3 +765,13 @@ def test_a_stated_runtime_to_check_is_answered_by_the_runtime_line(engine) -> No
 def test_which_reviewer_by_signature_date_or_title(engine, question, who) -> None:
     answer = engine.answer(question)
     assert answer.answered and who in answer.summary, (answer.summary, answer.analysis)
+
+
+def test_what_comes_right_before_an_event_is_the_sentence_before_it(engine) -> None:
+    assert_quoted(engine.answer("what sets tonny off right before he kills his old man"),
+                  "admitting his failure")
+
+
+def test_a_described_character_is_found_below_the_first_passages(engine) -> None:
+    # "the guy whose wedding it is": the plot's "At Øs wedding reception", ranked sixth
+    assert_quoted(engine.answer("who plays the guy whose wedding it is"), "Hagen-Traberg")

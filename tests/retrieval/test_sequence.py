@@ -36,3 +36,19 @@ def test_the_sentence_after_a_clearly_told_event() -> None:
             np.array([0.2, 0.3, 0.8]),  # told last: nothing follows in that passage
             np.array([0.2, 0.3])]  # too far from the event
     assert following([10, 11, 12, 13], told) == {10: 2}
+
+
+@pytest.mark.parametrize(("question", "event"), [
+    ("what sets ann off right before she hits jon", "she hits jon"),
+    ("what does jon say just before sinking the boat", "sinking the boat"),
+    ("what did he do before the first film", None),  # another film, no event of the story
+    ("what happens after he wakes up before dawn", None),  # asks what follows
+])
+def test_the_event_a_question_asks_what_comes_before(question: str, event: str | None) -> None:
+    from retrieval.answer.sequence import event_before
+    assert event_before(question) == event
+
+
+def test_the_sentence_before_a_clearly_told_event() -> None:
+    told = [np.array([0.3, 0.7, 0.2]), np.array([0.8, 0.3, 0.2])]  # told first: nothing before
+    assert following([10, 11], told, -1) == {10: 0}
