@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,7 +89,16 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
                      + qw.proximity * closest)
             if score > best[2]:
                 best = (i, j, score)
+    first, last, score = best
+    if (answer_type == "person" and first > 0 and _PRONOUN_START.match(passage.text, spans[first][0])
+            and spans[last][1] - spans[first - 1][0] <= max_chars):
+        # "He then reminds Tonny that he owes him money": who "he" is, the sentence before says
+        # ("His cell-mate delivers a monologue"), and whom is what was asked
+        return first - 1, last, score
     return best
+
+
+_PRONOUN_START = re.compile(r"\s*(?:He|She|They|Him|Her|His|Them|Their)\b")
 
 
 @lru_cache(maxsize=1 << 14)
