@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,7 +97,7 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
     return best
 
 
-_PRONOUN_START = re.compile(r"\s*(?:He|She|They|Him|Her|His|Them|Their)\b")
+_PRONOUN_START = re.compile(r"\s*(?:He|She|They)\b")
 
 
 @lru_cache(maxsize=1 << 14)
