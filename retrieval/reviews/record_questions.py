@@ -34,6 +34,7 @@ _ABOUT_REVIEWS = re.compile(r"\b(?:reviews?|reviewers?|reviewed|ratings?|rated|r
                             r"scored|stars?|votes?|upvoted|downvoted|helpful|useful|gave|give)\b"
                             r"|\b(?:10|[1-9]) ?/ ?10(?:'?s)?\b|\bhow many (?:10|[1-9])'?s\b")
 _POSTED = re.compile(r"\b(?:post|posted|write|wrote|written)\b")
+_POSTED_ON = re.compile(r"\b(?:post|posted|posts)\b")
 _RATING_WORD = r"(?:ratings?|rated|scores?|scored|grades?|marks?|stars?)"
 _DIFFERS = (r"(?:(?:does|do|did)(?:n't|nt| not) (?:match|agree)|mismatch\w*|differs?|different|"
             r"disagrees?|contradicts?|inconsistent)")
@@ -88,6 +89,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"|^(?:what(?:'s|s| is)|how(?:'s| is)) it rated(?: by (?:users|"
                            r"reviewers|people|viewers|the reviews))?\W*$"
                            r"|^what (?:rating|score) (?:does|did) it (?:get|have)\W*$")),
+    # "how many helpful votes did all the reviews get combined": the votes summed
+    ("votes_total", re.compile(r"\b(?:helpful|useful|up) ?votes?\b.*\b(?:all|every|combined|in total|"
+                               r"altogether|all together|summed|sum)\b"
+                               r"|\b(?:total|sum|combined) (?:number of )?(?:helpful |useful |up)?votes?\b")),
     ("least_helpful", re.compile(r"\b(?:least|fewest|lowest)\b.*\b(?:helpful|useful|upvoted|upvotes|"
                                  r"votes?)\b")),
     ("lowest", re.compile(rf"\b(?:lowest|worst|minimum|min|harshest|poorest)\b.*\b(?:{_RATING_WORD}|"
@@ -158,7 +163,8 @@ _SCAFFOLD = frozenset(
     newer older why loved enjoyed hated disliked upvotes upvote whens among amongst spread
     distribution breakdown histogram points exist exists existing match matches agree mismatch
     mismatched differ differs different disagree disagrees contradict contradicts inconsistent
-    text body stated states own put puts putting add adds added day days month months""".split())
+    text body stated states own put puts putting add adds added day days month months file
+    claim claims claimed combined altogether sum summed""".split())
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
@@ -201,8 +207,11 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     if titled is not None:
         return RecordQuestion("title", titled.title)
     if not _ABOUT_REVIEWS.search(q) and not _LIKED.search(q) and not (
-            _POSTED.search(q) and reviewer_named(q, records)):
-        return None  # ("when did jdoe post": when that review was written, from its record)
+            _POSTED.search(q) and reviewer_named(q, records)) and not (
+            _POSTED_ON.search(q) and (_YEAR.search(q) or _DATE.search(q))):
+        # ("when did jdoe post": when that review was written, from its record; "who posted
+        # in 2018": the reviews of that year, a post being a review on this page)
+        return None
     dated = _DATE.search(q)
     bare = re.sub(r"/10(?:'?s)?\b", " ", _DATE.sub(" ", q))  # "how many 7/10s"
     tokens = [t.strip("'").removesuffix("'s") for t in re.findall(r"[a-z0-9'-]+", bare)]
@@ -287,7 +296,7 @@ def record_question(question: str, records: Sequence[ReviewRecord],
             return RecordQuestion(kind, value,
                                   rating=_rating_of(given) if given else None)
     year = _YEAR.search(q)
-    if year and re.search(r"\breviews?\b|\breviewed\b", q):
+    if year and (re.search(r"\breviews?\b|\breviewed\b", q) or _POSTED_ON.search(q)):
         return RecordQuestion("year", int(year.group(1)))
     return None
 

@@ -206,6 +206,12 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         chosen = [voted[rank - 1]]
         up, total = chosen[0].helpful or (0, 0)
         line = f"The {_ordinal(rank)}most helpful review: {up} out of {total} found it helpful"
+    elif kind == "votes_total":
+        chosen = [r for r in records if r.helpful]
+        up = sum((r.helpful or (0, 0))[0] for r in chosen)
+        total = sum((r.helpful or (0, 0))[1] for r in chosen)
+        line = (f"The {n} reviews got {up} helpful votes in all, of {total} votes cast "
+                f"({len(chosen)} reviews had votes)")
     elif kind == "unhelpful":
         voted = sorted((r for r in records if r.helpful),
                        key=lambda r: (-_unhelpful(r), r.key))
@@ -278,9 +284,9 @@ def answer_records(rq: RecordQuestion, records: Sequence[ReviewRecord],
         line = f"{_counted(chosen, n)} {said} {value}/10"
     else:
         raise ValueError(f"unknown record question {kind!r}")
-    if 0 < len(chosen) <= LISTED and kind not in ("count", "distribution"):
+    if 0 < len(chosen) <= LISTED and kind not in ("count", "distribution", "votes_total"):
         line += ": " + "; ".join(_listed(r) for r in chosen)
-    elif LISTED < len(chosen) <= NAMED and kind not in ("count", "distribution"):
+    elif LISTED < len(chosen) <= NAMED and kind not in ("count", "distribution", "votes_total"):
         # too many for each record in full, few enough to say who ("who gave it 7/10")
         line += ": " + ", ".join(r.reviewer for r in chosen)
     return RecordAnswer(rq, line + ".", tuple(chosen))

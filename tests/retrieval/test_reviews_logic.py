@@ -660,3 +660,15 @@ def test_a_long_title_is_named_by_its_first_words() -> None:
     assert record_question("who wrote the all-caps review better than the first one",
                            records) == RecordQuestion("title", "BETTER THAN THE FIRST ONE BUT NOT BY MUCH")
     assert record_question("who wrote the review better than the", records) is None
+
+
+def test_the_votes_summed_and_who_posted_in_a_year() -> None:
+    assert record_question("how many helpful votes did all reviews get combined",
+                           RECORDS) == RecordQuestion("votes_total")
+    assert record_question("total helpful votes?", RECORDS) == RecordQuestion("votes_total")
+    line, who = _who("votes_total")
+    assert line == "The 5 reviews got 43 helpful votes in all, of 53 votes cast (4 reviews had votes)."
+    assert record_question("who posted in 2003", RECORDS) == RecordQuestion("year", 2003)
+    assert record_question("who wrote it in 2003", RECORDS) is None  # the film's writer, maybe
+    assert record_question("how many reviews are there in the file", RECORDS) == RecordQuestion(
+        "count")
