@@ -61,15 +61,24 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
         typed = named if any(named) else typed
     at_edge = None if edge is None else edge % len(spans)
     best = (0, 0, -1e9)
+    best_score = best[2]
     scores = sentence_scores.tolist()
-    for i in range(len(spans)):
+    # the weights as locals: this loop runs for every window of every quoted passage (the
+    # sum below is the same expression, term for term, so the scores are the same floats)
+    dense, second_credit, coverage_w = qw.dense, qw.second_sentence, qw.coverage
+    penalty, typed_w, edge_w, follows_w = (qw.extra_sentence_penalty, qw.typed, qw.edge,
+                                           qw.follows)
+    proximity_w = qw.proximity
+    n = len(spans)
+    for i in range(n):
         covered: set[str] = set()
         weight = 0.0  # of the covered terms
         top, second = -1e9, 0.0
         has_type = False
         closest = 0.0
-        for j in range(i, min(len(spans), i + qw.max_sentences)):
-            if spans[j][1] - spans[i][0] > max_chars and j > i:
+        start = spans[i][0]
+        for j in range(i, min(n, i + qw.max_sentences)):
+            if spans[j][1] - start > max_chars and j > i:
                 break
             new = terms[j] - covered
             if new:
@@ -81,13 +90,14 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
             s = scores[j]
             top, second = (s, top if j > i else 0.0) if s > top else (top, max(second, s))
             coverage = weight / total
-            score = (qw.dense * (top + qw.second_sentence * second) + qw.coverage * coverage
-                     - qw.extra_sentence_penalty * (j - i) + qw.typed * has_type
-                     + qw.edge * (at_edge is not None and i <= at_edge <= j)
-                     + qw.follows * (follows is not None and i <= follows <= j)
-                     + qw.proximity * closest)
-            if score > best[2]:
+            score = (dense * (top + second_credit * second) + coverage_w * coverage
+                     - penalty * (j - i) + typed_w * has_type
+                     + edge_w * (at_edge is not None and i <= at_edge <= j)
+                     + follows_w * (follows is not None and i <= follows <= j)
+                     + proximity_w * closest)
+            if score > best_score:
                 best = (i, j, score)
+                best_score = score
     first, last, score = best
     if (answer_type == "person" and first > 0 and _PRONOUN_START.match(passage.text, spans[first][0])
             and spans[last][1] - spans[first - 1][0] <= max_chars):

@@ -65,10 +65,12 @@ class Quoter:
         sims_all = (sentences[rows.astype(np.int64)] if sentences is not None
                     else ix.sentence_vectors[rows.astype(np.int64)] @ qvec)
         cuts = np.cumsum([b - a for a, b in bounds])[:-1]
-        sims_of = dict(zip(shortlist, np.split(sims_all, cuts), strict=True))
-        # the confidence reads the same passages however many are shown
-        head_sims = [sims_of[i] for i in shortlist[:RERANK_DEPTH] if len(sims_of[i])]
-        best_sentence = float(max(x.max() for x in head_sims)) if head_sims else -1.0
+        # each passage's rows of sims_all, as views (np.split costs more than the slicing)
+        ends = [0, *cuts.tolist(), len(sims_all)]
+        sims_of = {i: sims_all[ends[n]:ends[n + 1]] for n, i in enumerate(shortlist)}
+        # the confidence reads the same passages however many are shown: the first rows
+        head_rows = ends[min(RERANK_DEPTH, len(shortlist))]
+        best_sentence = float(sims_all[:head_rows].max()) if head_rows else -1.0
         typed = (analysis.answer_type if analysis.answer_type in QUOTABLE else None)
         # The film's own year or date is the one stated beside its title.
         own_date = (typed in ("year", "date") and not analysis.other_film
@@ -80,7 +82,10 @@ class Quoter:
         windows: dict[int, tuple[int, int, float]] = {}
         edge = position_edge(fold(q)) if analysis.position is not None else None
         follows = self._follows(q, analysis, shortlist, rows, cuts)
-        pairs = question_pairs(q, weights)
+        # fusion read the same pairs of the same weights, and the head's nearness to them
+        pairs = ranking.pairs if ranking.pairs is not None else question_pairs(q, weights)
+        near_of = ranking.near
+        nearness = self._ranker.nearness
 
         def window_of(i: int) -> tuple[int, int, float]:
             if i not in windows:
@@ -89,7 +94,8 @@ class Quoter:
                                           typed, self._reader.names_this_film
                                           if typed == "title" else self._names, beside,
                                           edge if i == analysis.position else None,
-                                          follows.get(i), self._ranker.nearness(i, pairs))
+                                          follows.get(i),
+                                          near_of[i] if i in near_of else nearness(i, pairs))
             return windows[i]
 
         def quote_of(i: int) -> str:

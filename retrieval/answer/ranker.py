@@ -118,6 +118,8 @@ class Ranker:
     def fuse(self, q: str, found: Found, analysis: Analysis, mode: Mode,
               qvec: np.ndarray) -> Ranking:
         """One score per candidate: fused rankings, the intent prior, and the graph's evidence."""
+        pairs: Pairs | None = None
+        near_of: dict[int, list[float] | None] = {}
         if mode == "bm25":
             fused = found.lexical.astype(np.float32)
         elif mode == "dense":
@@ -133,8 +135,10 @@ class Ranker:
             if pairs and PROXIMITY_BOOST:
                 # read only where it can reorder what is shown: the head of the ranking so far
                 head = np.argsort(-fused, kind="stable")[:PROXIMITY_HEAD]
+                nearness = self.nearness
+                near_of = {pid: nearness(pid, pairs) for pid in found.idx[head].tolist()}
                 near = np.zeros(len(found.idx), dtype=np.float32)
-                near[head] = [self._proximity(int(found.idx[n]), pairs) for n in head]
+                near[head] = [max(n or (0.0,)) for n in near_of.values()]
                 fused = fused + PROXIMITY_BOOST * near
             if analysis.position is not None:
                 fused = fused + POSITION_BOOST * (found.idx == analysis.position)
@@ -163,10 +167,8 @@ class Ranker:
                 fused = fused + boost * typed
         ranked = np.argsort(-fused, kind="stable")
         order = found.idx[ranked].tolist()
-        return Ranking(order, dict(zip(order, fused[ranked].tolist(), strict=True)))
-
-    def _proximity(self, pid: int, pairs: Pairs) -> float:
-        return max(self.nearness(pid, pairs) or (0.0,))
+        return Ranking(order, dict(zip(order, fused[ranked].tolist(), strict=True)), pairs,
+                       near_of)
 
     def nearness(self, pid: int, pairs: Pairs) -> list[float] | None:
         """Each sentence's share of the question's word pairs it says close together; None

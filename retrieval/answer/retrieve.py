@@ -4,10 +4,11 @@ between the answer stages (found → ranked → shown)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from retrieval.answer.proximity import Pairs
 from retrieval.index import ann
 from retrieval.index.store import LoadedIndex
 from retrieval.text import FOLDED_WORD, fold
@@ -34,6 +35,10 @@ class Ranking:
 
     order: list[int]
     score: dict[int, float]
+    # the question's word pairs and each head passage's nearness to them (proximity.py), as
+    # fusion read them: the quote stage reads the same again for its windows
+    pairs: Pairs | None = None
+    near: dict[int, list[float] | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
