@@ -47,7 +47,7 @@ from retrieval.knowledge.lexicon import (
     relation_tokens,
     restated,
 )
-from retrieval.text import STOPWORDS, fold
+from retrieval.text import FOLDED_WORD, STOPWORDS, fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     """Analyse one question; `is_name(word)` says whether the corpus writes a word as a name,
     `is_word(word)` whether it is an everyday English word (then no misspelt name)."""
     folded = fold(question)
-    words = re.findall(r"[a-z0-9]+", folded.replace("'s ", " ").replace("’s ", " "))
+    words = FOLDED_WORD.findall(folded.replace("'s ", " ").replace("’s ", " "))
     content = [w for w in words if w not in STOPWORDS]
     answer_type = expected_type(folded)
     relation = restated(relation_tokens(folded))

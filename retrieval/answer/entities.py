@@ -24,12 +24,14 @@ def find_entities(question: str, words: list[str], knowledge: Knowledge,
     used: set[int] = set()
     mentions: list[tuple[int, str]] = []
     aliases = knowledge.by_alias
-    capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]*", question)}
+    capitalised = {fold(w) for w in _CAPITALISED.findall(question)}
     starts = knowledge.alias_starts
+    # where a name of several words may begin, read once for the three lengths tried
+    may_start = [any(w in starts or w in _LEAD_STARTS for w in (word, _unpossess(word)))
+                 for word in words]
     for n in (4, 3, 2, 1):
         for i in range(len(words) - n + 1):
-            if n > 1 and not any(w in starts or w in _LEAD_STARTS
-                                 for w in (words[i], _unpossess(words[i]))):
+            if n > 1 and not may_start[i]:
                 continue  # no name of several words begins here (the lookups below say so too)
             if any(j in used for j in range(i, i + n)):
                 continue
@@ -60,12 +62,16 @@ def find_entities(question: str, words: list[str], knowledge: Knowledge,
     return found, used, mentions
 
 
+_LEAD_WORDS = LEAD_ROLE_WORDS | LEAD_ACTOR_WORDS
+_CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]*")
 # Where "the main character" or "the lead actor" can begin (after its "the").
 _LEAD_STARTS = frozenset(w.split(" ", 1)[0] for w in LEAD_ROLE_WORDS | LEAD_ACTOR_WORDS if " " in w)
 
 
 def _lead(key: str, knowledge: Knowledge) -> tuple[int, ...]:
     """"the main character": the cast list's first character; "the lead actor": its actor."""
+    if key not in _LEAD_WORDS:
+        return ()  # most word runs: no need to look for the protagonist (a scan of entities)
     lead = knowledge.protagonist
     if lead is None:
         return ()

@@ -72,10 +72,12 @@ def evidence_boost(idx: np.ndarray, evidence: Sequence[int], passages: Sequence[
     boost = np.zeros(len(idx), dtype=np.float32)
     if not len(evidence):
         return boost
-    where = {int(p): n for n, p in enumerate(idx.tolist())}
+    # a handful of evidence passages among a hundred candidates: a scan for each beats
+    # a map of every candidate
+    rows = idx.tolist()
     for rank, pid in enumerate(evidence):
-        n = where.get(pid)
-        if n is not None:
+        if pid in rows:
+            n = rows.index(pid)
             p = passages[pid]
             base = EVIDENCE_BOOST.get(p.kind, 0.45) * (0.8 if p.source == "review" else 1.0)
             boost[n] = max(boost[n], base * EVIDENCE_DECAY ** rank

@@ -52,6 +52,8 @@ _WHO_IS_THE = re.compile(r"^(?:so |and )?who(?:'s|s| is| was| are| were) (?:the|
 # "when did x…", "what year…": asked outright, not "the women there when he shows up"
 _ASKS_WHEN = re.compile(r"^(?:so |and |ok |hey )?(?:when|(?:in )?(?:what|which) (?:year|date))\b")
 _T = TypeVar("_T")
+# a capitalised word that opens no sentence: one the asker wrote as a name
+_CAPITALISED_INSIDE = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]*")
 
 
 class Judge:
@@ -80,6 +82,7 @@ class Judge:
         self.calibration = calibration
         self._model_path = settings.resolved_model_path
         self._english: frozenset[str] | None = None
+        self._around_terms: dict[int, frozenset[str]] = {}  # passage → `_around`
         # The article's section names ("Infobox", "Cast"): "the actors listed in the infobox"
         # says where to look, not what to find, when no passage's text uses the word.
         self._section_terms = frozenset(
@@ -103,8 +106,9 @@ class Judge:
         # The names the question itself uses, in every form the graph knows them by.
         asked_names = {k for e, _ in analysis.mentions
                        for a in self.knowledge.entity(e).aliases for k in alias_keys(a)}
-        asked_names |= {w for w in words_of(q)}
-        relation_stems = {stem(w) for w in words_of(q) if relation_word(w)}
+        q_words = words_of(q)
+        asked_names |= set(q_words)
+        relation_stems = {stem(w) for w in q_words if relation_word(w)}
         evidence = set(analysis.evidence)
         kind = analysis.answer_type
         # A relation the graph did not resolve ("who plays the cellmate", "who is x married
@@ -137,7 +141,7 @@ class Judge:
         for i in shown.top[:self.settings.top_k]:
             p = ix.passages[i]
             terms = term_set(shown.quotes[i])
-            whole = terms | term_set(p.text) | term_set(p.context) | self._lead_in(i)
+            whole = terms | self._around(i)
             quote_names = self._mentioned(shown.quotes[i])
             passage_names = self._mentioned(p.text) | quote_names
             if i in evidence:  # the graph's chain already ties the named owner to this passage
@@ -213,6 +217,15 @@ class Judge:
             out["probability"] = round(prob, 4)
         return verdict, out
 
+    def _around(self, i: int) -> frozenset[str]:
+        """The terms of a passage, its context and its lead-in (cached: passages repeat, and
+        three unions of their sets for every shown passage were measurable)."""
+        hit = self._around_terms.get(i)
+        if hit is None:
+            p = self.index.passages[i]
+            hit = self._around_terms[i] = term_set(p.text) | term_set(p.context) | self._lead_in(i)
+        return hit
+
     def _lead_in(self, i: int) -> frozenset[str]:
         """Terms of the passage before, in the same section or review: a chunk boundary can
         fall between "a heroin deal" and "80.000 kroner"."""
@@ -227,7 +240,7 @@ class Judge:
         bm25 = self.index.bm25
         out = []
         other_parts = dict(analysis.other_parts)
-        capitalised = {fold(w) for w in re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]*", q)}
+        capitalised = {fold(w) for w in _CAPITALISED_INSIDE.findall(q)}
         counted = counted_words(fold(q))
         for word, stems in bm25.term_groups(q):
             if word in other_parts:

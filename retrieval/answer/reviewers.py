@@ -72,7 +72,7 @@ class Reviewers:
         folded = fold(question)
         found: set[int] = set()
         words: set[str] = set()
-        typed = re.findall(r"[a-z0-9_-]+", folded)
+        typed = _TYPED_WORD.findall(folded)
         for n in (3, 2):  # "jane doe reviews": a handle typed as separate words
             for i in range(len(typed) - n + 1):
                 key = _typed_key("".join(typed[i:i + n]))
@@ -149,6 +149,9 @@ def _key(name: str) -> str:
 
 
 _PUNCTUATION = re.compile(r"[^a-z0-9]")
+
+
+_TYPED_WORD = re.compile(r"[a-z0-9_-]+")  # a word of a folded question, as handles are typed
 
 
 def _typed_key(word: str) -> str:

@@ -105,6 +105,9 @@ _PHRASE_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(p) for p in _RELATIO
                                                    key=len, reverse=True)) + r")\b")
 
 
+_LETTER_RUN = re.compile(r"[a-z][a-z-]*")
+
+
 def relation_tokens(folded: str) -> tuple[str, ...]:
     """Canonical relation tokens named in folded text, in order, phrases first."""
     found: list[tuple[int, str]] = []
@@ -112,7 +115,7 @@ def relation_tokens(folded: str) -> tuple[str, ...]:
     for m in _PHRASE_RE.finditer(folded):
         taken.append(m.span())
         found.extend((m.start(), t) for t in _RELATION_PHRASES[m.group(1)])
-    for m in re.finditer(r"[a-z][a-z-]*", folded):
+    for m in _LETTER_RUN.finditer(folded):
         if any(a <= m.start() < b for a, b in taken):
             continue
         token = relation_word(m.group(0))

@@ -139,6 +139,9 @@ _CASUAL = tuple((re.compile(rf"\b{a}\b"), b) for a, b in (
     ("tho", "though"), ("n", "and")))
 
 
+SENTENCE_GAP = re.compile(r"(?<=[?.!])\s+")  # between a question's sentences
+
+
 @lru_cache(maxsize=1024)  # every rule reads the question again
 def plain(text: str) -> str:
     """A question folded, its chat spellings said in full ("hows" → "how's")."""
@@ -157,7 +160,7 @@ def asks_opinion(question: str) -> bool:
     return any(not _NAMING.search(part.strip()) and _ASKS_OPINION.search(part.strip())
                or _judges_a_part(part.strip())
                or _judges_the_film(part.strip()) or _judges_bare(part.strip())
-               for part in re.split(r"(?<=[?.!])\s+", plain(question)))
+               for part in SENTENCE_GAP.split(plain(question)))
 
 
 INTENSIFIERS = frozenset("too so super very really overly kinda pretty quite that way".split())

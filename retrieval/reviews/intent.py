@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from retrieval.reviews.cues import asks_opinion, plain
+from retrieval.reviews.cues import SENTENCE_GAP, asks_opinion, plain
 from retrieval.text import fold
 
 OPINION_PROTOTYPES = (
@@ -124,7 +124,7 @@ def opinion_intent(question: str, margin: float | None | Callable[[], float | No
         question = without_title(question, film_names)
     if asks_opinion(question):
         return "wording"
-    parts = [part.strip() for part in re.split(r"(?<=[?.!])\s+", plain(question))]
+    parts = [part.strip() for part in SENTENCE_GAP.split(plain(question))]
     if any(_FACT_FORM.search(part) for part in parts):
         return None
     if any(_LEANS_OPINION.search(part) for part in parts):
