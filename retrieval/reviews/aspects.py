@@ -79,7 +79,7 @@ _DETERMINERS = frozenset("the his her its their this that these those".split())
 # "if you liked the first, you'll like this", "look no further", "skip it").
 _WORTH_WORDS = frozenset("worth worthwhile recommend recommends recommended recommendation "
                          "recommendations skip must see bother watching seeing tell friend friends "
-                         "go check".split())
+                         "go check tells telling told watch".split())
 RECOMMENDS = re.compile(
     r"\brecommend|\bmust[- ](?:see|watch)\b|\bworth (?:watching|seeing|a (?:watch|look)|it|your)\b"
     r"|\bgo (?:see|watch)\b|\b(?:watch|see) (?:this|it)\b|\bcheck (?:it|this) out\b"

@@ -34,7 +34,8 @@ _TALK = (r"(?:talk(?:s|ed)?|mention(?:s|ed)?|bring(?:s)? up|brought up|discuss(?
          r"get (?:bored|annoyed)|saying|thinking|feeling|talking|writing|" + _VERDICT[3:-1] + ")")
 _HOLDS = (r"(?:thinks?|thought|reckons?|felt|feels|finds|found|like[ds]?|love[ds]?|hate[ds]?|"
           r"dislike[ds]?|prefer(?:s|red)?|recommend(?:s|ed)?|enjoy(?:s|ed)?|didn't like|"
-          r"did not like|was (?:lukewarm|disappointed|let down))")
+          r"did not like|was (?:lukewarm|disappointed|let down|meh|negative|positive|critical|"
+          r"harsh|mixed)|tells? (?:people|ppl|everyone|you|others) to (?:go )?(?:watch|see))")
 # What the sentiment lexicon weighs but a question asks as a fact about someone: their state
 # ("is he dead", "was she scared"), not a judgement of the film or of a performance.
 _STATES = frozenset("""dead alive sick ill hurt injured wounded killed broke poor rich guilty
@@ -53,7 +54,7 @@ _ASKS_OPINION = re.compile(
     r"|\b(?:would you|do you|do people) recommend\b"
     r"|\b(?:is|was|are|were) (?:it|this|the (?:film|movie)|the sequel)(?: \w+)? (?:any )?"
     r"(?:good|bad|great|decent|worth)\b|\bany good\b|\bhow (?:good|bad|great)\b"
-    r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompare to\b"
+    r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompares? (?:to|with)\b"
     r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+"
     r"(?: ?(?:/|and|or|&) ?[\w-]+)*\??$"
     # a name after "how's", not a manner ("how is the script structured" asks a fact)
@@ -120,7 +121,7 @@ _ASKS_OPINION = re.compile(
     # whether it stands alone, or how it ends in spirit: "does it work on its own", "does it
     # end on a downer"
     r"|\b(?:work|works|hold up|holds up|make sense|makes sense)\b.*\bon (?:its|their) own\b"
-    r"|\bends? on an? (?:downer|high|low|\w+ note)\b"
+    r"|\bends? on an? (?:\w+ )?(?:downer|high|low|\w+ note)\b"
     # how it differs from others: "how is it different from hollywood crime films"
     r"|^how (?:is|was|does) (?:it|this|the (?:film|movie|sequel)) (?:differ|different)\b"
     # which of several is the better: "pusher 1 vs 2, which is better", "is this the best one"

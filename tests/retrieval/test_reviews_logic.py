@@ -414,6 +414,9 @@ def test_opinion_questions_are_told_from_facts(question: str, opinion: bool) -> 
     "is it well directed", "is the thief's character well developed", "are the extras a problem",
     "does it work on its own as a movie", "does it end on a downer",
     "any comedy in it or is it all grim", "how is it different from hollywood crime films",
+    # a judging adjective before the downer, a comparison "with", a side or advice held
+    "does it end on a total downer or what", "how does it compare with the first film",
+    "who was meh or negative about it", "who actually tells ppl to go watch it",
 ])
 def test_opinion_wording_is_recognised_without_the_vector(question: str) -> None:
     assert opinion_intent(question, None, FILM) == "wording"
@@ -562,6 +565,7 @@ def test_the_judgement_asked_is_not_the_topic() -> None:
     ("if i liked the music, how is the acting", False, False),  # an aspect besides
     # the negative reviews' complaints: what is wrong with it
     ("what did the negative reviews complain about", False, True),
+    ("who actually tells ppl to go watch it", True, False),  # telling others to watch it
 ])
 def test_whether_to_watch_it_and_what_is_wrong_with_it_are_asked(question: str, worth: bool,
                                                                   faults: bool) -> None:
