@@ -101,8 +101,8 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
     first, last, score = best
     if (answer_type == "person" and first > 0 and _PRONOUN_START.match(passage.text, spans[first][0])
             and spans[last][1] - spans[first - 1][0] <= max_chars):
-        # "He then reminds Tonny that he owes him money": who "he" is, the sentence before says
-        # ("His cell-mate delivers a monologue"), and whom is what was asked
+        # "He then reminds Jon that he owes him money": who "he" is, the sentence before says
+        # ("His cell-mate sings to him"), and whom is what was asked
         return first - 1, last, score
     return best
 

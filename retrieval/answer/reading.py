@@ -102,7 +102,7 @@ class QuoteReader:
         near = _near_noun(quote, noun) if noun else None
         if noun and near is None and noun not in _REGIONS:
             return False  # "which prison": a name beside the prison, not a city elsewhere
-        # the words of the names of those the quote mentions: "Kurt the Cunt" is Kurt's
+        # the words of the names of those the quote mentions: "Jon the Knife" is Jon's
         # nickname, its second capital no one else's name
         named = {w for e in self.mentioned(quote)
                  if self.knowledge.entity(e).kind in ("person", "character")

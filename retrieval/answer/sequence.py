@@ -15,13 +15,13 @@ from retrieval.knowledge.lexicon import relation_surface
 # the question's next clause or its end
 _AFTER = re.compile(r"\bafter (?!(?:the |that |this )?(?:first|second|third|original|last|"
                     r"previous|other|credits|movie|film|story|sequel|end|ending|events)\b)"
-                    r"(?!(?:pusher|part) )"
+                    r"(?!part )"
                     r"((?:he|she|they|it|[a-z]+) [a-z' ]{3,60}?|[a-z]+ing [a-z' ]{2,60}?)"
                     r"(?=,| (?:what|who|whom|where|how|why|when|which|does|did|do|is|was)\b|\W*$)")
 # "what sets ann off right before she hits jon": what leads to the event, told before it
 _BEFORE = re.compile(r"\b(?:right |just |shortly )?before (?!(?:the |that |this )?(?:first|second|third|"
                      r"original|last|previous|other|credits|movie|film|story|sequel|end|ending|"
-                     r"events)\b)(?!(?:pusher|part) )"
+                     r"events)\b)(?!part )"
                      r"((?:he|she|they|it) [a-z' ]{3,60}?|[a-z]+ing [a-z' ]{2,60}?)"
                      r"(?=,| (?:what|who|whom|where|how|why|when|which|does|did|do|is|was)\b|\W*$)")
 # "jon sinks the boat and then what does ann do": the event first, then what follows
