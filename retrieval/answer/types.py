@@ -181,7 +181,7 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"percentage)(?: (?:overall|then|again|lol|tho|though|btw|exactly|"
                           r"now|out of (?:10|ten|5|five|100)))*\W*$")),
     # "what's the first one about": what a story follows, in a sentence that says so
-    ("gist", re.compile(r"^(?:so |and |ok )?what(?:s|'s| is| was| are)? (?:\w+ ){1,5}?(?:about|abt)"
+    ("gist", re.compile(r"^(?:so |and |ok )?what(?:s|'s| is| was| are)? (?:[\w'’-]+ ){1,5}?(?:about|abt)"
                         r"(?: again| then| even| exactly)?\W*$"
                         r"|^(?:so |and |ok )?(?:what(?:s|'s| is| was)? )?(?:the |its |it's )?"
                         r"(?:plot|story|storyline|premise|synopsis|summary|plot summary)"
