@@ -31,6 +31,7 @@ from retrieval.answer.types import (
     named_place_noun,
 )
 from retrieval.answer.verify import (
+    ANCHOR_SHARE,
     Anchor,
     Candidate,
     Verdict,
@@ -146,8 +147,9 @@ class Judge:
             passage_names = self._mentioned(p.text) | quote_names
             if i in evidence:  # the graph's chain already ties the named owner to this passage
                 passage_names |= set(analysis.entities)
+            share = anchor_share(terms, anchors, quote_names.__contains__)
             candidates.append(Candidate(
-                i, shown.quotes[i], anchor_share(terms, anchors, quote_names.__contains__),
+                i, shown.quotes[i], share,
                 anchor_share(whole, anchors, passage_names.__contains__),
                 anchor_share(terms | term_set(p.text), anchors, passage_names.__contains__,
                              names_only=True),
@@ -156,7 +158,11 @@ class Judge:
                 # The checks below matter to one answer type each: computed only for it.
                 new_name=(kind != "person"
                           or bool(self.reader.name_runs(shown.quotes[i]) - asked_names)),
+                # "whats the name of the gun dealer guy", of no one named: a cast line's
+                # description is of the part it names, however long it is
                 near_name=(not (kind == "name" or by_relation)
+                           or kind == "name" and p.kind == "cast" and not analysis.mentions
+                           and bool(anchors) and share >= ANCHOR_SHARE
                            or self.reader.name_near(shown.quotes[i], near_anchors, asked_names,
                                                      relation_stems | own_words)),
                 proper_share=(self.reader.names_other_part(shown.quotes[i], anchors,

@@ -283,7 +283,7 @@ def says_its_type(folded_question: str) -> bool:
 
 
 # "whats the cellmates name", "whats the baby called (in part 3)": a name is asked
-_NAMED = re.compile(r"\bnam(?:e|es|ed|ing)\b|'?s (?:\w+ ){0,2}called(?: in(?: \w+){1,3})?\W*$")
+_NAMED = re.compile(r"\bnam(?:e|es|ed|ing)\b|'?s (?:\w+ )?called(?: in(?: \w+){1,3})?\W*$")
 
 
 def expected_type(folded_question: str) -> AnswerType:

@@ -459,4 +459,4 @@ def test_a_brand_and_a_name_called_in_another_film_are_names() -> None:
     assert asks_brand("what brand of beer do they drink") and asks_brand("which make of car")
     assert not asks_brand("what kind of car")
     assert expected_type("whats milo's daughter called in pusher 3") == "name"
-    assert expected_type("whats the baby called") == "name"
+    assert expected_type("whats that style called") == "other"  # a term, not a name

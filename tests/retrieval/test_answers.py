@@ -775,3 +775,10 @@ def test_what_comes_right_before_an_event_is_the_sentence_before_it(engine) -> N
 def test_a_described_character_is_found_below_the_first_passages(engine) -> None:
     # "the guy whose wedding it is": the plot's "At Øs wedding reception", ranked sixth
     assert_quoted(engine.answer("who plays the guy whose wedding it is"), "Hagen-Traberg")
+
+
+def test_the_name_of_someone_described_is_the_cast_line_of_the_description(engine) -> None:
+    answer = engine.answer("whats the name of the gun dealer guy")
+    assert_quoted(answer, "Ilyas Agac as Muhammed")
+    # …not a cast line that shares none of the description's words
+    assert not engine.answer("whats the cellmates name").answered
