@@ -212,6 +212,10 @@ _EXPLICIT: tuple[tuple[str, re.Pattern[str]], ...] = (
 _WH = re.compile(r"\b(who|whom|whose|whos|what|whats|which|when|where|why|how)\b")
 _AUX = re.compile(r"^(?:is|are|was|were|do|does|did|can|could|has|have|had|will|would|should|"
                   r"isn't|doesn't|didn't|wasn't)\b")
+# A "when" clause (no auxiliary after "when"), then the question itself
+_AFTER_WHEN = re.compile(r"^when (?!(?:is|are|was|were|do|does|did|can|could|has|have|had|will|"
+                         r"would|should|'s)\b)[\w' ]{6,}?,? \b((?:who|whom|whose|what|whats|which|"
+                         r"where|why|how)\b.*)$")
 # Places and establishments people ask for by name ("which club", "the name of the bar").
 _PLACES = (r"(?:city|country|town|place|location|street|road|neighbou?rhood|district|village|island|"
            r"club|nightclub|bar|pub|cafe|restaurant|hotel|motel|brothel|casino|shop|store|garage|"
@@ -293,6 +297,11 @@ def expected_type(folded_question: str) -> AnswerType:
         if rule.search(q):
             return answer_type
     wh = _WH.search(q)
+    if (wh is not None and wh.group(1) == "when" and wh.start() == 0
+            and (main := _AFTER_WHEN.search(q)) is not None):
+        # "when he goes to his dad after all that, what is he hoping for": the clause says
+        # when; the question is the one after it
+        return expected_type(q[main.start(1):])
     if _AUX.match(q):
         return "yesno"  # "did the men who advised…": a relative "who" asks for no one
     if wh is not None and _NAMED.search(q) and wh.group(1) in (
