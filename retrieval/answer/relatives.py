@@ -7,7 +7,7 @@ from __future__ import annotations
 from retrieval.knowledge.graph import Knowledge, Link
 from retrieval.knowledge.lexicon import COMPOSED, COMPOSED_ALSO, REDUCED, relation_matches
 
-_MUTUAL = frozenset({"partner", "spouse", "friend", "ex"})  # relations both ways alike
+_MUTUAL = frozenset({"partner", "spouse", "friend", "associate", "ex"})  # both ways alike
 
 
 def follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...]
