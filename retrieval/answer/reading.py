@@ -198,7 +198,11 @@ class QuoteReader:
                 continue
             for j in range(max(0, i - NAME_WINDOW), min(len(tokens), i + NAME_WINDOW + 1)):
                 w = tokens[j]
-                if j != i and w[:1].isupper() and fold(w) not in asked and not opens[j]:
+                # …unless it is someone's very name, as a subject ("Jon takes the child"; not
+                # the possessive "Jons dad")
+                if j != i and w[:1].isupper() and fold(w) not in asked and (
+                        not opens[j] or any(self.knowledge.entity(e).kind in ("person", "character")
+                                            for e in self.knowledge.by_alias.get(fold(w), ()))):
                     return True
         return False
 

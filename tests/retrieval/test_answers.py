@@ -784,3 +784,10 @@ def test_the_name_of_someone_described_is_the_cast_line_of_the_description(engin
     assert_quoted(answer, "Ilyas Agac as Muhammed")
     # …not a cast line that shares none of the description's words
     assert not engine.answer("whats the cellmates name").answered
+
+
+def test_a_name_opening_the_sentence_beside_the_relative_answers_who(engine) -> None:
+    # "Tonny takes the child": a known name as the sentence's subject is a name all the same
+    assert_quoted(engine.answer("who ends up with the baby at the end"), "Tonny takes the child")
+    # …but a possessive opening the sentence is not whom the relative is of
+    assert not engine.answer("whats the name of refns dad").answered
