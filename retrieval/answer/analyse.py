@@ -144,7 +144,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     words = FOLDED_WORD.findall(folded.replace("'s ", " ").replace("’s ", " "))
     content = [w for w in words if w not in STOPWORDS]
     answer_type = expected_type(folded)
-    relation = restated(relation_tokens(folded))
+    # "who does he say is like a son to him": a likeness, no relation asked
+    relation = restated(relation_tokens(_SIMILE.sub(" ", folded)))
     asks_actor = bool(ASKS_ACTOR_STRICT.search(folded))
     entities, spans, mentions = find_entities(question, words, knowledge, is_name,
                                               lenient=asks_actor or answer_type == "person",
@@ -205,6 +206,9 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         role=crew_role(folded),
         clause=bool(DESCRIBED.search(folded)),
     )
+
+
+_SIMILE = re.compile(r"\blike (?:a|an) (?:\w+ )?\w+")
 
 
 def _follow_relation(r: _Resolution, knowledge: Knowledge, folded: str, words: list[str],

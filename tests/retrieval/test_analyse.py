@@ -461,3 +461,8 @@ def test_a_brand_and_a_name_called_in_another_film_are_names() -> None:
     assert not asks_brand("what kind of car")
     assert expected_type("whats milo's daughter called in pusher 3") == "name"
     assert expected_type("whats that style called") == "other"  # a term, not a name
+
+
+def test_a_likeness_asks_no_relation(engine) -> None:
+    assert engine.answer("who does the duke say is like a son to him").analysis.get("relation") in (None, [])
+    assert engine.answer("who plays the dukes son").analysis.get("relation") == ["son"]
