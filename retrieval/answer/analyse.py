@@ -91,6 +91,7 @@ class Analysis:
     typed_by_words: bool = True  # the question's own words set the type, not a field it names
     reviews: frozenset[int] = frozenset()  # passages of the reviews the question points at
     kind_of: str = ""  # "what kind of gun": the thing whose kind is asked ("gun")
+    real_life: bool = False  # "what does x do in real life": the actor, not the part a line lists
     cites_review: bool = False  # "a review said…", "according to the reviews": a review says
     who_wrote: bool = False  # "which reviewer said…": the answer is a review's author
     role: str = ""  # "the casting director": a crew role no infobox line holds, as written
@@ -201,6 +202,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         wants_actor=asks_actor and r.answer_type in ("person", "other"),
         typed_by_words=typed_by_words,
         kind_of=next(iter(KIND_OF.findall(folded)), ""),
+        real_life=bool(_REAL_LIFE.search(folded)),
         cites_review=cites_review,
         who_wrote=who_wrote,
         role=crew_role(folded),
@@ -208,6 +210,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     )
 
 
+_REAL_LIFE = re.compile(r"\b(?:irl|in real life|real[- ]life|in reality|off[- ]?screen)\b")
 _SIMILE = re.compile(r"\blike (?:a|an) (?:\w+ )?\w+")
 
 

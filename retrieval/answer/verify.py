@@ -270,6 +270,14 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     if analysis.kind_of and not candidates[first].kind_stated:
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        f"the closest passage speaks of a {analysis.kind_of} but not of its kind")
+    if analysis.real_life and candidates[first].listing:
+        # "what does x do in real life": a cast line says whom x plays, not who x is
+        line = candidates[first]
+        first = next((i for i, c in enumerate(candidates) if not c.listing
+                      and c.name_share >= line.name_share > 0.0), -1)
+        if first < 0:
+            return Verdict(False, min(confidence, threshold - 0.01), 0,
+                           "the cast list says whom the actor plays, not who they are in real life")
     resolved = candidates[first].is_evidence and bool(analysis.evidence)
     if resolved:
         confidence = max(confidence, RESOLVED_CONFIDENCE)

@@ -208,6 +208,8 @@ def test_what_follows_an_event_is_the_sentence_after_it(engine, question, needle
     # a product's name is nobody's: quotes naming only the film's people do not say it
     ("what brand of beer do they drink at the wedding", "holds a name"),
     ("what brand of cars do they nick in the heist", "holds a name"),
+    # a cast line says whom an actor plays, not who they are
+    ("what does linse kessler do in real life", "not who they are in real life"),
 ])
 def test_what_the_documents_do_not_say_is_refused_for_that_reason(engine, question, why) -> None:
     answer = engine.answer(question)
@@ -791,3 +793,9 @@ def test_a_name_opening_the_sentence_beside_the_relative_answers_who(engine) -> 
     assert_quoted(engine.answer("who ends up with the baby at the end"), "Tonny takes the child")
     # …but a possessive opening the sentence is not whom the relative is of
     assert not engine.answer("whats the name of refns dad").answered
+
+
+def test_who_an_actor_is_in_real_life_is_not_their_cast_line(engine) -> None:
+    answer = engine.answer("who is kurt nielsen irl")
+    assert_quoted(answer, "true gangster")
+    assert answer.results[0].citation != "Wikipedia — Pusher II › Cast"
