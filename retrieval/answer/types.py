@@ -224,8 +224,9 @@ _PLACES = (r"(?:city|country|town|place|location|street|road|neighbou?rhood|dist
            # and works people ask for by name: "what song plays at the wedding"
            r"song|track|tune|album|band|book|novel)")
 _WHAT_NOUN = (
-    ("person", re.compile(r"^(?:which|what) (?:actor|actress|character|guy|man|woman|girl|person|"
-                          r"people|director|composer|editor|writer|cinematographer|producer)\b")),
+    ("person", re.compile(r"^(?:which|what) (?:(?:\d+|two|three|four|five) )?(?:actors?|actress(?:es)?|"
+                          r"characters?|guys?|man|men|woman|women|girls?|persons?|people|"
+                          r"directors?|composers?|editors?|writers?|cinematographers?|producers?)\b")),
     ("place", re.compile(rf"^(?:which|what) {_PLACES}\b")),
     # "what day of his sentence" counts days of something else, no calendar date
     ("date", re.compile(r"^(?:which|what) (?:exact |specific |release |premiere )?(?:date|month"

@@ -28,6 +28,7 @@ def chain(a: Analysis) -> list[tuple[str, str, str]]:
 # --- answer types ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("question", "answer_type"), [
+    ("which 3 actors did reviewers praise", "person"),  # a count and a plural
     ("when he gets out of prison who does he visit first", "person"),  # a when clause first
     ("what's the first movie's plot about", "gist"),  # a possessive on the way
     ("who plays tonny", "person"),
