@@ -210,7 +210,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     )
 
 
-_REAL_LIFE = re.compile(r"\b(?:irl|in real life|real[- ]life|in reality|off[- ]?screen|an? (?:actual|real))\b")
+_REAL_LIFE = re.compile(r"\b(?:irl|in real life|real[- ]life|in reality|off[- ]?screen"
+                        r"|an? (?:actual|real))\b")
 _SIMILE = re.compile(r"\blike (?:a|an) (?:\w+ )?\w+")
 
 

@@ -21,7 +21,7 @@ from retrieval.answer.aftermath import Aftermath
 from retrieval.answer.analyse import Analysis
 from retrieval.answer.calibrate import Calibration, signals
 from retrieval.answer.position import POSITION_STEMS
-from retrieval.answer.reading import QuoteReader
+from retrieval.answer.reading import QuoteReader, of_another
 from retrieval.answer.retrieve import Shown
 from retrieval.answer.types import (
     asks_brand,
@@ -164,7 +164,11 @@ class Judge:
                            or kind == "name" and p.kind == "cast" and not analysis.mentions
                            and bool(anchors) and share >= ANCHOR_SHARE
                            or self.reader.name_near(shown.quotes[i], near_anchors, asked_names,
-                                                     relation_stems | own_words)),
+                                                     relation_stems | own_words)
+                           # "who plays the baby": a cast line for "the mother of Xs child"
+                           # is the mother's, the child only the one she is mother of
+                           and not (by_relation and p.kind == "cast" and of_another(
+                               shown.quotes[i], relation_stems | own_words))),
                 proper_share=(self.reader.names_other_part(shown.quotes[i], anchors,
                                                             passage_names.__contains__)
                               if analysis.other_film else 1.0),

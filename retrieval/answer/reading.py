@@ -249,3 +249,15 @@ def _opens_sentence(text: str, start: int) -> bool:
     """Whether the word at `start` opens a sentence: its capital says nothing about a name."""
     before = text[:start].rstrip()
     return not before or before[-1] in ".!?:"
+
+
+OF_WINDOW = 3  # words back from a noun to the "of" that makes it whom another is described by
+
+
+def of_another(line: str, stems: set[str]) -> bool:
+    """Whether a cast line's description holds the asked words only after an "of" ("Ann: the
+    mother of Jons child" describes the mother, not the child), so it is no line of theirs."""
+    description = line.partition(":")[2]
+    tokens = [fold(w) for w in re.findall(r"[\w’'-]+", description)]
+    found = [i for i, w in enumerate(tokens) if stem(w) in stems]
+    return bool(found) and all("of" in tokens[max(0, i - OF_WINDOW):i] for i in found)

@@ -210,6 +210,8 @@ def test_what_follows_an_event_is_the_sentence_after_it(engine, question, needle
     ("what brand of cars do they nick in the heist", "holds a name"),
     # a cast line says whom an actor plays, not who they are
     ("what does linse kessler do in real life", "not who they are in real life"),
+    # "the mother of Tonnys child" is the mother's line, not the child's
+    ("who plays the baby", "beside the words for the child"),
 ])
 def test_what_the_documents_do_not_say_is_refused_for_that_reason(engine, question, why) -> None:
     answer = engine.answer(question)

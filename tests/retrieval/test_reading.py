@@ -42,3 +42,13 @@ def test_a_title_the_passages_quote_is_another_work(reader) -> None:
 def test_a_capitalised_title_no_passage_writes_is_foreign(reader) -> None:
     assert reader.foreign_title("Who directed Reservoir Dogs?") == "Reservoir Dogs"
     assert reader.foreign_title("Who plays Tonny?") is None
+
+
+def test_a_cast_line_holding_the_asked_words_after_of_describes_another() -> None:
+    from retrieval.answer.reading import of_another
+    from retrieval.text import stem
+    line = "Ann Holm as Ann: A nurse and the mother of Jons child."
+    assert of_another(line, {stem("child")})
+    assert not of_another(line, {stem("mother")})
+    assert not of_another("Bo Ek as Bo: A gun dealer.", {stem("dealer")})
+    assert not of_another(line, {stem("uncle")})  # not there at all: nothing to say
