@@ -92,6 +92,7 @@ class Analysis:
     reviews: frozenset[int] = frozenset()  # passages of the reviews the question points at
     kind_of: str = ""  # "what kind of gun": the thing whose kind is asked ("gun")
     real_life: bool = False  # "what does x do in real life": the actor, not the part a line lists
+    asks_job: bool = False  # "what does x do for a living": an occupation, not a relation
     cites_review: bool = False  # "a review said…", "according to the reviews": a review says
     who_wrote: bool = False  # "which reviewer said…": the answer is a review's author
     role: str = ""  # "the casting director": a crew role no infobox line holds, as written
@@ -203,6 +204,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         typed_by_words=typed_by_words,
         kind_of=next(iter(KIND_OF.findall(folded)), ""),
         real_life=bool(_REAL_LIFE.search(folded)),
+        asks_job=bool(_ASKS_JOB.search(folded)),
         cites_review=cites_review,
         who_wrote=who_wrote,
         role=crew_role(folded),
@@ -212,6 +214,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
 
 _REAL_LIFE = re.compile(r"\b(?:irl|in real life|real[- ]life|in reality|off[- ]?screen"
                         r"|an? (?:actual|real))\b")
+_ASKS_JOB = re.compile(r"\b(?:for a living|(?:line of|kind of|type of) work|job|jobs|occupation|"
+                       r"profession|trade|work as|works as|worked as)\b")
 _SIMILE = re.compile(r"\blike (?:a|an) (?:\w+ )?\w+")
 
 

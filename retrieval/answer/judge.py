@@ -184,7 +184,9 @@ class Judge:
                 states_relation=(kind == "person" and bool(own_words)
                                  and self.reader.states_relation(shown.quotes[i], analysis,
                                                                   asked_names, own_words)),
-                listing=p.kind == "cast"))
+                listing=p.kind == "cast",
+                states_job=not analysis.asks_job or p.kind != "cast"
+                or self.reader.describes_beyond_relations(shown.quotes[i])))
         blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields
                  and not analysis.other_film)  # the other part's field is not this one's
         threshold = self.settings.abstain_threshold

@@ -14,7 +14,7 @@ from retrieval.answer.types import holds_type
 from retrieval.answer.verify import ANCHOR_SHARE, Anchor, anchor_share
 from retrieval.index.bm25 import BM25
 from retrieval.knowledge.graph import Knowledge
-from retrieval.knowledge.lexicon import FIELD_TYPES
+from retrieval.knowledge.lexicon import FIELD_TYPES, relation_word
 from retrieval.passage import Passage
 from retrieval.text import (
     STOPWORDS,
@@ -127,6 +127,15 @@ class QuoteReader:
             len(m.group(1).split()) >= 2 and not self.mentioned(m.group(1).title())
             and not set(content_terms(m.group(1))) <= self._title_terms
             for m in _QUOTED_TITLE.finditer(quote))
+
+    def describes_beyond_relations(self, line: str) -> bool:
+        """Whether a cast line's description says more than whose relative someone is
+        ("A nurse and the mother of Jons child" does; "Jons girlfriend" does not)."""
+        description = line.partition(":")[2]
+        return any(w not in STOPWORDS and not relation_word(w) and not w[:1].isdigit()
+                   and not self.mentioned(m.group(0).title())
+                   for m in re.finditer(r"[\w’'-]+", description)
+                   for w in [fold(m.group(0))])
 
     def states_relation(self, quote: str, analysis: Analysis, asked: set[str],
                          own_words: set[str]) -> bool:

@@ -73,6 +73,7 @@ class Candidate:
     dated_part: bool = True  # "when did part 3 come out": a year in a sentence naming part 3
     counts: bool = True  # "how many cars": a number beside the cars, not any number
     listing: bool = False  # a cast list's line: who someone is, never what they do
+    states_job: bool = True  # a cast line's description says more than relations ("Ann's sister")
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -270,6 +271,12 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
     if analysis.kind_of and not candidates[first].kind_stated:
         return Verdict(False, min(confidence, threshold - 0.01), first,
                        f"the closest passage speaks of a {analysis.kind_of} but not of its kind")
+    if (analysis.asks_job and candidates[first].listing and not candidates[first].is_evidence
+            and not candidates[first].states_job):
+        # "what does x do for a living": a cast line that only says whose girlfriend x is
+        # says no job
+        return Verdict(False, min(confidence, threshold - 0.01), first,
+                       "the cast line says whom the character is related to, not a job")
     if analysis.real_life and candidates[first].listing:
         # "what does x do in real life": a cast line says whom x plays, not who x is
         line = candidates[first]

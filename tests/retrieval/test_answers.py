@@ -212,6 +212,8 @@ def test_what_follows_an_event_is_the_sentence_after_it(engine, question, needle
     ("what does linse kessler do in real life", "not who they are in real life"),
     # "the mother of Tonnys child" is the mother's line, not the child's
     ("who plays the baby", "beside the words for the child"),
+    # "Maria Erwolter as Gry: Øs girlfriend" says whose girlfriend, not what she does
+    ("what does gry do for a living", "not a job"),
 ])
 def test_what_the_documents_do_not_say_is_refused_for_that_reason(engine, question, why) -> None:
     answer = engine.answer(question)
@@ -801,3 +803,11 @@ def test_who_an_actor_is_in_real_life_is_not_their_cast_line(engine) -> None:
     answer = engine.answer("who is kurt nielsen irl")
     assert_quoted(answer, "true gangster")
     assert answer.results[0].citation != "Wikipedia — Pusher II › Cast"
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("what does charlotte do for a living", "A prostitute"),
+    ("whats kurts job", "pimp and drug dealer"),
+])
+def test_a_job_asked_is_a_cast_line_saying_more_than_relations(engine, question, line) -> None:
+    assert_quoted(engine.answer(question), line)
