@@ -202,7 +202,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         by_field=by_field, position=position, unresolved=r.unresolved, no_part=no_part,
         wants_actor=asks_actor and r.answer_type in ("person", "other"),
         typed_by_words=typed_by_words,
-        kind_of=next(iter(KIND_OF.findall(folded)), ""),
+        kind_of=next(iter(KIND_OF.findall(folded) or _WHICH_THING.findall(folded)), ""),
         real_life=bool(_REAL_LIFE.search(folded)),
         asks_job=bool(_ASKS_JOB.search(folded)),
         cites_review=cites_review,
@@ -214,6 +214,8 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
 
 _REAL_LIFE = re.compile(r"\b(?:irl|in real life|real[- ]life|in reality|off[- ]?screen"
                         r"|an? (?:actual|real))\b")
+# "what gun does he buy": which one, as "what kind of gun" asks
+_WHICH_THING = re.compile(r"^(?:what|which) ([a-z]{3,}) (?:does|did|do)\b")
 _ASKS_JOB = re.compile(r"\b(?:for a living|(?:line of|kind of|type of) work|job|jobs|occupation|"
                        r"profession|trade|work as|works as|worked as)\b")
 _SIMILE = re.compile(r"\blike (?:a|an) (?:\w+ )?\w+")
