@@ -126,7 +126,9 @@ def holds_type(text: str, answer_type: AnswerType, names: Callable[[str], bool] 
     capitalised words inside a sentence counts as a name.
     """
     if answer_type in ("person", "name"):
-        return (names(text) if names else False) or bool(_CAP_PAIR.search(text))
+        # a run in capitals is a title or a shout ("DRIVE and ONLY GOD FORGIVES"), no name
+        return (names(text) if names else False) or any(
+            not m.group(0).isupper() for m in _CAP_PAIR.finditer(text))
     if answer_type == "title":
         # a film is named by its title: quoted, whatever its case ("the end of 'grey
         # harbour'"), or capitalised inside a sentence and nobody's name ("saw him in Far Away")

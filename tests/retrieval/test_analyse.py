@@ -114,6 +114,9 @@ def test_a_year_question_is_pointed_at_the_lead(engine) -> None:
 
 @pytest.mark.parametrize(("text", "answer_type", "holds"), [
     ("Pusher II is a 2004 Danish crime film.", "year", True),
+    # a title written in capitals is nobody's name; a capitalised name is
+    ("music that would feature in DRIVE and ONLY GOD FORGIVES", "person", False),
+    ("the score is by Peter Peter, who did it well", "person", True),
     ("I gave it 7/10 stars.", "year", False),
     ("Apparently not, but he did sustain some brain damage.", "year", False),
     ("runtime = 100 minutes", "duration", True),
