@@ -217,7 +217,7 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
                  "who is in the film", "who is in the movie", "cast list", "full cast", "cast members"),
     "narrator": ("narrator", "narrated", "narrates"),
     "music": ("music", "composer", "composed", "score", "soundtrack", "scored"),
-    "cinematography": ("cinematography", "cinematographer", "dp", "photography",
+    "cinematography": ("cinematography", "cinematographer", "dp", "dop", "photography",
                        "director of photography", "shot it", "camera", "lensed", "filmed it"),
     "editing": ("editing", "editor", "editors", "edited", "edit", "cut"),
     "studio": ("studio", "studios", "production company", "production companies",

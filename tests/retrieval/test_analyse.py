@@ -166,6 +166,7 @@ def test_an_amount_with_an_adjective_before_its_currency() -> None:
     ("who cut it", "editing"),
     ("who shot it", "cinematography"),
     ("who was the cinematographer", "cinematography"),
+    ("who was the dop", "cinematography"),  # director of photography
     ("who did the music", "music"),
     ("who composed the score", "music"),
     ("who wrote it", "writer"),
