@@ -300,7 +300,7 @@ def _follow_part(r: _Resolution, knowledge: Knowledge, folded: str, entities: li
             # "who does x play", of someone credited with no part (a name in the cast list
             # with no character, or crew): no passage says, whatever mentions x
             no_part = knowledge.entity(askees[0]).name
-    elif r.answer_type in ("person", "other") and not DESCRIBED.search(folded) and (asks_actor or (
+    elif r.answer_type in ("person", "other", "name") and not DESCRIBED.search(folded) and (asks_actor or (
             r.answer_type == "person" and not r.relation and bool(ASKS_ACTOR.search(folded)))):
         for c in [t for t in r.targets if knowledge.entity(t).kind == "character"]:
             links = _best_first(knowledge.links_from.get(c, ()), "played_by")

@@ -163,6 +163,10 @@ class Judge:
                 near_name=(not (kind == "name" or by_relation)
                            or kind == "name" and p.kind == "cast" and not analysis.mentions
                            and bool(anchors) and share >= ANCHOR_SHARE
+                           # "the guy playing red, whats his name": the line the graph read
+                           # the actor from
+                           or kind == "name" and i in evidence
+                           and any("play" in h.relation for h in analysis.hops)
                            or self.reader.name_near(shown.quotes[i], near_anchors, asked_names,
                                                      relation_stems | own_words)
                            # "who plays the baby": a cast line for "the mother of Xs child"

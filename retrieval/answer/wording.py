@@ -84,7 +84,10 @@ SOMEONE = frozenset("guy called woman man girl boy lady dude person chick bloke 
 # "the guy who…", "the woman with…", "the guy ann gets the gun from" (a clause without its
 # "who"): a description of someone, whose names are not who is asked for.
 DESCRIBED = re.compile(r"\b(?:the|that|this) (?:guy|man|woman|girl|boy|person|one|dude|chick|"
-                       r"lady|character|bloke|fella|kid) (?:who|that|with|from|in|(?!(?:lol|pls|"
+                       r"lady|character|bloke|fella|kid) "
+                       # "the guy playing red" names the actor of a part, no description
+                       r"(?!(?:who |that )?(?:plays|played|playing|portrays|portrayed|portraying)\b)"
+                       r"(?:who|that|with|from|in|(?!(?:lol|pls|"
                        r"please|btw|tho|though|again|exactly|then|here|there|is|was|in|of|"
                        r"and|or)\b)[a-z]+ \w)")
 

@@ -55,6 +55,8 @@ def test_the_cast_line_answers_who_plays_what_and_who_is_whose(engine, question,
     ("who plays tonnys uncle (his dads brother)", "Karsten Schrøder as Red"),
     # a partner in crime is the partner's too: "Tonnys original partner Frank"
     ("who plays franks ex sidekick", "Mads Mikkelsen as Tonny"),
+    # the actor of a part, asked by name: "the guy playing x" describes no one
+    ("the guy playing red, whats his name", "Karsten Schrøder as Red"),
 ])
 def test_alias_and_relation_questions_quote_the_cast_line(engine, question, line) -> None:
     answer = engine.answer(question)
