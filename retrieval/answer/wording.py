@@ -48,7 +48,7 @@ FILLER = frozenset("like lol wise u ur ya yeah ok okay pls please hey guys someo
                    "thing things stuff lot lots bit kind sort way since ago until according "
                    "review reviews reviewer reviewers critic critics say said think thought "
                    "happen happens happened wanna gonna gotta dude dudes take takes taking "
-                   "name called".split())
+                   "name called irl".split())
 TYPE_WORDS = frozenset("year years decade date day month when long much many old time "
                        "minutes hours money cash worth price city town country place location "
                        "set colour color number whose whom".split())

@@ -816,3 +816,7 @@ def test_who_an_actor_is_in_real_life_is_not_their_cast_line(engine) -> None:
 ])
 def test_a_job_asked_is_a_cast_line_saying_more_than_relations(engine, question, line) -> None:
     assert_quoted(engine.answer(question), line)
+
+
+def test_irl_is_chat_filler_no_word_an_answer_must_hold(engine) -> None:
+    assert_quoted(engine.answer("who was 'the cunt' irl"), "Kurt Nielsen, who was a true gangster")
