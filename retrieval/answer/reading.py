@@ -131,11 +131,8 @@ class QuoteReader:
     def describes_beyond_relations(self, line: str) -> bool:
         """Whether a cast line's description says more than whose relative someone is
         ("A nurse and the mother of Jons child" does; "Jons girlfriend" does not)."""
-        description = line.partition(":")[2]
         return any(w not in STOPWORDS and not relation_word(w) and not w[:1].isdigit()
-                   and not self.mentioned(m.group(0).title())
-                   for m in re.finditer(r"[\w’'-]+", description)
-                   for w in [fold(m.group(0))])
+                   and not self.mentioned(raw.title()) for raw, w in description_words(line))
 
     def states_relation(self, quote: str, analysis: Analysis, asked: set[str],
                          own_words: set[str]) -> bool:
@@ -263,10 +260,15 @@ def _opens_sentence(text: str, start: int) -> bool:
 OF_WINDOW = 3  # words back from a noun to the "of" that makes it whom another is described by
 
 
+def description_words(line: str) -> list[tuple[str, str]]:
+    """The words of a cast line's description ("Ann Holm as Ann: A nurse…"), as written and
+    folded."""
+    return [(w, fold(w)) for w in re.findall(r"[\w’'-]+", line.partition(":")[2])]
+
+
 def of_another(line: str, stems: set[str]) -> bool:
     """Whether a cast line's description holds the asked words only after an "of" ("Ann: the
     mother of Jons child" describes the mother, not the child), so it is no line of theirs."""
-    description = line.partition(":")[2]
-    tokens = [fold(w) for w in re.findall(r"[\w’'-]+", description)]
+    tokens = [w for _raw, w in description_words(line)]
     found = [i for i, w in enumerate(tokens) if stem(w) in stems]
     return bool(found) and all("of" in tokens[max(0, i - OF_WINDOW):i] for i in found)
