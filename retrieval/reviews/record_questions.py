@@ -370,9 +370,8 @@ def _title_named(question: str, records: Sequence[ReviewRecord]) -> ReviewRecord
             asked = f" {key(question)} "
             for r in records:
                 title = (key(r.title) if r.title else "").split()
-                if len(title) >= 3 and any(f" {' '.join(title[:n])} " in asked
-                                           for n in range(len(title), min(3, len(title) - 1), -1)
-                                           if n >= 4 or n == len(title)):
+                said = {len(title), *range(4, len(title))}  # the whole title, or 4+ words
+                if len(title) >= 3 and any(f" {' '.join(title[:n])} " in asked for n in said):
                     return r
         return None  # the usual question quotes nothing
     for r in records:
