@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 SourceKind = Literal["wiki", "review", "text"]
-PassageKind = Literal["prose", "infobox", "cast", "lead"]
+# "record": a review's whole record, header lines included (ingest/records.py), cited by
+# answers about the reviews as records and never searched
+PassageKind = Literal["prose", "infobox", "cast", "lead", "record"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +70,14 @@ def citation(p: Passage) -> str:
         path = " › ".join(x for x in (p.doc_title, p.section) if x)
         return f"Wikipedia — {path}"
     return " — ".join(x for x in (p.doc_title, p.section) if x)
+
+
+def span_within(outer: Passage, inner: Passage, start: int, end: int) -> tuple[int, int] | None:
+    """Where `inner.text[start:end]` stands in `outer` (a passage whose seed span holds
+    `inner`'s, as a review's record holds its body passages); None unless verbatim there."""
+    if outer.doc != inner.doc or outer.has_markup or inner.has_markup:
+        return None
+    at = inner.start + start - outer.start
+    if at < 0 or outer.text[at:at + end - start] != inner.text[start:end]:
+        return None
+    return at, at + end - start

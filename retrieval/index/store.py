@@ -3,7 +3,8 @@
 Layout: `CURRENT` names the live build folder `index-<key>-<stamp>/`, which holds
 `manifest.json`, `passages.jsonl`, `vectors.npy`, `sentence_vectors.npy`,
 `passage_sentences.npy`, `dense.faiss`, `bm25.npz`, `bm25_vocab.json`, `knowledge.json`,
-`intent_vectors.npy` (the opinion / fact prototype questions, retrieval/reviews/intent.py) and
+`intent_vectors.npy` (the opinion / fact prototype questions, retrieval/reviews/intent.py),
+`records.jsonl` (each review's whole record as a passage, cited and never searched) and
 the ONNX export `onnx/`, every file checksummed in the manifest. A build writes a temporary
 folder, renames it into place and then swaps `CURRENT` with `os.replace`, so readers never see
 half an index; an exclusive lock stops two processes from building at once. Every folder the
@@ -45,6 +46,7 @@ from retrieval.ingest import (
     CHUNKER_VERSION,
     ChunkSettings,
     build_passages,
+    build_records,
     corpus_hash,
     review_totals,
 )
@@ -53,7 +55,7 @@ from retrieval.passage import Passage
 from retrieval.reviews.intent import INTENT_VERSION, PROTOTYPES
 from retrieval.settings import Settings
 
-INDEX_FORMAT = 11  # 11: "-ish" (about) is no word of its own ("hours-ish")
+INDEX_FORMAT = 12  # 12: records.jsonl, the reviews as whole records (ingest/records.py)
 EMBED_BATCH = 128
 EXPORT_DIR = "onnx"
 Warn = Callable[[str], None]
@@ -76,6 +78,9 @@ class LoadedIndex:
     knowledge: Knowledge  # the film's people, aliases and relations (retrieval/knowledge/)
     # The opinion and fact prototype questions' vectors (retrieval/reviews/intent.py)
     intent_vectors: np.ndarray | None = None
+    # Each review's whole record (header lines, body, helpfulness line) as a passage with an id
+    # after every searchable one: what answers about the reviews as records cite.
+    records: tuple[Passage, ...] = ()
 
 
 def model_id(model_path: Path) -> str:
@@ -167,6 +172,8 @@ def load_index(root: Path, key: dict) -> LoadedIndex:
         bm25 = BM25.load(directory)
         knowledge = Knowledge.from_json((directory / "knowledge.json").read_text(encoding="utf-8"))
         intent = _mapped(directory / "intent_vectors.npy")
+        records = tuple(Passage.from_dict(json.loads(line)) for line in
+                        (directory / "records.jsonl").read_text(encoding="utf-8").splitlines())
     except Exception as e:  # noqa: BLE001 - any failure to read means: rebuild
         raise StaleIndex(f"{type(e).__name__}: {e}") from None
     n = manifest["passage_count"]
@@ -174,10 +181,11 @@ def load_index(root: Path, key: dict) -> LoadedIndex:
     offsets = np.concatenate([[0], np.cumsum(counts)])
     if not (len(passages) == n == vectors.shape[0] == dense.ntotal == bm25.size
             and offsets[-1] == len(passage_sentences)
-            and (len(passage_sentences) == 0 or passage_sentences.max() < len(sentence_vectors))):
+            and (len(passage_sentences) == 0 or passage_sentences.max() < len(sentence_vectors))
+            and all(r.id == n + k for k, r in enumerate(records))):
         raise StaleIndex("index files disagree on the passage count")
     return LoadedIndex(directory, manifest, passages, vectors, sentence_vectors,
-                       passage_sentences, offsets, dense, bm25, knowledge, intent)
+                       passage_sentences, offsets, dense, bm25, knowledge, intent, records)
 
 
 def _mapped(path: Path) -> np.ndarray:
@@ -198,6 +206,7 @@ def build_index(settings: Settings, key: dict, make_encoder: Callable[[], Encode
     _remove_leftovers(root)  # temporary folders of builds that died: ~90 MB each
     passages, blank_fields = build_passages(
         settings.seeds_dir, ChunkSettings(settings.chunk_chars, settings.chunk_overlap))
+    records = build_records(settings.seeds_dir, passages)
     from retrieval.embed.plan import embed_plan
 
     plan = embed_plan(passages, with_context=key["embed_context"])
@@ -217,9 +226,10 @@ def build_index(settings: Settings, key: dict, make_encoder: Callable[[], Encode
             vectors = np.ascontiguousarray(all_vectors[: len(passages)])
             sentence_vectors = np.ascontiguousarray(all_vectors[len(passages):len(plan.texts)])
             intent_vectors = np.ascontiguousarray(all_vectors[len(plan.texts):])
-            with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
-                for p in passages:
-                    f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+            for name, rows in (("passages.jsonl", passages), ("records.jsonl", records)):
+                with open(tmp / name, "w", encoding="utf-8") as f:
+                    for p in rows:
+                        f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
             np.save(tmp / "vectors.npy", vectors)
             np.save(tmp / "sentence_vectors.npy", sentence_vectors)
             np.save(tmp / "passage_sentences.npy", plan.passage_sentence_rows)

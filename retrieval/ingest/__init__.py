@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 CHUNKER_VERSION = "6"  # bump whenever chunk boundaries or passage text can change
 
-__all__ = ["CHUNKER_VERSION", "SEED_SUFFIXES", "ChunkSettings", "build_passages", "corpus_hash",
-           "seed_files"]
+__all__ = ["CHUNKER_VERSION", "SEED_SUFFIXES", "ChunkSettings", "build_passages", "build_records",
+           "corpus_hash", "seed_files"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,17 @@ def build_passages(seeds_dir: Path, cfg: ChunkSettings, *, follow_external_links
         # An index of nothing would only ever abstain (and search code assumes rows exist).
         raise SeedError(f"the seed files in {seeds_dir} have no text to quote (headings only?)")
     return passages, blanks
+
+
+def build_records(seeds_dir: Path, passages: list[Passage], *,
+                  follow_external_links: bool = False) -> list[Passage]:
+    """Each review's whole record (header, body, helpfulness line) as a passage, numbered after
+    `passages` (ingest/records.py): what record questions cite, never searched."""
+    from retrieval.ingest.records import record_passages
+    from retrieval.ingest.seeds import read_seeds
+
+    docs = read_seeds(seeds_dir, follow_external_links=follow_external_links)
+    return record_passages({d.name: d.text for d in docs if d.kind == "review"}, passages)
 
 
 def review_totals(seeds_dir: Path) -> dict[str, int]:

@@ -20,6 +20,7 @@ from retrieval.answer.quote import cut_quote
 from retrieval.answer.result import Answer, Result, abstain_message
 from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
+from retrieval.passage import span_within
 from retrieval.reviews import sentiment
 from retrieval.reviews.aspects import (
     FAULT_ASPECT,
@@ -95,6 +96,8 @@ class ReviewDesk:
         self.title_words = title_words
         self.abstain_message = abstain_message
         rec_of = {pid: n for n, r in enumerate(self.records) for pid in r.passages}
+        # each review's whole record, header lines included: what record answers cite
+        self._whole = {(p.doc, p.review_index): p for p in index.records}
         self._record_of = rec_of
         rows, spans = [], []
         for pid, n in sorted(rec_of.items()):
@@ -369,6 +372,12 @@ class ReviewDesk:
                 continue
             _n, pid, s, e = self._span(int(mine[np.argmax(sims[mine])]))
             p = self.passages[pid]
+            # cited as the whole record: its header holds the rating, title, name and date
+            # the answer rests on
+            whole = self._whole.get(r.key)
+            at = span_within(whole, p, s, e) if whole is not None else None
+            if whole is not None and at is not None:
+                p, (s, e) = whole, at
             results.append(Result(rank=len(results) + 1, score=1.0, quote=p.text[s:e], passage=p))
         analysis = {"type": "record", "record": ra.question.kind, "value": ra.question.value,
                     "fields": [], "relation": [], "entities": [], "named": [], "resolved": [],

@@ -65,3 +65,24 @@ def test_reviews_carry_their_metadata(passages) -> None:
     assert all(p.reviewer and p.date and p.section for p in reviews)
     spoilers = {p.reviewer for p in reviews if p.spoiler}
     assert spoilers == {"kristianbk", "lastliberal"}
+
+
+def test_each_review_record_is_one_verbatim_passage_after_the_searchable_ones(passages, texts
+                                                                              ) -> None:
+    from retrieval.ingest import build_records
+
+    records = build_records(SEEDS, passages)
+    reviews = {(p.doc, p.review_index) for p in passages if p.review_index is not None}
+    assert len(records) == len(reviews) == 25
+    assert [r.id for r in records] == list(range(len(passages), len(passages) + 25))
+    for r in records:
+        assert r.kind == "record" and texts[r.doc][r.start:r.end] == r.text
+        # the header lines open it, the helpfulness line closes it; quotes are body sentences
+        assert r.text.startswith((f"{r.rating}/10\n" if r.rating else "", r.section or ""))
+        assert r.reviewer in r.text.split("\n")[2 if r.rating else 1]
+        last = r.text.rsplit("\n", 1)[-1]
+        assert (f"{r.helpful[0]} out of {r.helpful[1]} found this helpful." in last
+                if r.helpful else "found this helpful" not in r.text)
+        body = [p for p in passages if (p.doc, p.review_index) == (r.doc, r.review_index)]
+        said = {p.text[s:e] for p in body for s, e in p.sentences}
+        assert {r.text[s:e] for s, e in r.sentences} == said

@@ -58,6 +58,36 @@ def test_a_review_is_cited_by_its_sentence_nearest_the_question(engine: Engine) 
     assert a.results[0].quote == "I gave it 7/10 stars."
 
 
+@pytest.mark.parametrize(("question", "header"), [
+    ("what's the lowest rating anyone gave it?", "4/10\nNot Nearly as Good as the First Film\n"
+                                                 "Uriah4330 March 2024"),
+    ("what rating did slake09 give?", "7/10\n"),
+    ("when was the earliest review posted?", "ivansv16 December 2004"),
+])
+def test_a_record_answer_cites_the_whole_review_its_header_included(
+        engine: Engine, question: str, header: str) -> None:
+    # The rating, title, name and date the answer rests on stand in the review's header
+    # lines, which no body passage holds: the cited passage is the review's whole record,
+    # and the quote is still one of its body's sentences.
+    a = engine.answer(question)
+    top = a.results[0]
+    assert top.passage.kind == "record" and header in top.passage.text
+    assert top.passage.id >= len(engine.index.passages)
+    body = engine.index.passages[engine.reviews.records[0].passages[0]]
+    assert top.quote in top.passage.text and top.passage.text.count("\n") >= body.text.count("\n")
+    assert not any(p.kind == "record" for p in engine.index.passages)  # never searched
+
+
+def test_who_said_it_cites_the_review_whose_byline_names_them(engine: Engine) -> None:
+    a = engine.answer("which reviewer said it was as powerful as once were warriors")
+    top = a.results[0]
+    assert top.passage.kind == "record" and "gotchast" in top.passage.text
+    assert "once were warriors" in top.quote.lower() and top.quote in top.passage.text
+    # an ordinary question quoting the same review cites its body passage, as before
+    plain = engine.answer("what film was it as powerful as")
+    assert all(r.passage.kind != "record" for r in plain.results)
+
+
 def test_an_opinion_question_gets_counts_a_split_and_quotes(engine: Engine) -> None:
     a = engine.answer("what did people think of the ending?")
     s = a.reviews
