@@ -226,6 +226,16 @@ def _follow_relation(r: _Resolution, knowledge: Knowledge, folded: str, words: l
     """The relation asked, followed from its owner through the graph in as many hops as the
     documents need; or why it cannot be (no link states it, or it describes the one named)."""
     owners = [e for e in entities if knowledge.entity(e).kind == "character"]
+    if not owners and not _REAL_LIFE.search(folded):
+        # "who plays mads's dad", "the actor's brother": an actor's relatives in the film are
+        # his part's; the documents state the relations of the parts, not of the cast
+        for e in entities:
+            played = _best_first(knowledge.links_to.get(e, ()), "played_by")
+            if knowledge.entity(e).kind == "person" and played:
+                owners.append(played[0].subject)
+                r.hops.append(_hop(knowledge, played[0]))
+                r.notes.append(f"taking the relation as that of {knowledge.entity(e).name}'s "
+                               f"part, {knowledge.entity(played[0].subject).name}")
     if not owners and knowledge.protagonist is not None and PRONOUNS & set(words):
         owners = [knowledge.protagonist]  # "the mother of his kid": the lead's
         r.notes.append(f"taking the pronoun as {knowledge.entity(owners[0]).name}")

@@ -525,6 +525,14 @@ def test_which_reviewer_said_it_names_the_author_from_the_review_record(
     assert answer.summary is not None and answer.summary.startswith(f"From {author}'s review (")
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("who plays mads mikkelsen's dad", "Leif Sylvester"),
+    ("who is mads mikkelsens father in the movie", "Smeden"),
+])
+def test_an_actors_relative_is_his_parts(engine, question, needle) -> None:
+    assert_quoted(engine.answer(question), needle)
+
+
 def test_a_relative_the_question_picks_is_not_the_one_the_link_names(engine) -> None:
     # The cast line makes Tonny the Duke's son; "the little son" is the younger one, whom the
     # plot mentions and no passage names.

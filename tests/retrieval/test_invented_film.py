@@ -217,3 +217,21 @@ def test_what_the_film_is_about_is_the_leads_summing_up(invented, question) -> N
     answer = invented.answer(question)
     assert answer.answered, answer.analysis["decision"]
     assert "it follows a small-time safecracker" in answer.results[0].quote
+
+
+@pytest.mark.parametrize(("question", "actor"), [
+    ("who plays sindri valdorssons uncle", "Björgvin Hallgrímsson"),
+    ("who is sindri valdórsson's mom in the film", "Guðrún"),
+])
+def test_an_actors_relatives_are_his_parts(invented, question, actor) -> None:
+    # the documents state the relations of the parts, not of the cast: the actor named stands
+    # for his part, whose relative is then found as if the part had been named
+    answer = invented.answer(question)
+    quoted(answer, actor)
+    assert answer.analysis["hops"][0]["relation"] == "played by"
+
+
+def test_an_actors_relative_no_line_states_is_refused(invented) -> None:
+    answer = invented.answer("whats sindri valdorssons sister called")
+    assert not answer.answered
+    assert answer.analysis["decision"] == "the documents name no one in that relation"
