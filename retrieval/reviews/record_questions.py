@@ -68,7 +68,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("spoiler", re.compile(r"\bspoilers?\b")),
     ("unrated", re.compile(r"\b(?:unrated|not rated|no (?:star )?(?:rating|score)|without (?:a )?"
                            r"(?:star )?(?:rating|score)"
-                           r"|did(?:n't|nt| not) (?:rate|give (?:it )?(?:a |any )?(?:rating|score))"
+                           r"|did(?:n't|nt| not) (?:rate|give (?:it )?(?:a |any )?(?:star )?"
+                           r"(?:rating|score))"
                            r"|(?:do|does|did)(?:n't|nt| not) (?:have|show|carry) (?:a |any )?(?:star )?"
                            r"(?:ratings?|scores?))\b")),
     # "whose text score doesn't match their star rating": a rating stated in words, differing
@@ -164,7 +165,7 @@ _SCAFFOLD = frozenset(
     distribution breakdown histogram points exist exists existing match matches agree mismatch
     mismatched differ differs different disagree disagrees contradict contradicts inconsistent
     text body stated states own put puts putting add adds added day days month months file
-    claim claims claimed combined altogether sum summed""".split())
+    claim claims claimed combined altogether sum summed dump""".split())
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
@@ -279,8 +280,11 @@ def record_question(question: str, records: Sequence[ReviewRecord],
     if _PERFECT.search(q) and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list)\b", q):
         return RecordQuestion("rating", 10)
     ranked = any(p.search(q) for k, p in patterns if k in _AMONG and k != "spoiler")
-    if given and not ranked and re.search(r"\b(?:who|which|how many|any|anyone|anybody|list|show|"
-                                          r"number of|count of)\b", q):
+    if given and not ranked and re.search(r"\b(?:who|whose|which|how many|any|anyone|anybody|list|"
+                                          r"show|number of|count of|when)\b|^what(?:'s|s| is| was)?"
+                                          r" the (?:title|name|date)\b", q):
+        # ("what's the title of the 4/10 review": the reviews of that rating, whose record
+        # line gives each title, name and date)
         return RecordQuestion("rating", _rating_of(given))
     for kind, pattern in patterns:
         if pattern.search(q):

@@ -299,6 +299,11 @@ def test_a_handle_typed_partially_names_its_reviewer() -> None:
     # a rating the text states, other than the stars
     ("which reviewer's text score doesn't match their star rating", RecordQuestion("mismatch")),
     ("does any review's rating differ from what the text says", RecordQuestion("mismatch")),
+    # a rating names the reviews; what is asked of them, each record line states
+    ("whats the title of the 4/10 review", RecordQuestion("rating", 4)),
+    ("when was the 9/10 review written", RecordQuestion("rating", 9)),
+    ("who didnt give a star rating", RecordQuestion("unrated")),
+    ("how many user reviews are actually shown in the imdb dump", RecordQuestion("count")),
 ])
 def test_record_questions_in_casual_and_composed_wordings(question: str,
                                                           expected: RecordQuestion) -> None:
