@@ -27,6 +27,9 @@ def follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[str
                        if k.relation in ("rel:father", "rel:mother")]
             if inverse:
                 return inverse
+    co = _co_parents(knowledge, owners, relation)
+    if co:
+        return co
     for o in owners:
         # "ann's boyfriend": a partner, a spouse, a friend is the other's too ("Ann: Jon's
         # girlfriend" says Jon is hers), once no owner has the relation stated its own way
@@ -37,6 +40,33 @@ def follow_relation(knowledge: Knowledge, owners: list[int], relation: tuple[str
         if best > 0:
             return [Link(o, k.relation, k.subject, k.passage, k.start, k.end, k.rank)
                     for k, f in mutual if f == best]
+    return []
+
+
+_PARENTS = frozenset({"father", "mother", "parent"})
+_CHILDREN = frozenset({"child", "son", "daughter"})
+
+
+def _co_parents(knowledge: Knowledge, owners: list[int], relation: tuple[str, ...]
+                ) -> list[Link]:
+    """"the dad of ann's baby": whoever's child's mother ann is ("Ann: the mother of Jon's
+    child" says Jon is the father of hers), when no owner has the relation stated its own way.
+    The other parent only: "the mother of ann's baby" is ann herself."""
+    asked = set(relation)
+    parent = asked & _PARENTS
+    if len(relation) != 2 or not parent or not asked & _CHILDREN:
+        return []
+    for o in owners:
+        found = []
+        for k in knowledge.links_to.get(o, ()):
+            said = set(k.relation[4:].split("+")) if k.relation.startswith("rel:") else set()
+            if (len(said) == 2 and said & _CHILDREN and said & _PARENTS
+                    and (parent == {"parent"} or said & _PARENTS == {"parent"}
+                         or said & _PARENTS != parent)):
+                found.append(Link(o, "rel:" + "+".join(relation), k.subject, k.passage,
+                                  k.start, k.end, k.rank))
+        if found:
+            return found
     return []
 
 

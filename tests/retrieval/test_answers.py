@@ -533,6 +533,12 @@ def test_an_actors_relative_is_his_parts(engine, question, needle) -> None:
     assert_quoted(engine.answer(question), needle)
 
 
+def test_the_father_of_the_mothers_child_is_read_from_her_line(engine) -> None:
+    answer = engine.answer("who's the dad of charlotte's baby")
+    assert_quoted(answer, "mother of Tonnys child")
+    assert answer.analysis["hops"][-1]["to"] == "Tonny"
+
+
 def test_a_relative_the_question_picks_is_not_the_one_the_link_names(engine) -> None:
     # The cast line makes Tonny the Duke's son; "the little son" is the younger one, whom the
     # plot mentions and no passage names.

@@ -235,3 +235,11 @@ def test_an_actors_relative_no_line_states_is_refused(invented) -> None:
     answer = invented.answer("whats sindri valdorssons sister called")
     assert not answer.answered
     assert answer.analysis["decision"] == "the documents name no one in that relation"
+
+
+def test_the_other_parent_of_someones_child_is_found_from_either_side(invented) -> None:
+    # "Lilja: Rúnars ex-girlfriend and the mother of his son": the father of her son is Rúnar
+    quoted(invented.answer("who is the father of lilja's son"), "mother of his son")
+    assert invented.answer("who is the father of lilja's son").analysis["hops"][-1]["to"] \
+        == "Rúnar Ólafsson"
+    quoted(invented.answer("who plays the dad of lilja's son"), "Sindri Valdórsson")
