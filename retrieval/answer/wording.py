@@ -48,7 +48,7 @@ FILLER = frozenset("like lol wise u ur ya yeah ok okay pls please hey guys someo
                    "thing things stuff lot lots bit kind sort way since ago until according "
                    "review reviews reviewer reviewers critic critics say said think thought "
                    "happen happens happened wanna gonna gotta dude dudes take takes taking "
-                   "name called irl".split())
+                   "name called irl acc".split())  # "acc to one review": according to
 TYPE_WORDS = frozenset("year years decade date day month when long much many old time "
                        "minutes hours money cash worth price city town country place location "
                        "set colour color number whose whom".split())
@@ -73,7 +73,7 @@ KIND_OF = re.compile(r"\b(?:what|which|wat|whats|what's)(?: \w+)? (?:kind|type|s
 # A question that asks what one of the reviews says: its field words ("some writer") describe,
 # they do not ask for the infobox line.
 CITES_REVIEW = re.compile(r"\b(?:a|one|some|that|this|another|the) (?:user |imdb )?(?:review|reviewer)"
-                          r"\b|\baccording to (?:a |one |the )?(?:review|reviewer)s?\b"
+                          r"\b|\b(?:according|acc) to (?:a |one |the )?(?:review|reviewer)s?\b"
                           r"|\b(?:someone|somebody|anyone|anybody) in the reviews\b"
                           r"|\bin (?:the|a|one) reviews?\b")
 # Where a story takes place, not where something in it happens ("where is it set")

@@ -310,9 +310,18 @@ _JUST_WHO = re.compile(r"^\W*(?:so |and )?(?:who(?:'s|s| is| are| else is)?|whos
                        r"|anyone|everyone|everybody)?\W*$")
 
 
+# "is it over 2 hrs", "is the movie less than 90 minutes": the runtime, compared with a length
+_LONGER_THAN = re.compile(r"^(?:so |and )?(?:is|was|isnt|isn't|is it not) (?:it|this|the (?:film|movie))"
+                          r"(?: \w+)? (?:over|under|more than|less than|longer than|shorter than|at least|"
+                          r"at most|about|around|like|nearly|almost|roughly|close to) (?:an? |half an? |"
+                          r"\d+(?:[.,]\d+)? ?|one |two |three )?(?:hours?|hrs?|h|minutes|mins?)\b")
+
+
 def fields_named(folded: str, *, strong_only: bool = False) -> list[str]:
     """Infobox fields whose vocabulary appears in folded question text, the longest match first."""
     best: dict[str, int] = {}
+    if m := _LONGER_THAN.search(folded):
+        best["runtime"] = len(m.group(0))  # "is it over 2 hrs": the film's length, compared
     for m in _FIELD_RE.finditer(folded):
         word = m.group(0)
         if strong_only and word in WEAK_FIELD_WORDS:

@@ -177,6 +177,8 @@ def test_an_amount_with_an_adjective_before_its_currency() -> None:
     ("what was the budget", "budget"),
     ("how long is the runtime", "runtime"),
     ("is it like 2 hours long?", "runtime"),  # a yes/no check of the runtime
+    ("is it over 2 hrs", "runtime"),  # …or a comparison with a length
+    ("is the movie less than 90 minutes", "runtime"),
     ("who is in the cast", "starring"),
     ("who else is top billed besides the lead", "starring"),
     ("whats the subtitle", "title"),  # the lead's "also known as", not an infobox line

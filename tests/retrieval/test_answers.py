@@ -780,8 +780,18 @@ def test_a_part_or_a_title_the_documents_give_is_still_answered(engine, question
     assert_quoted(answer, needle)
 
 
-def test_a_stated_runtime_to_check_is_answered_by_the_runtime_line(engine) -> None:
-    assert_quoted(engine.answer("is it like 2 hours long?"), "runtime = 100 minutes")
+@pytest.mark.parametrize("question", ["is it like 2 hours long?", "is it over 2 hrs",
+                                      "is it longer than an hour"])
+def test_a_stated_runtime_to_check_is_answered_by_the_runtime_line(engine, question) -> None:
+    assert_quoted(engine.answer(question), "runtime = 100 minutes")
+
+
+def test_acc_to_one_review_cites_a_review_and_asks_nothing(engine) -> None:
+    # "acc" is how people type "according": no subject word the quote must hold
+    answer = engine.answer("how many years after frank cracked tonny's head does it take place "
+                           "acc to one review")
+    assert_quoted(answer, "Eight years")
+    assert answer.analysis["type"] == "duration"
 
 
 @pytest.mark.parametrize(("question", "who"), [
