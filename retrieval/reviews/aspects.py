@@ -28,7 +28,7 @@ _SCAFFOLD = frozenset(
     reckon reckons reckoned didn't didnt don't dont doesn't doesnt not wasn't wasnt actually even
     just really anyone's somebody's talk talks talked mention mentions mentioned describe
     describes described call called thoughts take impressions impression miss missed misses
-    according
+    according rave raves raved raving slam slams slammed criticises criticizes complains par
     watch watched seen time my me any much really actually film movie flick sequel one part so
     there here get got has have had been be being well there's much most many all lot
     nah yeah yes lol pls please bother honestly tbh imo kinda sorta guys even spoilers spoiler

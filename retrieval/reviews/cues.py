@@ -31,9 +31,12 @@ _VERDICT = (r"(?:like[ds]?|love[ds]?|hate[ds]?|dislike[ds]?|enjoy(?:ed|s)?|prefe
 _TALK = (r"(?:talk(?:s|ed)?|mention(?:s|ed)?|bring(?:s)? up|brought up|discuss(?:es|ed)?|"
          r"describe[ds]?|miss(?:es|ed)?|call(?:s|ed)?|consider(?:s|ed)?|agree[ds]?|"
          r"notice[ds]?|reckons?|root(?:s|ed)?|care[ds]?|mind(?:s|ed)?|dig|buy|bought|"
-         r"get (?:bored|annoyed)|saying|thinking|feeling|talking|writing|" + _VERDICT[3:-1] + ")")
+         r"get (?:bored|annoyed)|saying|thinking|feeling|talking|writing|rave[sd]?|raving|"
+         + _VERDICT[3:-1] + ")")
 _HOLDS = (r"(?:thinks?|thought|reckons?|felt|feels|finds|found|like[ds]?|love[ds]?|hate[ds]?|"
           r"dislike[ds]?|prefer(?:s|red)?|recommend(?:s|ed)?|enjoy(?:s|ed)?|didn't like|"
+          r"praise[ds]?|raved?|raves|criticis(?:e|ed|es)|criticiz(?:e|ed|es)|slam(?:s|med)|"
+          r"complain(?:s|ed)?|"
           r"did not like|was (?:lukewarm|disappointed|let down|meh|negative|positive|critical|"
           r"harsh|mixed)|tells? (?:people|ppl|everyone|you|others) to (?:go )?(?:watch|see))")
 # What the sentiment lexicon weighs but a question asks as a fact about someone: their state
@@ -55,6 +58,10 @@ _ASKS_OPINION = re.compile(
     r"|\b(?:is|was|are|were) (?:it|this|the (?:film|movie)|the sequel)(?: \w+)? (?:any )?"
     r"(?:good|bad|great|decent|worth)\b|\bany good\b|\bhow (?:good|bad|great)\b"
     r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompares? (?:to|with)\b"
+    r"|\b(?:on par|on a par|up there) with\b"
+    # how someone is in it: "hows mads in it" asks after the performance
+    r"|^how(?:'s| is| was| are| were) [\w' -]{1,30} in (?:it|this|this one|the (?:film|movie|sequel))"
+    r"\??$"
     r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+"
     r"(?: ?(?:/|and|or|&) ?[\w-]+)*\??$"
     # a name after "how's", not a manner ("how is the script structured" asks a fact)

@@ -242,6 +242,9 @@ def test_fact_questions_are_not_routed_to_a_stance(engine: Engine, question: str
 @pytest.mark.parametrize("question", [
     "how much violence is in the movie?", "thoughts on the soundtrack?",
     "do people think it is better than the original?", "is there a lot of drug use in it?",
+    # how someone is in it; who praised, raved about, thought it on par
+    "hows mads in it", "who praised the script or story", "anybody rave about the car heist",
+    "who said it's about on par with the first",
 ])
 def test_opinions_asked_in_other_words_get_a_stance(engine: Engine, question: str) -> None:
     a = engine.answer(question)

@@ -521,6 +521,8 @@ def test_the_aspect_is_what_remains_of_the_question() -> None:
     assert aspect_text("did anyone hate it?") == ""
     assert aspect_text("is it actually good or nah") == ""  # chat filler is no aspect
     assert aspect_text("hows the acting") == "the acting"
+    assert aspect_text("anybody rave about the car heist") == "the car heist"
+    assert aspect_text("who said it's on par with the first") == "the first"
     # an intensifier and a phrasal verb are no topic ("super" is no "superb", "end up" no ending)
     assert aspect_text("is it super depressing") == "depressing"
     assert aspect_text("do u end up rooting for the thief") == "rooting for the thief"
