@@ -182,6 +182,17 @@ def asks_who_wrote(folded: str) -> bool:
                 or (_WHO_SAID.search(folded) and _REVIEW_CUE.search(folded)))
 
 
+# "which reviewer said…", "whose review…": one review, the one that says it best
+_ONE_REVIEWER = re.compile(r"\b(?:which|what) (?:imdb |user )?(?:reviewer|review|user|critic)\b(?!s)"
+                           r"|\bwhose review\b(?!s)")
+
+
+def asks_one_reviewer(folded: str) -> bool:
+    """Whether a (folded) question asks which one reviewer wrote something (not which ones
+    think so: "which reviewers liked it" asks for all of them)."""
+    return bool(_ONE_REVIEWER.search(folded)) and asks_who_wrote(folded)
+
+
 # asked of nobody in particular ("who said it should be taught…"), from the question's start
 _WHO_SAYS = re.compile(rf"who (?:\w+ )?(?:{_SAYING}|claims|describes)\b")
 

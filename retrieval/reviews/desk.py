@@ -18,6 +18,7 @@ import numpy as np
 
 from retrieval.answer.quote import cut_quote
 from retrieval.answer.result import Answer, Result, abstain_message
+from retrieval.answer.reviewers import asks_one_reviewer
 from retrieval.answer.series import Series
 from retrieval.index.store import LoadedIndex
 from retrieval.passage import span_within
@@ -148,10 +149,13 @@ class ReviewDesk:
         if rq is not None:
             out = self._record_answer(question, answer_records(rq, self.records, self.page_total),
                                       qvec)
-        elif not asks_a_count(question) and not names_reviewer(
-                question, self.records) and not is_a_named_kind(question, self.index.bm25.surface):
+        elif not asks_a_count(question) and not asks_one_reviewer(fold(question)) and not (
+                names_reviewer(question, self.records)
+                or is_a_named_kind(question, self.index.bm25.surface)):
             # "how many reviews does the page say it has" is a fact the records may not hold,
-            # never a request for opinions; nor is what one named reviewer says ("who does
+            # never a request for opinions; nor is which one reviewer said something ("which
+            # reviewer said it ends on a high": the review that says it, by its author's
+            # record), nor what one named reviewer says ("who does
             # jdoe think the dad looks like"), which that review answers
             # words the asker quotes are a mention, not their own: "who signed their review
             # 'some eye reviews'" asks no opinion

@@ -78,6 +78,20 @@ def test_a_record_answer_cites_the_whole_review_its_header_included(
     assert not any(p.kind == "record" for p in engine.index.passages)  # never searched
 
 
+@pytest.mark.parametrize(("question", "author"), [
+    ("which reviewer said it ends on a high", "PAolo-10"),
+    ("which reviewer thinks the supporting actors almost ruin the movie", "peterroeder34"),
+])
+def test_which_one_reviewer_said_an_opinion_is_no_stance_but_its_author(
+        engine: Engine, question: str, author: str) -> None:
+    # an opinion's words, but asked of one reviewer: the review that says it, by its record
+    a = engine.answer(question)
+    assert a.reviews is None and a.analysis["type"] == "reviewer"
+    assert a.summary is not None and a.summary.startswith(f"From {author}'s review")
+    # "which reviewers" asks for all of them
+    assert engine.answer("which reviewers thought it ends on a high").reviews is not None
+
+
 def test_who_said_it_cites_the_review_whose_byline_names_them(engine: Engine) -> None:
     a = engine.answer("which reviewer said it was as powerful as once were warriors")
     top = a.results[0]
@@ -193,9 +207,14 @@ def test_an_opinion_no_review_discusses_falls_back_to_the_ordinary_answer(engine
 
 def test_a_comparison_with_the_first_part_finds_the_review_that_makes_it(engine: Engine) -> None:
     # The review says "the First Film"; the question "the first one": the series' words meet.
+    # Asked of one review, the review that says it answers, by its author's record.
     a = engine.answer("which review thinks its way worse than the first one")
-    assert a.reviews is not None and a.reviews.negative >= 1
+    assert a.summary is not None and a.summary.startswith("From Uriah43's review")
+    assert "Not Nearly as Good as the First Film" in a.results[0].passage.text
     assert a.results[0].passage.rating is not None and a.results[0].passage.rating <= 4
+    # Asked of all of them, the reviews that find it worse are counted.
+    a = engine.answer("which reviews think its way worse than the first one")
+    assert a.reviews is not None and a.reviews.negative >= 1
 
 
 def test_a_short_afterword_joins_the_quote(engine: Engine) -> None:
