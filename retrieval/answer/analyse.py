@@ -227,7 +227,7 @@ def _follow_relation(r: _Resolution, knowledge: Knowledge, folded: str, words: l
     documents need; or why it cannot be (no link states it, or it describes the one named)."""
     owners = [e for e in entities if knowledge.entity(e).kind == "character"]
     if not owners and not _REAL_LIFE.search(folded):
-        # "who plays mads's dad", "the actor's brother": an actor's relatives in the film are
+        # "who plays jon smith's dad", "the actor's brother": an actor's relatives in the film are
         # his part's; the documents state the relations of the parts, not of the cast
         for e in entities:
             played = _best_first(knowledge.links_to.get(e, ()), "played_by")

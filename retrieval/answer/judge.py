@@ -9,6 +9,7 @@ last the fitted calibration (calibrate.py) weighs the rules' decision again.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -48,6 +49,7 @@ from retrieval.text import words as words_of
 
 UNKNOWN_WEIGHT = 1.0  # a word the corpus never uses is what the question is most about
 EVERYDAY_WEIGHT = 0.6  # …unless it is an everyday word, likely a paraphrase of the corpus's
+RARE_PASSAGES = 3  # a word this few passages use is rare: what they say of it is about it
 # "who is the x of y", "who was the x": someone asked for by what they are
 _WHO_IS_THE = re.compile(r"^(?:so |and )?who(?:'s|s| is| was| are| were) (?:the|a|an) ")
 # "when did x…", "what year…": asked outright, not "the women there when he shows up"
@@ -74,6 +76,10 @@ class Judge:
         self._names = reader.names
         self._idf = idf
         self._max_idf = max_idf
+        # A word at most RARE_PASSAGES passages use (BM25's idf of such a word): the place
+        # those few passages speak of is where a quote about it must be
+        n = max(1, index.bm25.size)
+        self._rare_idf = math.log(1.0 + (n - RARE_PASSAGES + 0.5) / (RARE_PASSAGES + 0.5))
         self._title_terms = title_terms
         self._film_ids = film_ids
         self._is_name = is_name
@@ -136,6 +142,12 @@ class Judge:
         near_anchors = [a for a in anchors if not (a.stems & POSITION_STEMS)]
         if by_relation:
             relation_stems |= own_words
+        # "where does the bus go": a rare word of the question ("bus") that the answer's
+        # quote must hold itself, when its place is what is asked (not a word no passage
+        # uses, nor a misspelling read several ways)
+        rare = [a for a in anchors if not a.name_like and not a.foreign and len(a.stems) == 1
+                and a.weight >= self._rare_idf]
+        key = max(rare, key=lambda a: a.weight).stems if kind == "place" and rare else frozenset()
         candidates = []
         # The candidates weighed are those the bot shows by default: a deeper list (the
         # evaluation's) must not change the decision a user gets.
@@ -189,6 +201,7 @@ class Judge:
                                  and self.reader.states_relation(shown.quotes[i], analysis,
                                                                   asked_names, own_words)),
                 listing=p.kind == "cast",
+                holds_key=not key or bool(key & terms),
                 states_job=not analysis.asks_job or p.kind != "cast"
                 or self.reader.describes_beyond_relations(shown.quotes[i])))
         blank = (bool(analysis.fields) and analysis.fields[0] in self._blank_fields

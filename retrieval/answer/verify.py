@@ -74,6 +74,9 @@ class Candidate:
     counts: bool = True  # "how many cars": a number beside the cars, not any number
     listing: bool = False  # a cast list's line: who someone is, never what they do
     states_job: bool = True  # a cast line's description says more than relations ("Ann's sister")
+    # the quote holds the question's rare word, when a place is asked of it ("bus" of "where
+    # does the bus go"), not only its passage
+    holds_key: bool = True
 
 
 def semantic_confidence(best_sentence_cos: float, missing_share: float, covered: float) -> float:
@@ -168,7 +171,10 @@ def verify(analysis: Analysis, candidates: list[Candidate], base: float, *,
                 and c.names_place and c.dated_part and c.counts
                 and (not analysis.role or analysis.role in fold(c.quote).replace("-", " "))
                 and (c.field_stated or not analysis.fields or c.is_evidence and not blank_field)
-                and ((c.share >= ANCHOR_SHARE or c.passage_share >= PASSAGE_ANCHOR_SHARE)
+                and ((c.share >= ANCHOR_SHARE
+                      # held by the passage around the quote only, the rare word the place
+                      # is asked of must be in the quote
+                      or c.passage_share >= PASSAGE_ANCHOR_SHARE and c.holds_key)
                      and c.name_share >= ANCHOR_SHARE
                      # the asked field's own line: "behind the camera" need not be in it
                      or c.is_evidence and c.field_stated and c.name_share >= 1.0

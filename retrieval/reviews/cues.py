@@ -59,7 +59,7 @@ _ASKS_OPINION = re.compile(
     r"(?:good|bad|great|decent|worth)\b|\bany good\b|\bhow (?:good|bad|great)\b"
     r"|\b(?:better|worse) th[ae]n\b|\bbeats? the\b|\bas good as\b|\bcompares? (?:to|with)\b"
     r"|\b(?:on par|on a par|up there) with\b"
-    # how someone is in it: "hows mads in it" asks after the performance
+    # how someone is in it: "hows the lead in it" asks after the performance
     r"|^how(?:'s| is| was| are| were) [\w' -]{1,30} in (?:it|this|this one|the (?:film|movie|sequel))"
     r"\??$"
     r"|^how(?:'s| (?:was|is|were|are)) (?:the |his |her |their )?(?:[\w-]+'s )?[\w-]+"

@@ -844,3 +844,14 @@ def test_a_job_asked_is_a_cast_line_saying_more_than_relations(engine, question,
 
 def test_irl_is_chat_filler_no_word_an_answer_must_hold(engine) -> None:
     assert_quoted(engine.answer("who was 'the cunt' irl"), "Kurt Nielsen, who was a true gangster")
+
+
+@pytest.mark.parametrize("question", ["where does tonny go on the bus at the end",
+                                      "where does tonnys bus go at the end"])
+def test_a_place_asked_of_a_rare_word_is_not_read_from_another_sentence(engine, question
+                                                                        ) -> None:
+    # The plot's bus sentence says "fleeing the city", no destination; the sentence before
+    # it names a place ("where she works") that is not where the bus goes.
+    answer = engine.answer(question)
+    assert not answer.answered, answer.results[0].quote
+    assert "bus" in answer.results[0].quote
