@@ -73,10 +73,12 @@ def top_positive(scores: np.ndarray, n: int) -> np.ndarray:
 
 
 def dense_candidates(ix: LoadedIndex, qvec: np.ndarray, n: int) -> np.ndarray:
-    """The n nearest passages by vector search."""
+    """The n nearest passages by vector search, in no particular order."""
     k = min(n, ix.dense.ntotal)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
+    if isinstance(ix.dense, ann.FlatVectors):
+        return ix.dense.nearest(qvec, k)  # a set of candidates: best-first order is not needed
     _, ids = ann.search(ix.dense, qvec, k)
     return ids[0][ids[0] >= 0]
 

@@ -160,6 +160,13 @@ class FlatVectors:
             ids[row], scores[row] = part, s[part]
         return scores, ids
 
+    def nearest(self, query: np.ndarray, k: int) -> np.ndarray:
+        """The ids `search` returns for one query, in no order: a candidate set needs no
+        sorting (the same product and partition, so the same ids)."""
+        s = (_as_f32(np.atleast_2d(query)) @ self.vectors.T)[0]
+        k = max(0, min(k, self.ntotal))
+        return np.argpartition(-s, k - 1)[:k] if 0 < k < len(s) else np.arange(k)
+
 
 def search(index: faiss.Index | FlatVectors, queries: np.ndarray, k: int
            ) -> tuple[np.ndarray, np.ndarray]:

@@ -70,6 +70,9 @@ class BM25:
         self._by_tail: dict[str, list[str]] = {}
         for w in sorted(w for w in surface if len(w) >= 9):
             self._by_tail.setdefault(w[-8:], []).append(w)
+        # term → its column's (rows, weights) as views, read once: numpy scalar reads and
+        # slicing of the column bounds cost more than the sum itself (question terms recur)
+        self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> BM25:
@@ -180,14 +183,25 @@ class BM25:
         """BM25 score of every passage for the query terms (dense float32 array)."""
         out = np.zeros(self.size, dtype=np.float32)
         for qt in terms:
-            col = self.vocab.get(qt.term)
-            if col is None:
+            column = self._column(qt.term)
+            if column is None:
                 continue
-            lo, hi = self.weights.indptr[col], self.weights.indptr[col + 1]
+            rows, weights = column
             # A column holds each passage once, so plain fancy-index addition is exact (and much
             # faster than np.add.at).
-            out[self.weights.indices[lo:hi]] += qt.weight * self.weights.data[lo:hi]
+            out[rows] += qt.weight * weights
         return out
+
+    def _column(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """A term's postings: the passages holding it and their weights (None: no passage)."""
+        hit = self._columns.get(term)
+        if hit is None:
+            col = self.vocab.get(term)
+            if col is None:
+                return None
+            lo, hi = int(self.weights.indptr[col]), int(self.weights.indptr[col + 1])
+            hit = self._columns[term] = (self.weights.indices[lo:hi], self.weights.data[lo:hi])
+        return hit
 
     def save(self, directory: Path) -> list[str]:
         """Write bm25.npz and bm25_vocab.json into directory; returns the file names."""
