@@ -51,14 +51,8 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
     total = sum(weights.values()) or 1.0
     asked = weights.keys()
     terms = [t & asked for t in sentence_terms(passage.text, spans)]  # only question words count
-    typed = [bool(answer_type) and holds_type(passage.text[s:e], answer_type or "", names)
-             and (typed_beside is None or bool(typed_beside & term_set(passage.text[s:e])))
-             for s, e in spans]
-    if answer_type == "place" and any(typed):
-        # a place by its name says where better than "at the end" or "in his life" do
-        named = [t and holds_named_place(passage.text[s:e], names)
-                 for t, (s, e) in zip(typed, spans, strict=True)]
-        typed = named if any(named) else typed
+    typed = (typed_sentences(passage.text, spans, answer_type, names, typed_beside)
+             if answer_type else (False,) * len(spans))
     at_edge = None if edge is None else edge % len(spans)
     best = (0, 0, -1e9)
     best_score = best[2]
@@ -108,6 +102,23 @@ def choose_quote(passage: Passage, sentence_scores: np.ndarray, weights: dict[st
 
 
 _PRONOUN_START = re.compile(r"\s*(?:He|She|They)\b")
+
+
+@lru_cache(maxsize=1 << 14)
+def typed_sentences(text: str, spans: tuple[tuple[int, int], ...], answer_type: str,
+                    names: Callable[[str], bool] | None,
+                    typed_beside: frozenset[str] | None) -> tuple[bool, ...]:
+    """Whether each sentence holds an instance of the answer type (see `choose_quote`);
+    cached, as the same passages are quoted for the same kinds of question again and again."""
+    typed = [holds_type(text[s:e], answer_type, names)
+             and (typed_beside is None or bool(typed_beside & term_set(text[s:e])))
+             for s, e in spans]
+    if answer_type == "place" and any(typed):
+        # a place by its name says where better than "at the end" or "in his life" do
+        named = [t and holds_named_place(text[s:e], names)
+                 for t, (s, e) in zip(typed, spans, strict=True)]
+        typed = named if any(named) else typed
+    return tuple(typed)
 
 
 @lru_cache(maxsize=1 << 14)
