@@ -51,6 +51,7 @@ class QuoteReader:
         self._is_name = is_name
         self._title_terms = title_terms
         self._mentions: dict[str, frozenset[int]] = {}  # text → entities it names (texts recur)
+        self._runs: dict[str, frozenset[str]] = {}  # quote → the names it writes (quotes recur)
         self._works: frozenset[str] | None = None  # other works the passages quote, folded
 
     def foreign_title(self, q: str) -> str | None:
@@ -181,10 +182,14 @@ class QuoteReader:
                 return True
         return False
 
-    def name_runs(self, text: str) -> set[str]:
-        """Folded names in a text: runs of capitalised words the corpus writes as names."""
-        return {k for k in capitalised_runs(text)
-                if k and all(self._is_name(w) for w in k.split())}
+    def name_runs(self, text: str) -> frozenset[str]:
+        """Folded names in a text: runs of capitalised words the corpus writes as names
+        (cached: the same quotes are read question after question)."""
+        hit = self._runs.get(text)
+        if hit is None:
+            hit = self._runs[text] = frozenset(k for k in capitalised_runs(text)
+                                               if k and all(self._is_name(w) for w in k.split()))
+        return hit
 
     def name_near(self, quote: str, anchors: list[Anchor], asked: set[str],
                    relation_stems: set[str]) -> bool:
