@@ -6,7 +6,7 @@ their words the last plot passage shares."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 
 import numpy as np
 
@@ -24,6 +24,13 @@ _AFTER_THE_END = re.compile(
 _AFTER_EVENT = re.compile(r"\bwhat (?:happens|happened|becomes|became) (?:to|of) [\w'-]+(?: [\w'-]+){0,3}"
                           r" after (.{6,}?)\W*$")
 TAIL = 2  # the plot's last sentences: the last event and the closing shot, which follow no other
+# "what happens to ann at the end", "what becomes of jon in the end": someone's fate at the end
+_AT_THE_END = re.compile(r"\bwhat (?:happens|happened|becomes|became) (?:to|of|with) "
+                         r"([\w'-]+(?: [\w'-]+){0,3}?) (?:in|at|by) the (?:end|ending)\b")
+END = 4  # the plot's last sentences that tell how it ends for everyone still in it
+# a film, not an event of its plot: "after the first film", "after part 1"
+_A_FILM = re.compile(r"\b(?:films?|movies?|ones?|parts?|installments?|sequels?|prequels?|originals?|"
+                     r"\d)\b")
 
 
 class Aftermath:
@@ -40,6 +47,7 @@ class Aftermath:
                 if text not in texts:  # passages overlap by a sentence
                     texts.append(text)
                     rows.append(int(row))
+        self._texts = texts
         self._rows = np.asarray(rows, dtype=np.int64)
         self._tail = frozenset(range(max(0, len(rows) - TAIL), len(rows)))
         self._vectors = vectors
@@ -54,3 +62,25 @@ class Aftermath:
             return False
         sims = self._vectors[self._rows] @ encode(m.group(1))
         return int(np.argmax(sims)) in self._tail
+
+    def untold_fate(self, folded: str, asked: Callable[[str], set[int]],
+                    named: Callable[[str], set[int]], encode: Callable[[str], np.ndarray],
+                    titles: Set[str] = frozenset()) -> bool:
+        """Whether a folded question asks what becomes of someone at the end, or after an event
+        of the plot, when no plot sentence from there on names them ("what happens to ann
+        after jon leaves": the plot goes on with jon alone). `asked`: whom some of the
+        question's words name; `named`: whom a plot sentence names; `titles`: the words of
+        the film's titles."""
+        if not self._texts:
+            return False
+        if m := _AT_THE_END.search(folded):
+            after = self._texts[-END:]
+        elif m := _AFTER_EVENT.search(folded):
+            if _A_FILM.search(m.group(1)) or titles & set(re.findall(r"[a-z0-9]+", m.group(1))):
+                return False  # "after the first film", "after part 1": no event of this plot
+            sims = self._vectors[self._rows] @ encode(m.group(1))
+            after = self._texts[int(np.argmax(sims)) + 1:]
+        else:
+            return False
+        who = asked(re.split(r" (?:after|in|at|by) ", m.group(0).split(" ", 3)[3], maxsplit=1)[0])
+        return bool(who) and not any(who & named(text) for text in after)

@@ -228,6 +228,13 @@ class Judge:
             # "what happens to x after the film ends": the plot stops at its end
             verdict = refused(verdict, threshold, "the question asks what happens after the "
                                                    "story ends, which the plot does not tell")
+        if verdict.answered and not analysis.other_parts and self._aftermath.untold_fate(
+                fold(q), lambda said: {e for e, words in analysis.mentions if words in said},
+                self._mentioned, self._encode, self._title_terms):
+            # "what happens to x in the end": the plot's last sentences never name x (after
+            # "the first film", another part's story, is no event of this plot)
+            verdict = refused(verdict, threshold, "the question asks what becomes of someone "
+                                                   "whom the plot no longer names by then")
         if (not verdict.answered and kind == "person" and _WHO_IS_THE.match(fold(q))
                 and any(a.foreign for a in anchors) and not (
                     analysis.entities or analysis.relation or analysis.evidence or analysis.role)):

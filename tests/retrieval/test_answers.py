@@ -855,3 +855,10 @@ def test_a_place_asked_of_a_rare_word_is_not_read_from_another_sentence(engine, 
     answer = engine.answer(question)
     assert not answer.answered, answer.results[0].quote
     assert "bus" in answer.results[0].quote
+
+
+def test_the_fate_of_someone_after_the_plot_leaves_them_is_refused(engine) -> None:
+    answer = engine.answer("what happens to kurt in the end, does he die")
+    assert not answer.answered
+    # after another film is no event of this plot: the plot says what became of him
+    assert_quoted(engine.answer("what happened to frank after the first film"), "Frank")

@@ -243,3 +243,18 @@ def test_the_other_parent_of_someones_child_is_found_from_either_side(invented) 
     assert invented.answer("who is the father of lilja's son").analysis["hops"][-1]["to"] \
         == "Rúnar Ólafsson"
     quoted(invented.answer("who plays the dad of lilja's son"), "Sindri Valdórsson")
+
+
+@pytest.mark.parametrize("question", ["what happens to krissi in the end",
+                                      "what happens to dóra after the wedding"])
+def test_the_fate_of_someone_the_plot_no_longer_names_is_refused(invented, question) -> None:
+    # Krissi and Dóra last appear at the wedding; the plot's last sentences tell of others.
+    answer = invented.answer(question)
+    assert not answer.answered
+    assert answer.analysis["decision"].startswith("the question asks what becomes of someone")
+
+
+def test_the_fate_of_someone_the_ending_names_is_answered(invented) -> None:
+    # the heist is no end: Krissi is recognised, then beaten at the wedding
+    quoted(invented.answer("what happens to krissi after the heist"), "Krissi")
+    assert invented.answer("what happens to lilja in the end").answered
