@@ -216,6 +216,8 @@ class ReviewDesk:
         # Which way the question's comparison goes, if one way: "who thought it was worse than
         # the first" is answered by the reviews that say so, not by all that compare.
         sides = comparison_sides(question) if not overall else frozenset()
+        if not overall and self._prefers_another_part(question, sides):
+            sides = frozenset({"worse"})  # "who thought the first one was better": this is worse
         # "better or worse than the first": a comparison either of those ways; "does it beat
         # the first" asks whether it does, which every comparison answers one way or another,
         # while "who thought it was better" asks for those who say so
@@ -296,6 +298,22 @@ class ReviewDesk:
         ordered = tuple(order_voices(voices, negative_first))
         return Stance(aspect, ordered, summarise(aspect, ordered, "negative" if negative_first else None,
                                                  self.records, self.all_ratings))
+
+    def _prefers_another_part(self, question: str, sides: frozenset[str]) -> bool:
+        """Whether the question's comparison prefers another part of the series to this film
+        ("who thought the first one was better", "who liked the original more", "who
+        preferred the first film"), so that the reviews finding this one worse answer it."""
+        q = spelled_out(question)
+        if not _ASKS_WHO.match(q):
+            return False  # "do people prefer the first one": whether, which all comparisons tell
+        if sides == {"better"} and (m := _BETTER_SAID.search(q)):
+            subject = m.group(1)  # what is better: before "better", after no "than"
+        elif not sides and (m := _PREFERRED.search(q)):
+            subject = m.group(1)
+        else:
+            return False
+        return any(self._series.part_stems(w) for w in words_of(subject)) or bool(
+            self._series.other_parts(subject))
 
     def warm_up(self) -> None:
         """Build what the first aspect question would (the terms' sentence rows)."""
@@ -391,6 +409,13 @@ class ReviewDesk:
                       analysis=analysis, summary=ra.line)
 
 
+_ASKS_WHO = re.compile(r"^(?:so |and )?(?:who|which|how many|did anyone|did anybody|does anyone|"
+                      r"anyone|anybody)\b")
+# "the first one was better": what the comparison says is better, when it comes first
+_BETTER_SAID = re.compile(r"^(?!.*\bthan\b)(.*?)\b(?:was|is|were|are|'s)? ?(?:better|superior)\b")
+# "liked the original more", "preferred the first film": which the reviewer preferred
+_PREFERRED = re.compile(r"\b(?:liked|likes|like|enjoyed|loved|preferred|prefers|prefer)\b"
+                        r"((?: \w+){1,4}?)(?: (?:more|better|over (?:this|the (?:sequel|new))\b.*))?\W*$")
 # The punctuation of code and markup, which questions typed in words rarely hold twice
 _CODE = re.compile(r"[;{}<>=|*`\\]|--")
 # "who thought…", "did anyone say…", "do people think…": the question asks for who holds a view

@@ -439,3 +439,15 @@ def test_record_questions_in_channel_wording(engine: Engine, question: str, need
     answer = engine.answer(question)
     assert answer.summary is not None and needle in answer.summary
     assert not_there is None or not_there not in answer.summary
+
+
+@pytest.mark.parametrize("question", ["who thought the first one was better",
+                                      "who liked the original more",
+                                      "who preferred the first film"])
+def test_who_preferred_the_other_part_counts_the_reviews_finding_this_one_worse(
+        engine: Engine, question: str) -> None:
+    a = engine.answer(question)
+    assert a.reviews is not None and 1 <= a.reviews.discussing <= 4
+    assert "Uriah43" in reviewers(a) and "UlrikSander" not in reviewers(a)
+    # whether people prefer it asks every review that weighs the two
+    assert engine.answer("do people prefer the first one").reviews.discussing >= 10
