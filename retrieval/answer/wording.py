@@ -32,6 +32,9 @@ ASKS_ACTOR_STRICT = re.compile(r"\b(?:plays?|played|playing|portray\w*|actor|act
 ASKS_ROLE = re.compile(r"\b(?:which|what) (?:character|role|part)\b(?! of\b)|\bwho (?:does|did) .+ "
                        r"play\b|\b(?:plays?|played|playing) (?:who|whom|which (?:character|role|part))\b"
                        r"|\bhis role\b|\bher role\b"
+                       # "who's x playing", "who is x playing in it"
+                       r"|^(?:so |and )?who(?:'s|s| is| was) .+ playing"
+                       r"(?: in (?:it|this|the (?:film|movie)))?\W*$"
                        # "x's character name", "xs role?": the part a named actor plays
                        r"|\w'?s (?:character|role|part)(?: name| called)?\W*$")
 # Field types a question's expected answer type can take.

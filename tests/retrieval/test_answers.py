@@ -27,6 +27,8 @@ def assert_quoted(answer, *needles: str) -> None:
     # the part a named actor plays, however asked
     ("what role does mads mikkelsen play", "Mads Mikkelsen as Tonny"),
     ("what part does leif sylvester play", "Leif Sylvester as Smeden"),
+    ("who's zlatko buric playing", "Milo (Zlatko"),  # his cast bullet is the broken one
+    ("who is mads mikkelsen playing in it", "Mads Mikkelsen as Tonny"),
     # a partner is the partner's partner: "Gry: Øs girlfriend"
     ("gry's boyfriend?", "Maria Erwolter as Gry"),
     ("how is ø described in the cast list", "Øyvind Hagen-Traberg as Ø"),
