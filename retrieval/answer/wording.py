@@ -57,6 +57,8 @@ TYPE_WORDS = frozenset("year years decade date day month when long much many old
                        "set colour color number whose whom".split())
 # How two people are related: "the relationship between ann and jon", "how is ann related to jon"
 BETWEEN = re.compile(r"\brelation(?:ship)? (?:between|of)\b|\brelated\b|\bconnection between\b"
+                     # "what's ann to jon", "who is ann to jon": what one is to the other
+                     r"|^(?:so |and )?(?:what|who)(?:'s|s| is| was) [\w' -]{1,30} to [\w' -]{1,30}\W*$"
                      r"|\bhow (?:do|does) \w+ know\b")
 # A clause that says when or why, or what someone is told, not what is asked: relations inside
 # it name no answer.

@@ -258,3 +258,13 @@ def test_the_fate_of_someone_the_ending_names_is_answered(invented) -> None:
     # the heist is no end: Krissi is recognised, then beaten at the wedding
     quoted(invented.answer("what happens to krissi after the heist"), "Krissi")
     assert invented.answer("what happens to lilja in the end").answered
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("what's krissi to rúnar", "Rúnars oldest friend"),
+    ("who is dora to krissi", "Krissis girlfriend"),
+])
+def test_what_one_is_to_the_other_is_the_link_between_them(invented, question, needle) -> None:
+    answer = invented.answer(question)
+    quoted(answer, needle)
+    assert answer.analysis["hops"]
