@@ -74,6 +74,8 @@ class Analysis:
     hops: tuple[Hop, ...] = ()
     evidence: tuple[int, ...] = ()  # passages the resolution was read from, best first
     expansion: tuple[str, ...] = ()  # names to add to the lexical query
+    # words the question means without writing them: "is x in it" asks whether x appears
+    implied: tuple[str, ...] = ()
     terse: bool = False  # two words or fewer, or no word with a letter
     notes: tuple[str, ...] = field(default=())
     mentions: tuple[tuple[int, str], ...] = ()  # (entity, the question's words naming it)
@@ -196,6 +198,7 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
         entities=tuple(entities),
         targets=tuple(dict.fromkeys(r.targets)), hops=tuple(r.hops),
         evidence=tuple(dict.fromkeys(r.evidence)), expansion=tuple(expansion),
+        implied=PRESENCE_WORDS if _asks_presence(knowledge, folded, entities) else (),
         # "what year", "how long": short, but asking the film's year or length in so many words
         terse=not_a_question(question, words, content, is_name) and not says_its_type(folded),
         notes=tuple(r.notes), mentions=tuple(mentions), consumed=frozenset(consumed),
@@ -212,6 +215,19 @@ def analyse(question: str, knowledge: Knowledge, is_name: Callable[[str], bool],
     )
 
 
+# "is x in it", "does x show up in this one", "is x back": whether someone appears at all,
+# which the documents say in words of appearing ("x does not appear", "a small appearance")
+_ASKS_PRESENCE = re.compile(r"^(?:so |and )?(?:is|was|are|were|does|did)\b(?: \w+){1,3} (?:in (?:it|this|"
+                            r"this one|the (?:movie|film|sequel))|(?:show|turn) up|appear|back|"
+                            r"return)\W*$")
+PRESENCE_WORDS = ("appear", "appears", "appearance", "mentioned", "returns", "absence")
+
+
+def _asks_presence(knowledge: Knowledge, folded: str, entities: list[int]) -> bool:
+    """Whether a question asks if someone appears in the film at all, of someone whom the
+    infobox does not list as starring (whose line would say so outright)."""
+    return bool(entities) and bool(_ASKS_PRESENCE.search(folded)) and not any(
+        k.relation == "field:starring" for e in entities for k in knowledge.links_to.get(e, ()))
 _REAL_LIFE = re.compile(r"\b(?:irl|in real life|real[- ]life|in reality|off[- ]?screen"
                         r"|an? (?:actual|real))\b")
 # "what gun does he buy": which one, as "what kind of gun" asks

@@ -93,7 +93,8 @@ class Ranker:
         ix = self.index
         terms = ix.bm25.query_terms(q)
         have = {t.term for t in terms}
-        for name in analysis.expansion:  # other names of who was asked about ("the boss")
+        for name in (*analysis.expansion, *analysis.implied):
+            # other names of who was asked about ("the boss"), words the question means
             for term in content_terms(name):
                 if term not in have:
                     have.add(term)

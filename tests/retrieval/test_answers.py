@@ -864,3 +864,10 @@ def test_the_fate_of_someone_after_the_plot_leaves_them_is_refused(engine) -> No
     assert not answer.answered
     # after another film is no event of this plot: the plot says what became of him
     assert_quoted(engine.answer("what happened to frank after the first film"), "Frank")
+
+
+def test_whether_a_character_is_in_it_is_read_in_words_of_appearing(engine) -> None:
+    # "A small appearance of Milo…": the question never writes "appear"
+    assert_quoted(engine.answer("is milo in it"), "appearance of Milo")
+    # an actor the infobox lists as starring is answered by that line
+    assert_quoted(engine.answer("is zlatko buric in this one"), "starring =")
