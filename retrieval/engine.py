@@ -42,7 +42,7 @@ from retrieval.knowledge.lexicon import (
     LEAD_ACTOR_WORDS,
     LEAD_ROLE_WORDS,
 )
-from retrieval.passage import citation, span_within
+from retrieval.passage import citation
 from retrieval.reviews.desk import ReviewDesk, film_words
 from retrieval.settings import Settings
 from retrieval.startup import PendingEncoder
@@ -98,7 +98,6 @@ class Engine:
                               film_ids=self._film_ids, title_terms=self._title_terms,
                               encode=lambda text: self.encoder.encode([text])[0])
         self._reviewers = Reviewers(index.passages)
-        self._records = {(p.doc, p.review_index): p for p in index.records}
         self._judge = Judge(settings, index, self._reader, idf=self._idf, max_idf=self._max_idf,
                             title_terms=self._title_terms, film_ids=self._film_ids,
                             is_name=self._is_name, blank_fields=self._blank_fields,
@@ -287,19 +286,8 @@ class Engine:
             return self.reviews.stance_answer(q, about, ordinary)
         if said is not None:
             # each review cited as its whole record, whose byline names who said it
-            ordinary = replace(ordinary, results=tuple(self._as_record(r) for r in results))
+            ordinary = replace(ordinary, results=tuple(self.reviews.as_record(r) for r in results))
         return ordinary
-
-    def _as_record(self, result: Result) -> Result:
-        """A review's result cited by its whole record (header lines included), the quote
-        unchanged; any other result as it is."""
-        p = result.passage
-        whole = self._records.get((p.doc, p.review_index))
-        if whole is None:
-            return result
-        quoted = p.text.find(result.quote)
-        at = span_within(whole, p, quoted, quoted + len(result.quote)) if quoted >= 0 else None
-        return result if at is None else replace(result, passage=whole)
 
     @property
     def calibration(self) -> Calibration | None:

@@ -21,12 +21,12 @@ _AFTER_THE_END = re.compile(
     # "does ann end up in jail after the movie": after it, said last
     r"|\b(?:after|once) the (?:movie|film|story)\W*$")
 # "what happens to ann after she boards the ferry": the fate of someone after an event
-_AFTER_EVENT = re.compile(r"\bwhat (?:happens|happened|becomes|became) (?:to|of) [\w'-]+(?: [\w'-]+){0,3}"
-                          r" after (.{6,}?)\W*$")
+_AFTER_EVENT = re.compile(r"\bwhat (?:happens|happened|becomes|became) (?:to|of) "
+                          r"(?P<who>[\w'-]+(?: [\w'-]+){0,3}) after (?P<event>.{6,}?)\W*$")
 TAIL = 2  # the plot's last sentences: the last event and the closing shot, which follow no other
 # "what happens to ann at the end", "what becomes of jon in the end": someone's fate at the end
 _AT_THE_END = re.compile(r"\bwhat (?:happens|happened|becomes|became) (?:to|of|with) "
-                         r"([\w'-]+(?: [\w'-]+){0,3}?) (?:in|at|by) the (?:end|ending)\b")
+                         r"(?P<who>[\w'-]+(?: [\w'-]+){0,3}?) (?:in|at|by) the (?:end|ending)\b")
 END = 4  # the plot's last sentences that tell how it ends for everyone still in it
 # a film, not an event of its plot: "after the first film", "after part 1"
 _A_FILM = re.compile(r"\b(?:films?|movies?|ones?|parts?|installments?|sequels?|prequels?|originals?|"
@@ -60,7 +60,7 @@ class Aftermath:
         m = _AFTER_EVENT.search(folded)
         if m is None or not len(self._rows):
             return False
-        sims = self._vectors[self._rows] @ encode(m.group(1))
+        sims = self._vectors[self._rows] @ encode(m.group("event"))
         return int(np.argmax(sims)) in self._tail
 
     def untold_fate(self, folded: str, asked: Callable[[str], set[int]],
@@ -76,11 +76,13 @@ class Aftermath:
         if m := _AT_THE_END.search(folded):
             after = self._texts[-END:]
         elif m := _AFTER_EVENT.search(folded):
-            if _A_FILM.search(m.group(1)) or titles & set(re.findall(r"[a-z0-9]+", m.group(1))):
+            event = m.group("event")
+            if _A_FILM.search(event) or titles & set(re.findall(r"[a-z0-9]+", event)):
                 return False  # "after the first film", "after part 1": no event of this plot
-            sims = self._vectors[self._rows] @ encode(m.group(1))
+            sims = self._vectors[self._rows] @ encode(event)
             after = self._texts[int(np.argmax(sims)) + 1:]
         else:
             return False
-        who = asked(re.split(r" (?:after|in|at|by) ", m.group(0).split(" ", 3)[3], maxsplit=1)[0])
+        # whom: the words up to the first that says when ("jon at the party after…": jon)
+        who = asked(re.split(r" (?:after|in|at|by) ", m.group("who"), maxsplit=1)[0])
         return bool(who) and not any(who & named(text) for text in after)

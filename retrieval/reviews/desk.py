@@ -299,6 +299,17 @@ class ReviewDesk:
         return Stance(aspect, ordered, summarise(aspect, ordered, "negative" if negative_first else None,
                                                  self.records, self.all_ratings))
 
+    def as_record(self, result: Result) -> Result:
+        """A review's result cited by its whole record (header lines included: the rating,
+        title, name and date), the quote unchanged; any other result as it is."""
+        p = result.passage
+        whole = self._whole.get((p.doc, p.review_index))
+        quoted = p.text.find(result.quote) if whole is not None else -1
+        if whole is None or quoted < 0 or span_within(
+                whole, p, quoted, quoted + len(result.quote)) is None:
+            return result
+        return replace(result, passage=whole)
+
     def _prefers_another_part(self, question: str, sides: frozenset[str]) -> bool:
         """Whether the question's comparison prefers another part of the series to this film
         ("who thought the first one was better", "who liked the original more", "who
@@ -396,11 +407,8 @@ class ReviewDesk:
             p = self.passages[pid]
             # cited as the whole record: its header holds the rating, title, name and date
             # the answer rests on
-            whole = self._whole.get(r.key)
-            at = span_within(whole, p, s, e) if whole is not None else None
-            if whole is not None and at is not None:
-                p, (s, e) = whole, at
-            results.append(Result(rank=len(results) + 1, score=1.0, quote=p.text[s:e], passage=p))
+            results.append(self.as_record(
+                Result(rank=len(results) + 1, score=1.0, quote=p.text[s:e], passage=p)))
         analysis = {"type": "record", "record": ra.question.kind, "value": ra.question.value,
                     "fields": [], "relation": [], "entities": [], "named": [], "resolved": [],
                     "hops": [], "notes": [ra.line], "evidence": [],
